@@ -1,0 +1,57 @@
+# Newsroom: the two commands a new machine needs are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo runs with DEBUG on (a development key, static files served by runserver).
+DEMO_ENV := DEBUG=1
+
+.PHONY: demo install install-dev migrate seeds serve test test-fast lint browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+
+seeds: migrate
+	$(DEMO_ENV) $(BIN)/python manage.py import_seeds
+
+serve:
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## demo: install, migrate the SQLite default, import the seeds and serve on http://127.0.0.1:8000
+demo: seeds serve
+
+## test: install what the tests need (Python packages, Debian's chromium) and run the whole suite
+test: install-dev browser-deps
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1 > /dev/null || \
+		(echo "Pending model changes: run manage.py makemigrations" >&2; exit 1)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the browser tests
+test-fast: install-dev
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+browser-deps:
+	@scripts/ensure-chromium
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,639 @@
+"""The editorial core of Newsroom, in the newspaper's own terms.
+
+A Publication prints an Issue each day; an Issue holds Articles, Photos and
+Advertisements on its pages; People are credited on articles and photos;
+SourceFile and ImportRun say where everything came from; ReviewFlags are what
+the importer repaired or doubted, for an editor to accept or undo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from newsroom.lib.blocks import Block, parse_body, plain_text
+
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+class Publication(models.Model):
+    """A newspaper whose issues the archive holds."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slogan = models.CharField(_("slogan"), max_length=200, blank=True)
+    cn_number = models.CharField(_("CN number (国内统一刊号)"), max_length=20, blank=True)
+    postal_code = models.CharField(_("postal distribution code (邮发代号)"), max_length=20, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    email = models.CharField(_("email"), max_length=200, blank=True)
+    address = models.CharField(_("address (社址)"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode (邮编)"), max_length=10, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def masthead_identifiers(self) -> dict[str, str]:
+        """Return the identifiers a masthead is checked against."""
+        return {
+            "cn_number": self.cn_number,
+            "postal_code": self.postal_code,
+            "website": self.website,
+            "email": self.email,
+        }
+
+
+class SourceFile(models.Model):
+    """An OCR'd page file as it was imported."""
+
+    name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    encoding = models.CharField(_("encoding"), max_length=20, default="utf-8")
+    text = models.TextField(_("text as decoded"), blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("source file")
+        verbose_name_plural = _("source files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    """One run of the importer, kept even when what it imported is deleted."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("some files failed")
+        DRY_RUN = "dry_run", _("dry run")
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    started_by = models.CharField(_("started by"), max_length=150, blank=True)
+    arguments = models.TextField(_("arguments"), blank=True)
+    files_total = models.PositiveIntegerField(_("files"), default=0)
+    files_failed = models.PositiveIntegerField(_("files failed"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class IssueQuerySet(models.QuerySet):
+    def on_date(self, date: dt.date) -> IssueQuerySet:
+        return self.filter(date=date)
+
+    def in_year(self, year: int) -> IssueQuerySet:
+        return self.filter(date__year=year)
+
+    def with_public_articles(self) -> IssueQuerySet:
+        """Return the issues that have at least one article a reader may see."""
+        return self.filter(
+            Exists(Article.objects.public().filter(issue=OuterRef("pk")))
+        )
+
+
+class Issue(models.Model):
+    """One day's paper (期)."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="issues", verbose_name=_("publication")
+    )
+    date = models.DateField(_("date"))
+    edition = models.PositiveSmallIntegerField(_("edition"), default=1)
+    lunar_date = models.CharField(_("lunar date as printed"), max_length=30, blank=True)
+    weekday = models.CharField(_("weekday as printed"), max_length=10, blank=True)
+    number = models.PositiveIntegerField(_("issue number (总第N号)"), null=True, blank=True)
+    source = models.ForeignKey(
+        SourceFile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name=_("source file"),
+    )
+    masthead = models.JSONField(
+        _("masthead as printed"),
+        default=dict,
+        blank=True,
+        help_text=_("Identifiers exactly as the masthead printed them (CN number, website, ...)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "edition"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "date", "edition"], name="issue_unique_per_day_edition"
+            ),
+            models.CheckConstraint(condition=Q(edition__gte=1), name="issue_edition_positive"),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1), name="issue_number_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="issue_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.publication.name} {self.date:%Y-%m-%d}" + (
+            f" ({self.edition})" if self.edition != 1 else ""
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:issue", kwargs={"date": self.date.isoformat()})
+
+    def expected_weekday(self) -> str:
+        """Return the weekday the date falls on, as the paper prints it."""
+        return WEEKDAYS[self.date.weekday()]
+
+    def weekday_matches(self) -> bool:
+        return not self.weekday or self.weekday == self.expected_weekday()
+
+
+class PersonQuerySet(models.QuerySet):
+    def named(self, name: str) -> PersonQuerySet:
+        """Return the people whose display name or an alias is exactly this name."""
+        return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
+
+
+class Person(models.Model):
+    """A contributor: reporter, correspondent, photographer, ..."""
+
+    name = models.CharField(_("display name"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:person", kwargs={"pk": self.pk})
+
+
+class PersonAlias(models.Model):
+    """Another spelling of a person's name: an OCR variant or a former byline."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("person")
+    )
+    name = models.CharField(_("alias"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("记者")
+    TRAINEE_REPORTER = "trainee_reporter", _("见习记者")
+    CORRESPONDENT = "correspondent", _("通讯员")
+    PHOTOGRAPHER = "photographer", _("摄影")
+    INTERN = "intern", _("实习生")
+    SPECIAL_CORRESPONDENT = "special_correspondent", _("特约记者")
+
+
+class CorrectionStatus(models.TextChoices):
+    UNREVIEWED = "unreviewed", _("未校对")
+    IN_REVIEW = "in_review", _("校对中")
+    REVIEWED = "reviewed", _("已校对")
+
+
+class Visibility(models.TextChoices):
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self) -> ArticleQuerySet:
+        """Return the articles a reader may see."""
+        return self.filter(visibility=Visibility.PUBLISHED)
+
+    def withdrawn(self) -> ArticleQuerySet:
+        return self.filter(visibility=Visibility.WITHDRAWN)
+
+    def on_date(self, date: dt.date) -> ArticleQuerySet:
+        return self.filter(issue__date=date)
+
+    def by_person(self, person: Person) -> ArticleQuerySet:
+        """Return the articles credited to a person, or with a photo credited to them."""
+        return self.filter(
+            Q(credits__person=person) | Q(photos__credits__person=person)
+        ).distinct()
+
+    def with_open_flags(self) -> ArticleQuerySet:
+        return self.filter(
+            Exists(ReviewFlag.objects.open().filter(article=OuterRef("pk")))
+        )
+
+    def in_page_order(self) -> ArticleQuerySet:
+        return self.order_by("-issue__date", "issue__edition", "page", "position")
+
+
+class Article(models.Model):
+    """A piece on a page: a story, or a photo-news item (图片新闻)."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("文章")
+        PHOTO = "photo", _("图片新闻")
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="articles", verbose_name=_("issue")
+    )
+    page = models.PositiveSmallIntegerField(_("page (版)"), default=1)
+    position = models.PositiveSmallIntegerField(_("position on the page"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    heading = models.CharField(
+        _("heading as printed"), max_length=500, blank=True, editable=False
+    )
+    kicker = models.CharField(_("kicker (引题)"), max_length=300, blank=True)
+    headline = models.CharField(_("headline"), max_length=300)
+    subheadline = models.CharField(_("subheadline (副题)"), max_length=300, blank=True)
+    dateline = models.CharField(_("dateline"), max_length=100, blank=True)
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Paragraphs separated by a blank line; a crosshead (小标题) starts with “### ”."),
+    )
+    original_text = models.TextField(_("original OCR text"), blank=True, editable=False)
+    imported = models.JSONField(
+        _("text as last imported"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("What the importer last wrote, to tell an editor's correction from it."),
+    )
+    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
+    truncated = models.BooleanField(_("continues on a page we do not have"), default=False)
+    correction_status = models.CharField(
+        _("correction status"),
+        max_length=20,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.UNREVIEWED,
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised on every save, for locking.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    tags = TaggableManager(_("tags"), blank=True)
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["imported", "original_text"])
+
+    class Meta:
+        ordering = ["issue", "page", "position"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "page", "position"], name="article_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(page__gte=1), name="article_page_positive"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="article_position_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["article", "photo"]), name="article_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(correction_status__in=["unreviewed", "in_review", "reviewed"]),
+                name="article_correction_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["published", "withdrawn"]),
+                name="article_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(line_start__isnull=True)
+                | Q(line_end__isnull=True)
+                | Q(line_start__lte=models.F("line_end")),
+                name="article_line_span_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["visibility", "correction_status"], name="article_state_idx")]
+
+    def __str__(self) -> str:
+        return self.headline or self.heading
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article", kwargs={"pk": self.pk})
+
+    @property
+    def full_heading(self) -> str:
+        """Return kicker, headline and subheadline as one line, as the page printed them."""
+        return " ".join(part for part in (self.kicker, self.headline, self.subheadline) if part)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return parse_body(self.body)
+
+    @property
+    def body_text(self) -> str:
+        return plain_text(self.body)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLISHED
+
+
+class PhotoQuerySet(models.QuerySet):
+    def public(self) -> PhotoQuerySet:
+        """Return photos a reader may see: not attached to a withdrawn article."""
+        return self.filter(Q(article__isnull=True) | Q(article__visibility=Visibility.PUBLISHED))
+
+
+
+class Photo(models.Model):
+    """A photograph on a page, with its caption and credits."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="photos", verbose_name=_("issue")
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("article"),
+    )
+    page = models.PositiveSmallIntegerField(_("page (版)"), default=1)
+    position = models.PositiveSmallIntegerField(_("position on the page"))
+    caption = models.TextField(_("caption"), blank=True)
+    image = models.FileField(_("image file"), upload_to="photos/%Y/%m/", blank=True)
+    original_text = models.TextField(_("original OCR text"), blank=True, editable=False)
+    imported = models.JSONField(_("text as last imported"), default=dict, blank=True, editable=False)
+    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
+
+    objects = PhotoQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["imported", "original_text"])
+
+    class Meta:
+        ordering = ["issue", "page", "position"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "page", "position"], name="photo_unique_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="photo_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption[:40] or f"{self.issue} photo {self.position}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.article_id is None or self.article.is_public
+
+
+class Advertisement(models.Model):
+    """An advertisement printed on a page (the banks' boxes under the fold)."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="advertisements", verbose_name=_("issue")
+    )
+    page = models.PositiveSmallIntegerField(_("page (版)"), default=1)
+    position = models.PositiveSmallIntegerField(_("position on the page"))
+    advertiser = models.CharField(_("advertiser"), max_length=200)
+    text = models.TextField(_("text as printed"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    original_text = models.TextField(_("original OCR text"), blank=True, editable=False)
+    imported = models.JSONField(_("text as last imported"), default=dict, blank=True, editable=False)
+    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["imported", "original_text"])
+
+    class Meta:
+        ordering = ["issue", "page", "position"]
+        verbose_name = _("advertisement")
+        verbose_name_plural = _("advertisements")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "page", "position"], name="ad_unique_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="ad_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.advertiser
+
+
+class Credit(models.Model):
+    """A person credited, in a role, on an article or on a photo."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="credits", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("article"),
+    )
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("photo"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(article__isnull=False) & Q(photo__isnull=True))
+                | (Q(article__isnull=True) & Q(photo__isnull=False)),
+                name="credit_on_article_or_photo",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "person", "role"],
+                condition=Q(article__isnull=False),
+                name="credit_unique_on_article",
+            ),
+            models.UniqueConstraint(
+                fields=["photo", "person", "role"],
+                condition=Q(photo__isnull=False),
+                name="credit_unique_on_photo",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "reporter",
+                        "trainee_reporter",
+                        "correspondent",
+                        "photographer",
+                        "intern",
+                        "special_correspondent",
+                    ]
+                ),
+                name="credit_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person}"
+
+
+class ReviewFlagQuerySet(models.QuerySet):
+    def open(self) -> ReviewFlagQuerySet:
+        return self.filter(status=ReviewFlag.Status.OPEN)
+
+    def resolved(self) -> ReviewFlagQuerySet:
+        return self.exclude(status=ReviewFlag.Status.OPEN)
+
+
+class ReviewFlag(models.Model):
+    """Something the importer repaired or doubted, for an editor to accept or undo."""
+
+    class Code(models.TextChoices):
+        JOINED_PARAGRAPHS = "joined_paragraphs", _("joined paragraphs")
+        REMOVED_STRAY_LINE = "removed_stray_line", _("removed stray line")
+        REMOVED_FURNITURE = "removed_furniture", _("removed page furniture")
+        CROSSHEAD_DETECTED = "crosshead_detected", _("crosshead detected")
+        TRUNCATED_ARTICLE = "truncated_article", _("truncated article")
+        PHOTO_CREDIT_INFERRED = "photo_credit_inferred", _("photo credit inferred")
+        MASTHEAD_MISMATCH = "masthead_mismatch", _("masthead mismatch")
+        WEEKDAY_MISMATCH = "weekday_mismatch", _("weekday does not match the date")
+        LUNAR_DATE_MISMATCH = "lunar_date_mismatch", _("lunar date does not match the date")
+        DECODED_ENCODING = "decoded_encoding", _("decoded from another encoding")
+        POSSIBLE_DUPLICATE_CONTRIBUTOR = (
+            "possible_duplicate_contributor",
+            _("possible duplicate contributor"),
+        )
+        IMPORT_CONFLICT = "import_conflict", _("re-import conflicts with an editor's correction")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        UNDONE = "undone", _("undone")
+
+    code = models.CharField(_("code"), max_length=40, choices=Code.choices)
+    message = models.TextField(_("message"))
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="flags", verbose_name=_("issue")
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="flags",
+        verbose_name=_("article"),
+    )
+    photo = models.ForeignKey(
+        Photo, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
+        verbose_name=_("photo"),
+    )
+    advertisement = models.ForeignKey(
+        Advertisement, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
+        verbose_name=_("advertisement"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
+        verbose_name=_("person"),
+    )
+    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
+    original = models.TextField(_("original lines"), blank=True)
+    before = models.TextField(_("text before the repair"), blank=True)
+    after = models.TextField(_("text after the repair"), blank=True)
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        help_text=_("Identifies the same flag across re-imports, so it is not raised twice."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ReviewFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issue", "line_start", "pk"]
+        verbose_name = _("review flag")
+        verbose_name_plural = _("review flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "fingerprint"], name="flag_unique_per_issue"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(resolved_at__isnull=True))
+                | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                name="flag_resolved_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "code"], name="flag_status_code_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.message[:60]}"
+
+    @property
+    def is_repair(self) -> bool:
+        """Return whether undoing this flag can put text back (it records before/after)."""
+        return bool(self.after or self.before)

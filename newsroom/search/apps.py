@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "newsroom.search"
+    label = "search"
+    verbose_name = _("全文检索")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,110 @@
+"""Small factory functions for tests: each makes one saved object with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from newsroom.models import (
+    Advertisement,
+    Article,
+    Credit,
+    Issue,
+    Person,
+    Photo,
+    Publication,
+    ReviewFlag,
+)
+
+_counter = itertools.count(1)
+
+
+def _next_position(items) -> int:
+    last = items.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def make_publication(**fields) -> Publication:
+    defaults = {
+        "name": "浙江工人日报",
+        "slug": "zjgrrb",
+        "slogan": "倾情关注劳动群体 全心服务工会组织",
+        "cn_number": "CN33-0018",
+        "postal_code": "31-2",
+        "website": "www.zjgrrb.com",
+        "email": "zjgrrb@163.com",
+    }
+    defaults.update(fields)
+    publication, _ = Publication.objects.get_or_create(name=defaults["name"], defaults=defaults)
+    return publication
+
+
+def make_issue(publication: Publication | None = None, **fields) -> Issue:
+    defaults = {
+        "date": dt.date(2021, 3, 19),
+        "lunar_date": "辛丑年二月初七",
+        "weekday": "星期五",
+        "number": 11771,
+    }
+    defaults.update(fields)
+    return Issue.objects.create(publication=publication or make_publication(), **defaults)
+
+
+def make_article(issue: Issue | None = None, **fields) -> Article:
+    issue = issue or make_issue()
+    defaults = {
+        "page": 1,
+        "position": _next_position(issue.articles),
+        "headline": f"标题{next(_counter)}",
+        "body": "第一段。\n\n### 小标题\n\n第二段。",
+        "dateline": "本报讯",
+    }
+    defaults.update(fields)
+    tags = defaults.pop("tags", [])
+    article = Article.objects.create(issue=issue, **defaults)
+    if tags:
+        article.tags.add(*tags)
+    return article
+
+
+def make_person(name: str | None = None, **fields) -> Person:
+    return Person.objects.create(name=name or f"记者{next(_counter)}", **fields)
+
+
+def make_credit(*, person: Person, article: Article | None = None, photo: Photo | None = None,
+                role: str = "reporter", order: int = 1) -> Credit:
+    return Credit.objects.create(person=person, article=article, photo=photo, role=role, order=order)
+
+
+def make_photo(issue: Issue | None = None, **fields) -> Photo:
+    issue = issue or make_issue()
+    defaults = {
+        "page": 1,
+        "position": _next_position(issue.photos),
+        "caption": "比赛现场。",
+    }
+    defaults.update(fields)
+    return Photo.objects.create(issue=issue, **defaults)
+
+
+def make_advertisement(issue: Issue | None = None, **fields) -> Advertisement:
+    issue = issue or make_issue()
+    defaults = {
+        "page": 1,
+        "position": _next_position(issue.advertisements),
+        "advertiser": "中国工商银行",
+        "text": "ICBC 中国工商银行\n浙江省分行\n电话银行:95588",
+        "phone": "95588",
+    }
+    defaults.update(fields)
+    return Advertisement.objects.create(issue=issue, **defaults)
+
+
+def make_flag(issue: Issue, **fields) -> ReviewFlag:
+    defaults = {
+        "code": ReviewFlag.Code.JOINED_PARAGRAPHS,
+        "message": "joined two paragraphs cut by a column break",
+        "fingerprint": f"fp{next(_counter)}",
+    }
+    defaults.update(fields)
+    return ReviewFlag.objects.create(issue=issue, **defaults)
