@@ -26,22 +26,22 @@ WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "�
 class Publication(models.Model):
     """A newspaper whose issues the archive holds."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    slogan = models.CharField(_("slogan"), max_length=200, blank=True)
-    cn_number = models.CharField(_("CN number (国内统一刊号)"), max_length=20, blank=True)
-    postal_code = models.CharField(_("postal distribution code (邮发代号)"), max_length=20, blank=True)
-    website = models.CharField(_("website"), max_length=200, blank=True)
-    email = models.CharField(_("email"), max_length=200, blank=True)
-    address = models.CharField(_("address (社址)"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode (邮编)"), max_length=10, blank=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    slug = models.SlugField(_("标识"), max_length=100, unique=True)
+    slogan = models.CharField(_("办报宗旨"), max_length=200, blank=True)
+    cn_number = models.CharField(_("国内统一刊号"), max_length=20, blank=True)
+    postal_code = models.CharField(_("邮发代号"), max_length=20, blank=True)
+    website = models.CharField(_("网址"), max_length=200, blank=True)
+    email = models.CharField(_("电子邮件"), max_length=200, blank=True)
+    address = models.CharField(_("社址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=10, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("publication")
-        verbose_name_plural = _("publications")
+        verbose_name = _("报纸名称")
+        verbose_name_plural = _("报纸名称")
 
     def __str__(self) -> str:
         return self.name
@@ -59,17 +59,17 @@ class Publication(models.Model):
 class SourceFile(models.Model):
     """An OCR'd page file as it was imported."""
 
-    name = models.CharField(_("file name"), max_length=255)
+    name = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
-    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
-    encoding = models.CharField(_("encoding"), max_length=20, default="utf-8")
-    text = models.TextField(_("text as decoded"), blank=True)
-    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    size = models.PositiveBigIntegerField(_("字节数"), default=0)
+    encoding = models.CharField(_("编码"), max_length=20, default="utf-8")
+    text = models.TextField(_("解码后文本"), blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-imported_at"]
-        verbose_name = _("source file")
-        verbose_name_plural = _("source files")
+        verbose_name = _("来源文件")
+        verbose_name_plural = _("来源文件")
 
     def __str__(self) -> str:
         return self.name
@@ -79,26 +79,26 @@ class ImportRun(models.Model):
     """One run of the importer, kept even when what it imported is deleted."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", _("running")
-        SUCCEEDED = "succeeded", _("succeeded")
-        FAILED = "failed", _("some files failed")
-        DRY_RUN = "dry_run", _("dry run")
+        RUNNING = "running", _("运行中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("部分文件失败")
+        DRY_RUN = "dry_run", _("试运行")
 
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING
+        _("状态"), max_length=20, choices=Status.choices, default=Status.RUNNING
     )
-    started_by = models.CharField(_("started by"), max_length=150, blank=True)
-    arguments = models.TextField(_("arguments"), blank=True)
-    files_total = models.PositiveIntegerField(_("files"), default=0)
-    files_failed = models.PositiveIntegerField(_("files failed"), default=0)
-    report = models.JSONField(_("report"), default=dict, blank=True)
+    started_by = models.CharField(_("发起人"), max_length=150, blank=True)
+    arguments = models.TextField(_("参数"), blank=True)
+    files_total = models.PositiveIntegerField(_("文件数"), default=0)
+    files_failed = models.PositiveIntegerField(_("失败文件数"), default=0)
+    report = models.JSONField(_("报告"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
-        verbose_name = _("import run")
-        verbose_name_plural = _("import runs")
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
@@ -122,37 +122,37 @@ class Issue(models.Model):
     """One day's paper (期)."""
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.PROTECT, related_name="issues", verbose_name=_("publication")
+        Publication, on_delete=models.PROTECT, related_name="issues", verbose_name=_("报纸名称")
     )
-    date = models.DateField(_("date"))
-    edition = models.PositiveSmallIntegerField(_("edition"), default=1)
-    lunar_date = models.CharField(_("lunar date as printed"), max_length=30, blank=True)
-    weekday = models.CharField(_("weekday as printed"), max_length=10, blank=True)
-    number = models.PositiveIntegerField(_("issue number (总第N号)"), null=True, blank=True)
+    date = models.DateField(_("日期"))
+    edition = models.PositiveSmallIntegerField(_("版次"), default=1)
+    lunar_date = models.CharField(_("农历日期（原印）"), max_length=30, blank=True)
+    weekday = models.CharField(_("星期（原印）"), max_length=10, blank=True)
+    number = models.PositiveIntegerField(_("总期号"), null=True, blank=True)
     source = models.ForeignKey(
         SourceFile,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="issues",
-        verbose_name=_("source file"),
+        verbose_name=_("来源文件"),
     )
     masthead = models.JSONField(
-        _("masthead as printed"),
+        _("报头原印信息"),
         default=dict,
         blank=True,
-        help_text=_("Identifiers exactly as the masthead printed them (CN number, website, ...)."),
+        help_text=_("报头上印出的原样标识（刊号、网址等）。"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "edition"]
-        verbose_name = _("issue")
-        verbose_name_plural = _("issues")
+        verbose_name = _("期")
+        verbose_name_plural = _("报纸")
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "date", "edition"], name="issue_unique_per_day_edition"
@@ -189,16 +189,16 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A contributor: reporter, correspondent, photographer, ..."""
 
-    name = models.CharField(_("display name"), max_length=100, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    name = models.CharField(_("姓名"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("person")
-        verbose_name_plural = _("people")
+        verbose_name = _("作者")
+        verbose_name_plural = _("作者")
 
     def __str__(self) -> str:
         return self.name
@@ -211,16 +211,16 @@ class PersonAlias(models.Model):
     """Another spelling of a person's name: an OCR variant or a former byline."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("person")
+        Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("作者")
     )
-    name = models.CharField(_("alias"), max_length=100, unique=True)
+    name = models.CharField(_("别名"), max_length=100, unique=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("alias")
-        verbose_name_plural = _("aliases")
+        verbose_name = _("别名")
+        verbose_name_plural = _("别名")
 
     def __str__(self) -> str:
         return self.name
@@ -280,57 +280,57 @@ class Article(models.Model):
         PHOTO = "photo", _("图片新闻")
 
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="articles", verbose_name=_("issue")
+        Issue, on_delete=models.CASCADE, related_name="articles", verbose_name=_("期")
     )
-    page = models.PositiveSmallIntegerField(_("page (版)"), default=1)
-    position = models.PositiveSmallIntegerField(_("position on the page"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    page = models.PositiveSmallIntegerField(_("版"), default=1)
+    position = models.PositiveSmallIntegerField(_("版面位置"))
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     heading = models.CharField(
-        _("heading as printed"), max_length=500, blank=True, editable=False
+        _("原印标题"), max_length=500, blank=True, editable=False
     )
-    kicker = models.CharField(_("kicker (引题)"), max_length=300, blank=True)
-    headline = models.CharField(_("headline"), max_length=300)
-    subheadline = models.CharField(_("subheadline (副题)"), max_length=300, blank=True)
-    dateline = models.CharField(_("dateline"), max_length=100, blank=True)
+    kicker = models.CharField(_("引题"), max_length=300, blank=True)
+    headline = models.CharField(_("主标题"), max_length=300)
+    subheadline = models.CharField(_("副题"), max_length=300, blank=True)
+    dateline = models.CharField(_("电头"), max_length=100, blank=True)
     body = models.TextField(
-        _("body"),
+        _("正文"),
         blank=True,
-        help_text=_("Paragraphs separated by a blank line; a crosshead (小标题) starts with “### ”."),
+        help_text=_("段落之间空一行；小标题以“### ”开头。"),
     )
-    original_text = models.TextField(_("original OCR text"), blank=True, editable=False)
+    original_text = models.TextField(_("OCR原文"), blank=True, editable=False)
     imported = models.JSONField(
-        _("text as last imported"),
+        _("上次导入文本"),
         default=dict,
         blank=True,
         editable=False,
-        help_text=_("What the importer last wrote, to tell an editor's correction from it."),
+        help_text=_("导入程序上次写入的文本，用于区分编辑的校对。"),
     )
-    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
-    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
-    truncated = models.BooleanField(_("continues on a page we do not have"), default=False)
+    line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
+    truncated = models.BooleanField(_("转至缺失版面"), default=False)
     correction_status = models.CharField(
-        _("correction status"),
+        _("校对状态"),
         max_length=20,
         choices=CorrectionStatus.choices,
         default=CorrectionStatus.UNREVIEWED,
     )
     visibility = models.CharField(
-        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
+        _("公开状态"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
     )
     version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Raised on every save, for locking.")
+        _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人修改。")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("标签"), blank=True)
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["imported", "original_text"])
 
     class Meta:
         ordering = ["issue", "page", "position"]
-        verbose_name = _("article")
-        verbose_name_plural = _("articles")
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "page", "position"], name="article_unique_position"
@@ -392,7 +392,7 @@ class Photo(models.Model):
     """A photograph on a page, with its caption and credits."""
 
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="photos", verbose_name=_("issue")
+        Issue, on_delete=models.CASCADE, related_name="photos", verbose_name=_("期")
     )
     article = models.ForeignKey(
         Article,
@@ -400,24 +400,24 @@ class Photo(models.Model):
         null=True,
         blank=True,
         related_name="photos",
-        verbose_name=_("article"),
+        verbose_name=_("文章"),
     )
-    page = models.PositiveSmallIntegerField(_("page (版)"), default=1)
-    position = models.PositiveSmallIntegerField(_("position on the page"))
-    caption = models.TextField(_("caption"), blank=True)
-    image = models.FileField(_("image file"), upload_to="photos/%Y/%m/", blank=True)
-    original_text = models.TextField(_("original OCR text"), blank=True, editable=False)
-    imported = models.JSONField(_("text as last imported"), default=dict, blank=True, editable=False)
-    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
-    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
+    page = models.PositiveSmallIntegerField(_("版"), default=1)
+    position = models.PositiveSmallIntegerField(_("版面位置"))
+    caption = models.TextField(_("图片说明"), blank=True)
+    image = models.FileField(_("图片文件"), upload_to="photos/%Y/%m/", blank=True)
+    original_text = models.TextField(_("OCR原文"), blank=True, editable=False)
+    imported = models.JSONField(_("上次导入文本"), default=dict, blank=True, editable=False)
+    line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
 
     objects = PhotoQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["imported", "original_text"])
 
     class Meta:
         ordering = ["issue", "page", "position"]
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
         constraints = [
             models.UniqueConstraint(fields=["issue", "page", "position"], name="photo_unique_position"),
             models.CheckConstraint(condition=Q(position__gte=1), name="photo_position_positive"),
@@ -435,25 +435,25 @@ class Advertisement(models.Model):
     """An advertisement printed on a page (the banks' boxes under the fold)."""
 
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="advertisements", verbose_name=_("issue")
+        Issue, on_delete=models.CASCADE, related_name="advertisements", verbose_name=_("期")
     )
-    page = models.PositiveSmallIntegerField(_("page (版)"), default=1)
-    position = models.PositiveSmallIntegerField(_("position on the page"))
-    advertiser = models.CharField(_("advertiser"), max_length=200)
-    text = models.TextField(_("text as printed"), blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    website = models.CharField(_("website"), max_length=200, blank=True)
-    original_text = models.TextField(_("original OCR text"), blank=True, editable=False)
-    imported = models.JSONField(_("text as last imported"), default=dict, blank=True, editable=False)
-    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
-    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
+    page = models.PositiveSmallIntegerField(_("版"), default=1)
+    position = models.PositiveSmallIntegerField(_("版面位置"))
+    advertiser = models.CharField(_("广告主"), max_length=200)
+    text = models.TextField(_("原印文本"), blank=True)
+    phone = models.CharField(_("电话"), max_length=50, blank=True)
+    website = models.CharField(_("网址"), max_length=200, blank=True)
+    original_text = models.TextField(_("OCR原文"), blank=True, editable=False)
+    imported = models.JSONField(_("上次导入文本"), default=dict, blank=True, editable=False)
+    line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["imported", "original_text"])
 
     class Meta:
         ordering = ["issue", "page", "position"]
-        verbose_name = _("advertisement")
-        verbose_name_plural = _("advertisements")
+        verbose_name = _("广告")
+        verbose_name_plural = _("广告")
         constraints = [
             models.UniqueConstraint(fields=["issue", "page", "position"], name="ad_unique_position"),
             models.CheckConstraint(condition=Q(position__gte=1), name="ad_position_positive"),
@@ -467,17 +467,17 @@ class Credit(models.Model):
     """A person credited, in a role, on an article or on a photo."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="credits", verbose_name=_("person")
+        Person, on_delete=models.PROTECT, related_name="credits", verbose_name=_("作者")
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
     article = models.ForeignKey(
         Article,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="credits",
-        verbose_name=_("article"),
+        verbose_name=_("文章"),
     )
     photo = models.ForeignKey(
         Photo,
@@ -485,15 +485,15 @@ class Credit(models.Model):
         null=True,
         blank=True,
         related_name="credits",
-        verbose_name=_("photo"),
+        verbose_name=_("图片"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
-        verbose_name = _("credit")
-        verbose_name_plural = _("credits")
+        verbose_name = _("署名")
+        verbose_name_plural = _("署名")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(article__isnull=False) & Q(photo__isnull=True))
@@ -541,32 +541,32 @@ class ReviewFlag(models.Model):
     """Something the importer repaired or doubted, for an editor to accept or undo."""
 
     class Code(models.TextChoices):
-        JOINED_PARAGRAPHS = "joined_paragraphs", _("joined paragraphs")
-        REMOVED_STRAY_LINE = "removed_stray_line", _("removed stray line")
-        REMOVED_FURNITURE = "removed_furniture", _("removed page furniture")
-        CROSSHEAD_DETECTED = "crosshead_detected", _("crosshead detected")
-        TRUNCATED_ARTICLE = "truncated_article", _("truncated article")
-        PHOTO_CREDIT_INFERRED = "photo_credit_inferred", _("photo credit inferred")
-        MASTHEAD_MISMATCH = "masthead_mismatch", _("masthead mismatch")
-        WEEKDAY_MISMATCH = "weekday_mismatch", _("weekday does not match the date")
-        LUNAR_DATE_MISMATCH = "lunar_date_mismatch", _("lunar date does not match the date")
-        DECODED_ENCODING = "decoded_encoding", _("decoded from another encoding")
+        JOINED_PARAGRAPHS = "joined_paragraphs", _("合并段落")
+        REMOVED_STRAY_LINE = "removed_stray_line", _("删除重复碎行")
+        REMOVED_FURNITURE = "removed_furniture", _("删除版面杂项")
+        CROSSHEAD_DETECTED = "crosshead_detected", _("识别出小标题")
+        TRUNCATED_ARTICLE = "truncated_article", _("文章不完整")
+        PHOTO_CREDIT_INFERRED = "photo_credit_inferred", _("推断图片署名")
+        MASTHEAD_MISMATCH = "masthead_mismatch", _("报头信息不符")
+        WEEKDAY_MISMATCH = "weekday_mismatch", _("星期与日期不符")
+        LUNAR_DATE_MISMATCH = "lunar_date_mismatch", _("农历日期与公历日期不符")
+        DECODED_ENCODING = "decoded_encoding", _("从其他编码解码")
         POSSIBLE_DUPLICATE_CONTRIBUTOR = (
             "possible_duplicate_contributor",
-            _("possible duplicate contributor"),
+            _("疑似重复作者"),
         )
-        IMPORT_CONFLICT = "import_conflict", _("re-import conflicts with an editor's correction")
-        OTHER = "other", _("other")
+        IMPORT_CONFLICT = "import_conflict", _("重新导入与编辑校对冲突")
+        OTHER = "other", _("其他")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        ACCEPTED = "accepted", _("accepted")
-        UNDONE = "undone", _("undone")
+        OPEN = "open", _("待处理")
+        ACCEPTED = "accepted", _("已接受")
+        UNDONE = "undone", _("已撤销")
 
-    code = models.CharField(_("code"), max_length=40, choices=Code.choices)
-    message = models.TextField(_("message"))
+    code = models.CharField(_("类型"), max_length=40, choices=Code.choices)
+    message = models.TextField(_("说明"))
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="flags", verbose_name=_("issue")
+        Issue, on_delete=models.CASCADE, related_name="flags", verbose_name=_("期")
     )
     article = models.ForeignKey(
         Article,
@@ -574,32 +574,32 @@ class ReviewFlag(models.Model):
         null=True,
         blank=True,
         related_name="flags",
-        verbose_name=_("article"),
+        verbose_name=_("文章"),
     )
     photo = models.ForeignKey(
         Photo, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
-        verbose_name=_("photo"),
+        verbose_name=_("图片"),
     )
     advertisement = models.ForeignKey(
         Advertisement, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
-        verbose_name=_("advertisement"),
+        verbose_name=_("广告"),
     )
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
-        verbose_name=_("person"),
+        verbose_name=_("作者"),
     )
-    line_start = models.PositiveIntegerField(_("first source line"), null=True, blank=True)
-    line_end = models.PositiveIntegerField(_("last source line"), null=True, blank=True)
-    original = models.TextField(_("original lines"), blank=True)
-    before = models.TextField(_("text before the repair"), blank=True)
-    after = models.TextField(_("text after the repair"), blank=True)
+    line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
+    line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
+    original = models.TextField(_("原始行"), blank=True)
+    before = models.TextField(_("修复前文本"), blank=True)
+    after = models.TextField(_("修复后文本"), blank=True)
     fingerprint = models.CharField(
-        _("fingerprint"),
+        _("指纹"),
         max_length=64,
-        help_text=_("Identifies the same flag across re-imports, so it is not raised twice."),
+        help_text=_("在重复导入时识别同一标记，避免重复提出。"),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+        _("状态"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -607,17 +607,17 @@ class ReviewFlag(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("resolved by"),
+        verbose_name=_("处理人"),
     )
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ReviewFlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["issue", "line_start", "pk"]
-        verbose_name = _("review flag")
-        verbose_name_plural = _("review flags")
+        verbose_name = _("审校标记")
+        verbose_name_plural = _("审校标记")
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "fingerprint"], name="flag_unique_per_issue"
