@@ -380,6 +380,11 @@ class Article(models.Model):
     def is_public(self) -> bool:
         return self.visibility == Visibility.PUBLISHED
 
+    @property
+    def etag(self) -> str:
+        """Return the HTTP entity tag of this version of the article (for If-Match locking)."""
+        return f'"article-{self.pk}-v{self.version}"'
+
 
 class PhotoQuerySet(models.QuerySet):
     def public(self) -> PhotoQuerySet:
