@@ -1,0 +1,1212 @@
+"""Read one OCR'd front page (Markdown) into records: masthead, articles, photos, ads.
+
+Pure: the standard library and ``lunar_python`` only, no Django. The input is a page
+of a Chinese daily that an OCR tool turned into Markdown:
+
+* the masthead is everything before the first ``## `` line: dates, identifiers,
+  the ``# `` paper name and its slogan (anything else there, such as QR-code
+  captions, is ignored);
+* each ``## `` line starts an article; a bold block (``**...**`` and the lines
+  directly under it) is an advertisement and ends the article before it;
+* inside an article, a run of two or more blank lines is an empty image slot.
+
+The rules are general (punctuation, line shape, patterns), never keyed on one page:
+
+Headings
+    OCR joins the printed lines of a heading with single spaces. A heading is cut
+    at those spaces into segments; a segment that opens with a conjunction or a
+    particle (和, 与, 的, ...) or a closing mark continues the one before it. The
+    first segment is a kicker (引题) when it ends in a reporting verb (…强调,
+    …指出) or a time span (…近一年, …5个月, …以来). Otherwise type size decides:
+    kickers and subheadlines are set smaller than the headline, so their printed
+    lines hold more characters. A trailing segment of 10+ characters and 1.25
+    times the longest headline segment is the subheadline; leading segments of
+    that shape are the kicker. When unsure the whole heading is the headline.
+    Joining kicker, headline and subheadline with single spaces gives the heading back.
+
+Bylines
+    The first paragraph may open with a dateline (本报讯, 本报杭州3月18日电,
+    新华社北京3月18日电) and credits ending in 报道 (记者甲 见习记者乙报道,
+    记者丙摄影报道) or in brackets (本报讯(记者甲 通讯员乙)). They are removed
+    from the body.
+
+Photos
+    The paragraph after an empty image slot, or any paragraph carrying a ``摄``
+    credit (at its end, on a hard-broken last line, or as the next paragraph), is
+    a photo caption, not body text. An uncredited caption in an article whose
+    byline says 摄影 is credited to that photographer (flag photo_credit_inferred).
+    An item without a 报道 byline, short, whose last paragraph is its only ``摄``
+    credit, is photo news (图片新闻): its text is both the body and the caption.
+
+Column-break repairs (each one a FlagRecord an editor can undo)
+    removed_furniture   hotline numbers and page furniture (新闻服务热线, 本版编辑...)
+    removed_stray_line  a short unfinished fragment that repeats text found elsewhere
+                        in the article (of two equal copies, the one interrupting an
+                        unfinished paragraph goes, else the first)
+    joined_paragraphs   a paragraph not ending in sentence-final punctuation runs on
+                        into the next body paragraph (no space between: Chinese)
+    crosshead_detected  a short line without punctuation after a finished paragraph,
+                        followed by a paragraph, that does not read as an unfinished
+                        sentence (no comma, no reporting verb, no dangling particle)
+    truncated_article   the last paragraph still ends mid-sentence (a doubt, no undo)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+
+from lunar_python import Solar
+
+from importers.publications import KNOWN_PUBLICATIONS, masthead_mismatches
+from importers.records import (
+    ARTICLE,
+    CORRESPONDENT,
+    INTERN,
+    PHOTO_NEWS,
+    PHOTOGRAPHER,
+    REPORTER,
+    SPECIAL_CORRESPONDENT,
+    TRAINEE_REPORTER,
+    AdvertisementRecord,
+    ArticleRecord,
+    ContributorRecord,
+    FlagRecord,
+    IssueRecord,
+    PageRecord,
+    ParseError,
+    PhotoRecord,
+)
+from newsroom.lib.blocks import BLOCK_SEPARATOR, CROSSHEAD, CROSSHEAD_MARK, PARAGRAPH, Block
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+# Flag codes.
+DECODED_ENCODING = "decoded_encoding"
+WEEKDAY_MISMATCH = "weekday_mismatch"
+LUNAR_DATE_MISMATCH = "lunar_date_mismatch"
+UNASSIGNED_TEXT = "unassigned_text"
+JOINED_PARAGRAPHS = "joined_paragraphs"
+REMOVED_STRAY_LINE = "removed_stray_line"
+REMOVED_FURNITURE = "removed_furniture"
+CROSSHEAD_DETECTED = "crosshead_detected"
+TRUNCATED_ARTICLE = "truncated_article"
+PHOTO_CREDIT_INFERRED = "photo_credit_inferred"
+UNATTACHED_CREDIT = "unattached_credit"
+
+# ---------------------------------------------------------------- punctuation and patterns
+
+SENTENCE_FINAL = "。！？!?…：:"
+CLOSING_MARKS = "”’」』）)》〉】\"'"
+INNER_PUNCTUATION = ",，、;；:：。.!！?？"
+# Characters a finished phrase does not end on: a line ending on one runs on.
+DANGLING_ENDINGS = "的地得和与及或在以对把被将向从为于是要让使由而并且但等之其这那每各该"
+REPORTING_VERBS = (
+    "强调", "指出", "希望", "表示", "认为", "要求", "介绍", "告诉", "透露", "提出",
+    "坦言", "感慨", "直言", "说道", "寄语", "勉励", "号召", "称赞", "宣布", "呼吁",
+)  # fmt: skip
+CONTINUING_OPENERS = "和与及并而或的之”’」』）)》、,，。"
+CJK = r"\u3400-\u9fff"
+NAME = rf"[{CJK}·•]{{2,6}}"
+ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("特约记者", SPECIAL_CORRESPONDENT),
+    ("见习记者", TRAINEE_REPORTER),
+    ("摄影记者", PHOTOGRAPHER),
+    ("本报记者", REPORTER),
+    ("记者", REPORTER),
+    ("通讯员", CORRESPONDENT),
+    ("实习生", INTERN),
+)
+ROLE = "|".join(word for word, _ in ROLE_WORDS)
+ROLE_OF = dict(ROLE_WORDS)
+
+DATELINE = (
+    rf"(?:本报|[{CJK}]{{1,6}}?(?:社|网|台|报))[{CJK}]{{0,8}}?"
+    rf"(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯)"
+)
+BYLINE_RE = re.compile(
+    rf"^(?P<dateline>{DATELINE})?\s*"
+    rf"(?:[(（](?P<bracketed>(?:{ROLE})[^)）]{{1,60}})[)）]"
+    rf"|(?P<credits>(?:{ROLE})[^。，,；;！？!?]{{1,60}}?)(?P<photo>摄影)?报道)\s*"
+)
+DATELINE_ONLY_RE = re.compile(rf"^(?P<dateline>{DATELINE})\s+")
+CREDIT_LINE_RE = re.compile(
+    rf"^(?:(?P<role>{ROLE})\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*"
+    rf"|(?P<bare>{NAME}(?:[\s、]+{NAME})*)\s+)(?:摄影|摄)$"
+)
+INLINE_CREDIT_RE = re.compile(
+    rf"(?<=[{re.escape(SENTENCE_FINAL + CLOSING_MARKS)}])\s*"
+    rf"(?P<credit>(?:{ROLE})\s*{NAME}(?:[\s、]+{NAME})*\s*(?:摄影|摄))$"
+)
+TIME_SPAN_END_RE = re.compile(
+    r"(?:以来|之际|期间|前夕|[0-9零〇一二两三四五六七八九十百]+(?:个月|周年|年|天|周))$"
+)
+PHONE_ONLY_RE = re.compile(r"[\d\s\-－—()（）+/]+")
+PAGE_MARK_RE = re.compile(r"第?[A-Z]?\d{1,2}版")
+FURNITURE_PHRASES = (
+    "新闻服务热线", "新闻热线", "服务热线", "读者热线", "广告热线", "订阅热线", "发行热线",
+    "举报电话", "投稿邮箱", "投稿信箱", "本版编辑", "责任编辑", "美术编辑", "版式设计",
+    "版面设计", "责任校对", "值班编辑", "本版责编", "责编", "美编", "校对",
+)  # fmt: skip
+
+HEADING_RE = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+NAME_LINE_RE = re.compile(r"^#(?!#)\s*(.+?)\s*#*\s*$")
+BOLD_LINE_RE = re.compile(r"^\*\*(?P<text>[^*].*?)\*\*\s*$")
+
+GREGORIAN_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+LUNAR_RE = re.compile(
+    r"([甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])年\s*"
+    r"(闰?(?:十[一二]|[正一二三四五六七八九十冬腊]))月\s*"
+    r"(初[一二三四五六七八九十]|十[一二三四五六七八九]|二十|廿[一二三四五六七八九]|三十|卅)"
+)
+WEEKDAY_RE = re.compile(r"(?:星期|礼拜)([一二三四五六日天])")
+MASTHEAD_FIELDS: dict[str, re.Pattern[str]] = {
+    "website": re.compile(r"(?:电子版|网址|网站|网络版)\s*[:：]\s*(\S+)"),
+    "email": re.compile(r"(?:电子邮件|电子信箱|电子邮箱|E-?mail)\s*[:：]\s*(\S+)", re.I),
+    "cn_number": re.compile(
+        r"(?:国内统一刊号|国内统一连续出版物号|统一刊号)\s*[:：]\s*((?:CN\s*)?\S+)"
+    ),
+    "postal_code": re.compile(r"邮发代号\s*[:：]\s*(\S+)"),
+    "address": re.compile(r"(?:社址|地址)\s*[:：]\s*(\S+)"),
+    "postcode": re.compile(r"邮编\s*[:：]\s*(\d{6})"),
+    "number": re.compile(r"总第\s*(\d+)\s*[号期]"),
+}
+AD_PHONE_RE = re.compile(
+    r"(?:电话银行|客户服务热线|客服热线|服务热线|热线|客服电话|服务电话|咨询电话|电话)"
+    r"\s*[:：]?\s*(\d[\d\-－]{3,}\d)"
+)
+WEBSITE_RE = re.compile(
+    r"(?<![@\w.])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|info)(?:\.cn)?\b(?![@.])",
+    re.I,
+)
+LEADING_LATIN_RE = re.compile(rf"^[A-Za-z0-9&.'\- ]+\s+(?=[{CJK}])")
+WEEKDAYS = "一二三四五六日"
+MONTH_ALIASES = {"十一": "冬", "十二": "腊", "一": "正"}
+DAY_ALIASES = {"卅": "三十"}
+
+# ------------------------------------------------------------------------------ reading bytes
+
+
+def read_page(data: bytes, source: str) -> PageRecord:
+    """Decode a page file's bytes and parse it; refuse empty, binary and oversized files."""
+    if not data:
+        raise ParseError(
+            source, None, "empty file (0 bytes); export the page from the OCR tool again"
+        )
+    if len(data) > MAX_PAGE_BYTES:
+        raise ParseError(
+            source,
+            None,
+            f"file is {len(data):,} bytes, over the {MAX_PAGE_BYTES:,}-byte (5 MB) limit for "
+            "one page; check it is a single page's Markdown",
+        )
+    text, encoding = decode_page(data, source)
+    page = parse_page(text, source, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    if encoding == "utf-8":
+        return page
+    note = FlagRecord(
+        code=DECODED_ENCODING,
+        message=f"file is not UTF-8; decoded it as {encoding.upper()} (GBK/GB2312 are subsets)",
+        lines=(0, 0),
+    )
+    return replace(page, flags=(note, *page.flags))
+
+
+def decode_page(data: bytes, source: str) -> tuple[str, str]:
+    """Return the text and the name of the encoding it was read from (UTF-8, else GB18030)."""
+    if b"\x00" in data:
+        raise ParseError(
+            source, None, "binary data (NUL bytes), not a text page; give the .md/.txt export"
+        )
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise ParseError(
+            source,
+            None,
+            f"undecodable bytes at offset {error.start}: neither UTF-8 nor GB18030; "
+            "re-save the page as UTF-8",
+        ) from None
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\n\r\f")
+    if controls > max(2, len(text) // 100):
+        raise ParseError(source, None, "binary data (control characters), not a text page")
+    return text, "gb18030"
+
+
+# ------------------------------------------------------------------------------- the page
+
+
+def parse_page(text: str, source: str, *, sha256: str = "", encoding: str = "utf-8") -> PageRecord:
+    """Parse a page's Markdown into a PageRecord; raise ParseError for what cannot be read."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff").split("\n")
+    first_heading = next((i for i, line in enumerate(lines) if HEADING_RE.match(line)), len(lines))
+    issue, where, page_flags = read_masthead(lines[:first_heading], source)
+    if issue.publication in KNOWN_PUBLICATIONS:
+        page_flags += masthead_mismatches(issue, KNOWN_PUBLICATIONS[issue.publication], where)
+    articles, ads, loose = read_columns(lines, first_heading, source)
+    if not articles:
+        raise ParseError(
+            source,
+            None,
+            "no articles: found no '## ' heading after the masthead; "
+            "each article must start with a line '## headline'",
+        )
+    page_flags += loose
+    return PageRecord(
+        source=source,
+        sha256=sha256,
+        encoding=encoding,
+        issue=issue,
+        articles=tuple(articles),
+        advertisements=tuple(ads),
+        flags=tuple(page_flags),
+    )
+
+
+# ---------------------------------------------------------------------------- the masthead
+
+
+def read_masthead(
+    lines: list[str], source: str
+) -> tuple[IssueRecord, dict[str, tuple[int, str]], list[FlagRecord]]:
+    """Read the masthead lines: dates, identifiers, name, slogan; check the dates agree."""
+    found: dict[str, tuple[str, int]] = {}
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        for name, pattern in (
+            ("date", GREGORIAN_RE),
+            ("lunar_date", LUNAR_RE),
+            ("weekday", WEEKDAY_RE),
+            *MASTHEAD_FIELDS.items(),
+        ):
+            match = pattern.search(line)
+            if match and name not in found:
+                found[name] = (
+                    match.group(0) if name in ("date", "lunar_date", "weekday") else match.group(1),
+                    number,
+                )
+    date = masthead_date(found, lines, source)
+    publication, slogan = paper_name_and_slogan(lines)
+    issue = IssueRecord(
+        publication=publication,
+        date=date,
+        lunar_date=found.get("lunar_date", ("", 0))[0],
+        weekday=found.get("weekday", ("", 0))[0],
+        number=int(found["number"][0]) if "number" in found else None,
+        cn_number=found.get("cn_number", ("", 0))[0],
+        postal_code=found.get("postal_code", ("", 0))[0],
+        website=found.get("website", ("", 0))[0],
+        email=found.get("email", ("", 0))[0],
+        slogan=slogan,
+        address=found.get("address", ("", 0))[0],
+        postcode=found.get("postcode", ("", 0))[0],
+    )
+    where = {name: (line, lines[line - 1]) for name, (_, line) in found.items()}
+    flags = weekday_flags(issue, where) + lunar_flags(issue, where)
+    return issue, where, flags
+
+
+def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: str) -> dt.date:
+    """Return the masthead's Gregorian date, or refuse a missing or impossible one."""
+    if "date" not in found:
+        first = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
+        raise ParseError(
+            source,
+            first,
+            "no Gregorian date in the masthead (expected e.g. 2021年3月19日 "
+            "before the first '## ' heading)",
+        )
+    printed, line = found["date"]
+    year, month, day = (int(part) for part in GREGORIAN_RE.match(printed).groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            why = f"there is no month {month}"
+        else:
+            why = f"{year}年{month}月 has {calendar.monthrange(year, month)[1]} days"
+        raise ParseError(
+            source, line, f"impossible date {printed} in the masthead: {why}; correct the date"
+        ) from None
+
+
+def paper_name_and_slogan(lines: list[str]) -> tuple[str, str]:
+    """Return the '# ' paper name and the slogan printed on the next non-blank line."""
+    for index, raw in enumerate(lines):
+        match = NAME_LINE_RE.match(raw.strip())
+        if not match:
+            continue
+        following = (line.strip() for line in lines[index + 1 :])
+        slogan = next((line for line in following if line), "")
+        if is_masthead_field(slogan):
+            slogan = ""
+        return match.group(1), slogan
+    return "", ""
+
+
+def is_masthead_field(line: str) -> bool:
+    """Tell whether a masthead line carries a date or an identifier."""
+    patterns = (GREGORIAN_RE, LUNAR_RE, WEEKDAY_RE, *MASTHEAD_FIELDS.values())
+    return any(pattern.search(line) for pattern in patterns)
+
+
+def weekday_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list[FlagRecord]:
+    """Flag a printed weekday that does not fall on the printed date."""
+    if not issue.weekday:
+        return []
+    printed = WEEKDAY_RE.match(issue.weekday).group(1).replace("天", "日")
+    expected = WEEKDAYS[issue.date.weekday()]
+    if printed == expected:
+        return []
+    line, original = where["weekday"]
+    return [
+        FlagRecord(
+            code=WEEKDAY_MISMATCH,
+            message=f"masthead prints {issue.weekday} but {issue.date.isoformat()} "
+            f"is a 星期{expected}",
+            lines=(line, line),
+            original=original,
+        )
+    ]
+
+
+def lunar_date_of(date: dt.date) -> str:
+    """Return the lunar date of a day as a paper prints it, e.g. 辛丑年二月初七 (闰 for leap months)."""
+    lunar = Solar.fromYmd(date.year, date.month, date.day).getLunar()
+    return f"{lunar.getYearInGanZhi()}年{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+
+
+def normalize_lunar(printed: str) -> str:
+    """Return a printed lunar date in lunar_python's spelling (十一月 = 冬月, 一月 = 正月, 卅 = 三十)."""
+    match = LUNAR_RE.search(printed)
+    if not match:
+        return printed
+    year, month, day = match.groups()
+    leap = "闰" if month.startswith("闰") else ""
+    month = month.removeprefix("闰")
+    return f"{year}年{leap}{MONTH_ALIASES.get(month, month)}月{DAY_ALIASES.get(day, day)}"
+
+
+def lunar_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list[FlagRecord]:
+    """Flag a printed lunar date that is not the lunar date of the printed Gregorian date."""
+    if not issue.lunar_date:
+        return []
+    expected = lunar_date_of(issue.date)
+    if normalize_lunar(issue.lunar_date) == expected:
+        return []
+    line, original = where["lunar_date"]
+    return [
+        FlagRecord(
+            code=LUNAR_DATE_MISMATCH,
+            message=f"masthead prints lunar date {issue.lunar_date} but "
+            f"{issue.date.isoformat()} is {expected}",
+            lines=(line, line),
+            original=original,
+        )
+    ]
+
+
+# --------------------------------------------------------------------- columns: spans of items
+
+
+@dataclass
+class Span:
+    """A run of source lines (0-based, end exclusive) that makes one item of the page."""
+
+    kind: str  # "article", "ad" or "loose"
+    start: int
+    end: int
+
+
+def find_spans(lines: list[str], start: int) -> list[Span]:
+    """Cut the page after the masthead into articles, advertisements and loose lines."""
+    spans: list[Span] = []
+    index = start
+    while index < len(lines):
+        if HEADING_RE.match(lines[index]):
+            spans.append(Span("article", index, index + 1))
+        elif is_ad_start(lines, index, spans):
+            end = index + 1
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            spans.append(Span("ad", index, end))
+            index = end
+            continue
+        elif spans and spans[-1].kind != "ad":
+            spans[-1].end = index + 1
+        else:
+            spans.append(Span("loose", index, index + 1))
+        index += 1
+    return spans
+
+
+def is_ad_start(lines: list[str], index: int, spans: list[Span]) -> bool:
+    """Tell whether a bold line opens an advertisement.
+
+    A bold line with more lines directly under it is an ad block; a bold line on its own
+    is an ad only outside an article (inside one it is a bold crosshead).
+    """
+    if not BOLD_LINE_RE.match(lines[index].strip()):
+        return False
+    followed = index + 1 < len(lines) and bool(lines[index + 1].strip())
+    return followed or not (spans and spans[-1].kind == "article")
+
+
+def read_columns(
+    lines: list[str], start: int, source: str
+) -> tuple[list[ArticleRecord], list[AdvertisementRecord], list[FlagRecord]]:
+    """Read every article and advertisement after the masthead, numbered in page order."""
+    articles: list[ArticleRecord] = []
+    ads: list[AdvertisementRecord] = []
+    loose: list[FlagRecord] = []
+    photo_count = 0
+    for span in find_spans(lines, start):
+        if span.kind == "article":
+            article = read_article(lines, span, len(articles) + 1, photo_count, source)
+            photo_count += len(article.photos)
+            articles.append(article)
+        elif span.kind == "ad":
+            ads.append(read_advertisement(lines, span, len(ads) + 1))
+        elif any(line.strip() for line in lines[span.start : span.end]):
+            loose.append(
+                FlagRecord(
+                    code=UNASSIGNED_TEXT,
+                    message="text after an advertisement belongs to no article; "
+                    "give it a '## ' heading or delete it",
+                    lines=(span.start + 1, span.end),
+                    original="\n".join(lines[span.start : span.end]),
+                )
+            )
+    return articles, ads, loose
+
+
+# ------------------------------------------------------------------------------ advertisements
+
+
+def read_advertisement(lines: list[str], span: Span, position: int) -> AdvertisementRecord:
+    """Read a bold ad block: advertiser, text as printed, service phone and website."""
+    printed = [clean_line(line).replace("**", "").strip() for line in lines[span.start : span.end]]
+    text = "\n".join(printed)
+    return AdvertisementRecord(
+        advertiser=advertiser_name(printed[0]),
+        text=text,
+        phone=(match.group(1) if (match := AD_PHONE_RE.search(text)) else ""),
+        website=(match.group(0) if (match := WEBSITE_RE.search(text)) else ""),
+        lines=(span.start + 1, span.end),
+        original_text="\n".join(lines[span.start : span.end]),
+        position=position,
+    )
+
+
+def advertiser_name(bold: str) -> str:
+    """Return the advertiser from an ad's bold line, without a leading Latin brand (ICBC)."""
+    return LEADING_LATIN_RE.sub("", bold).strip()
+
+
+# ------------------------------------------------------------------------------ paragraphs
+
+
+@dataclass
+class Paragraph:
+    """Consecutive non-blank source lines (hard breaks kept as separate lines)."""
+
+    numbers: list[int]  # 1-based line numbers
+    texts: list[str]  # the lines without Markdown hard breaks
+    blank_before: int  # blank lines right above it
+
+    @property
+    def first(self) -> int:
+        return self.numbers[0]
+
+    @property
+    def last(self) -> int:
+        return self.numbers[-1]
+
+    @property
+    def text(self) -> str:
+        return join_lines(self.texts)
+
+
+def clean_line(line: str) -> str:
+    """Return a line without its Markdown hard break (two trailing spaces or a backslash)."""
+    line = line.rstrip()
+    return line[:-1].rstrip() if line.endswith("\\") else line
+
+
+def join_lines(texts: list[str]) -> str:
+    """Join hard-broken lines: nothing between Chinese characters, a space between Latin words."""
+    joined = ""
+    for text in texts:
+        if joined and (joined[-1].isascii() and joined[-1].isalnum()) and text[:1].isascii():
+            joined += " "
+        joined += text
+    return joined
+
+
+def paragraphs_of(lines: list[str], start: int, end: int) -> list[Paragraph]:
+    """Group the lines of a span (0-based, end exclusive) into paragraphs."""
+    found: list[Paragraph] = []
+    blanks = 0
+    current: Paragraph | None = None
+    for index in range(start, end):
+        text = clean_line(lines[index]).strip()
+        if not text:
+            blanks += 1
+            current = None
+            continue
+        if current is None:
+            current = Paragraph([], [], blanks)
+            found.append(current)
+        current.numbers.append(index + 1)
+        current.texts.append(text)
+        blanks = 0
+    return found
+
+
+# ------------------------------------------------------------------------- sentences and lines
+
+
+def ends_sentence(text: str) -> bool:
+    """Tell whether text ends a sentence (。！？…: possibly inside closing quotes)."""
+    stripped = text.rstrip()
+    while stripped and stripped[-1] in CLOSING_MARKS:
+        stripped = stripped[:-1]
+    return bool(stripped) and stripped[-1] in SENTENCE_FINAL
+
+
+def reads_unfinished(text: str) -> bool:
+    """Tell whether a short line reads as the start of a sentence cut off, not as a title."""
+    return (
+        any(mark in text for mark in INNER_PUNCTUATION)
+        or text[-1] in DANGLING_ENDINGS
+        or any(verb in text for verb in REPORTING_VERBS)
+    )
+
+
+def looks_like_crosshead(text: str) -> bool:
+    """Tell whether a line has a crosshead's shape: short, unpunctuated, complete."""
+    return 2 <= len(text) <= 20 and not ends_sentence(text) and not reads_unfinished(text)
+
+
+def is_furniture(text: str) -> bool:
+    """Tell whether a paragraph is page furniture: a bare phone number, a hotline, an editor line."""
+    if PHONE_ONLY_RE.fullmatch(text) and sum(char.isdigit() for char in text) >= 5:
+        return True
+    if PAGE_MARK_RE.fullmatch(text):
+        return True
+    unpunctuated = not any(mark in text for mark in "。，,！？!?")
+    return len(text) <= 30 and unpunctuated and any(phrase in text for phrase in FURNITURE_PHRASES)
+
+
+def credit_names(credit: str) -> list[str]:
+    """Return the names in a photo credit such as 记者邹伟锋 摄 or 通讯员甲、乙 摄."""
+    body = re.sub(r"\s*(?:摄影|摄)$", "", credit)
+    body = re.sub(rf"^(?:{ROLE})", "", body)
+    return [name for name in re.split(r"[\s、]+", body) if name]
+
+
+def photo_credit_line(text: str) -> list[str] | None:
+    """Return the photographers when a line is only a credit (记者邹伟锋 摄), else None."""
+    match = CREDIT_LINE_RE.match(text)
+    return credit_names(text) if match else None
+
+
+def split_inline_credit(text: str) -> tuple[str, list[str]] | None:
+    """Split 'caption。记者甲 摄' into the caption and the photographers, or return None."""
+    match = INLINE_CREDIT_RE.search(text)
+    if not match or match.start("credit") == 0:
+        return None
+    return text[: match.start()].rstrip(), credit_names(match.group("credit"))
+
+
+# ----------------------------------------------------------------------------- bylines
+
+
+@dataclass
+class Byline:
+    dateline: str
+    contributors: list[ContributorRecord]
+    photographer_byline: bool  # 摄影报道: the reporter also took the photos
+    rest: str  # the paragraph's text after the byline
+
+
+def read_byline(text: str) -> Byline | None:
+    """Read a dateline and credits at the start of a paragraph, or return None."""
+    match = BYLINE_RE.match(text)
+    if match:
+        credits = match.group("bracketed") or match.group("credits")
+        contributors = parse_credits(credits)
+        if contributors:
+            photo = bool(match.group("photo"))
+            if photo:
+                contributors += photographers_of_last_group(credits, contributors)
+            return Byline(match.group("dateline") or "", contributors, photo, text[match.end() :])
+    match = DATELINE_ONLY_RE.match(text)
+    if match:
+        return Byline(match.group("dateline"), [], False, text[match.end() :])
+    return None
+
+
+def parse_credits(credits: str) -> list[ContributorRecord]:
+    """Return the people named in a credit string (记者甲 见习记者乙、丙); [] if it is not one."""
+    people: list[ContributorRecord] = []
+    role = ""
+    for token in re.split(r"[\s、,，]+", credits.strip()):
+        if not token:
+            continue
+        word = next((word for word, _ in ROLE_WORDS if token.startswith(word)), "")
+        if word:
+            role, token = ROLE_OF[word], token[len(word) :]
+        if not token:
+            continue
+        if not role or not re.fullmatch(NAME, token):
+            return []
+        people.append(ContributorRecord(token, role))
+    return people
+
+
+def photographers_of_last_group(
+    credits: str, contributors: list[ContributorRecord]
+) -> list[ContributorRecord]:
+    """Return the people of the last role group in a 摄影报道 byline, credited as photographers."""
+    last_role = contributors[-1].role
+    group: list[ContributorRecord] = []
+    for person in reversed(contributors):
+        if person.role != last_role:
+            break
+        group.insert(0, ContributorRecord(person.name, PHOTOGRAPHER))
+    return group
+
+
+# --------------------------------------------------------------------------------- headings
+
+
+def split_heading(heading: str) -> tuple[str, str, str]:
+    """Split a printed heading into kicker, headline and subheadline (see the module docstring).
+
+    Joining the non-empty parts with single spaces always gives ``heading`` back.
+    """
+    if not heading or re.search(r"\s{2,}|[\t\n]", heading):
+        return "", heading, ""
+    units = heading_units(heading.split(" "))
+    if len(units) < 2:
+        return "", heading, ""
+    kicker: list[str] = []
+    if opens_with_kicker(units[0]):
+        kicker, units = [units[0]], units[1:]
+    subheadline = ""
+    sizes = [printed_length(unit) for unit in units]
+    if len(units) >= 2 and is_smaller_type(sizes[-1], max(sizes[:-1])):
+        subheadline, units, sizes = units[-1], units[:-1], sizes[:-1]
+    if not kicker:
+        for cut in range(1, len(units)):
+            if is_smaller_type(min(sizes[:cut]), max(sizes[cut:])):
+                kicker, units = units[:cut], units[cut:]
+                break
+    return " ".join(kicker), " ".join(units), subheadline
+
+
+def heading_units(segments: list[str]) -> list[str]:
+    """Merge heading segments that continue the one before (和…, 的…, a closing mark)."""
+    units: list[str] = []
+    for segment in segments:
+        continues = segment[:1] in CONTINUING_OPENERS or (units and units[-1][-1] in "“‘「《(（、")
+        if units and continues:
+            units[-1] += " " + segment
+        else:
+            units.append(segment)
+    return units
+
+
+def opens_with_kicker(unit: str) -> bool:
+    """Tell whether a heading's first segment is a kicker: it reports speech or sets the time."""
+    return unit.endswith(REPORTING_VERBS) or bool(TIME_SPAN_END_RE.search(unit))
+
+
+def printed_length(unit: str) -> int:
+    """Return how many characters a heading segment prints, spaces excluded."""
+    return len(unit.replace(" ", ""))
+
+
+def is_smaller_type(length: int, headline_length: int) -> bool:
+    """Tell whether a heading line of this length is set smaller than the headline's lines."""
+    return length >= 10 and length >= 1.25 * headline_length
+
+
+# --------------------------------------------------------------------------------- articles
+
+
+@dataclass
+class Entry:
+    """A body paragraph on its way into blocks, or a line the repairs removed."""
+
+    text: str
+    first: int
+    last: int
+    removed: str = ""  # "" (kept), REMOVED_FURNITURE or REMOVED_STRAY_LINE
+    why: str = ""
+    bold: bool = False  # printed as a bold line of its own: a marked crosshead
+
+
+@dataclass
+class Anchor:
+    """Where a repair sits in a block, and what undoing it puts back."""
+
+    code: str
+    message: str
+    lines: tuple[int, int]
+    offset: int  # in the rendered block
+    length: int  # characters of the rendered block the repair produced
+    undo: str  # the text that replaces them on undo
+
+
+@dataclass
+class Draft:
+    """A block being assembled from entries, with the repairs made inside it."""
+
+    type: str
+    text: str
+    last: int  # the last source line its text came from
+    anchors: list[Anchor] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> str:
+        return CROSSHEAD_MARK + self.text if self.type == CROSSHEAD else self.text
+
+
+@dataclass
+class Caption:
+    paragraph: Paragraph
+    text: str
+    photographers: list[str]
+    last: int  # last line, the credit's when it stands apart
+
+
+def read_article(
+    lines: list[str], span: Span, position: int, photos_before: int, source: str
+) -> ArticleRecord:
+    """Read one article span: heading, byline, photos, repaired body, flags."""
+    heading = HEADING_RE.match(lines[span.start]).group(1).strip()
+    if not heading:
+        raise ParseError(
+            source, span.start + 1, "empty '## ' heading; type the headline or delete the line"
+        )
+    kicker, headline, subheadline = split_heading(heading)
+    paragraphs = paragraphs_of(lines, span.start + 1, span.end)
+    common = dict(
+        heading=heading,
+        kicker=kicker,
+        headline=headline,
+        subheadline=subheadline,
+        lines=(span.start + 1, span.end),
+        original_text="\n".join(lines[span.start : span.end]),
+        position=position,
+    )
+    if is_photo_news(paragraphs):
+        return read_photo_news(lines, paragraphs, photos_before, common)
+    return read_story(lines, paragraphs, photos_before, common)
+
+
+def is_photo_news(paragraphs: list[Paragraph]) -> bool:
+    """Tell whether an item is photo news: short, no 报道 byline, one closing 摄 credit."""
+    texts = [p for p in paragraphs if not is_furniture(p.text)]
+    if not texts:
+        return False
+    credits = [p for p in texts if closing_credit(p) is not None]
+    first = read_byline(texts[0].text)
+    has_report_byline = bool(first and first.contributors)
+    length = sum(len(p.text) for p in texts)
+    return not has_report_byline and len(credits) == 1 and credits[0] is texts[-1] and length <= 600
+
+
+def closing_credit(paragraph: Paragraph) -> tuple[str, list[str]] | None:
+    """Return (text before, photographers) when a paragraph ends in a 摄 credit, else None."""
+    whole = photo_credit_line(paragraph.text)
+    if whole:
+        return "", whole
+    last_line = photo_credit_line(paragraph.texts[-1]) if len(paragraph.texts) > 1 else None
+    if last_line:
+        return join_lines(paragraph.texts[:-1]), last_line
+    return split_inline_credit(paragraph.text)
+
+
+def read_photo_news(
+    lines: list[str], paragraphs: list[Paragraph], photos_before: int, common: dict
+) -> ArticleRecord:
+    """Read a photo-news item: its text is the body and the one photo's caption."""
+    credit_paragraph = next(p for p in reversed(paragraphs) if closing_credit(p) is not None)
+    before, names = closing_credit(credit_paragraph)
+    entries = [entry_of(p, before if p is credit_paragraph else p.text) for p in paragraphs]
+    entries = [e for e in entries if e.text or e.removed]
+    blocks, flags = repair_body(entries, lines)
+    contributors = tuple(ContributorRecord(name, PHOTOGRAPHER) for name in names)
+    first_line = paragraphs[0].first
+    photo = PhotoRecord(
+        caption="\n".join(block.text for block in blocks),
+        contributors=contributors,
+        lines=(first_line, credit_paragraph.last),
+        original_text="\n".join(lines[first_line - 1 : credit_paragraph.last]),
+        position=photos_before + 1,
+    )
+    flags += truncation_flags(blocks, common["lines"])
+    return ArticleRecord(
+        kind=PHOTO_NEWS,
+        dateline="",
+        contributors=contributors,
+        blocks=tuple(blocks),
+        photos=(photo,),
+        truncated=any(f.code == TRUNCATED_ARTICLE for f in flags),
+        flags=tuple(flags),
+        **common,
+    )
+
+
+def read_story(
+    lines: list[str], paragraphs: list[Paragraph], photos_before: int, common: dict
+) -> ArticleRecord:
+    """Read a reported article: byline, photo captions, body with column-break repairs."""
+    captions, credits_left, body = sort_paragraphs(paragraphs)
+    flags: list[FlagRecord] = [unattached_credit_flag(p) for p in credits_left]
+    entries = [entry_of(p, p.text) for p in body]
+    byline = None
+    kept = [e for e in entries if not e.removed]
+    if kept:
+        byline = read_byline(kept[0].text)
+        if byline:
+            kept[0].text = byline.rest.strip()
+    entries = [e for e in entries if e.text or e.removed]
+    blocks, repair_flags = repair_body(entries, lines)
+    photographer = (
+        next((c.name for c in byline.contributors if c.role == PHOTOGRAPHER), "")
+        if byline and byline.photographer_byline
+        else ""
+    )
+    photos, photo_flags = photos_of(lines, captions, photographer, photos_before)
+    flags += photo_flags + repair_flags + truncation_flags(blocks, common["lines"])
+    return ArticleRecord(
+        kind=ARTICLE,
+        dateline=byline.dateline if byline else "",
+        contributors=tuple(byline.contributors) if byline else (),
+        blocks=tuple(blocks),
+        photos=tuple(photos),
+        truncated=any(f.code == TRUNCATED_ARTICLE for f in flags),
+        flags=tuple(flags),
+        **common,
+    )
+
+
+def sort_paragraphs(
+    paragraphs: list[Paragraph],
+) -> tuple[list[Caption], list[Paragraph], list[Paragraph]]:
+    """Sort an article's paragraphs into photo captions, stray credits and body paragraphs."""
+    captions: list[Caption] = []
+    stray_credits: list[Paragraph] = []
+    body: list[Paragraph] = []
+    skip = set()
+    for index, paragraph in enumerate(paragraphs):
+        if index in skip:
+            continue
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        own = closing_credit(paragraph)
+        if own is not None and own[0] == "":
+            stray_credits.append(paragraph)
+        elif own is not None:
+            captions.append(Caption(paragraph, own[0], own[1], paragraph.last))
+        elif following is not None and photo_credit_line(following.text):
+            names = photo_credit_line(following.text)
+            captions.append(Caption(paragraph, paragraph.text, names, following.last))
+            skip.add(index + 1)
+        elif (
+            paragraph.blank_before >= 2
+            and len(paragraph.text) <= 40
+            and ends_sentence(paragraph.text)
+        ):
+            captions.append(Caption(paragraph, paragraph.text, [], paragraph.last))
+        else:
+            body.append(paragraph)
+    return captions, stray_credits, body
+
+
+def unattached_credit_flag(paragraph: Paragraph) -> FlagRecord:
+    """Flag a 摄 credit that follows no caption (left out of the body)."""
+    return FlagRecord(
+        code=UNATTACHED_CREDIT,
+        message=f"photo credit '{paragraph.text}' follows no caption; left out of the body",
+        lines=(paragraph.first, paragraph.last),
+        original="\n".join(paragraph.texts),
+    )
+
+
+def photos_of(
+    lines: list[str], captions: list[Caption], photographer: str, photos_before: int
+) -> tuple[list[PhotoRecord], list[FlagRecord]]:
+    """Make the photo records of an article's captions, inferring a missing credit from 摄影."""
+    photos: list[PhotoRecord] = []
+    flags: list[FlagRecord] = []
+    for caption in captions:
+        names = caption.photographers
+        first = caption.paragraph.first
+        original = "\n".join(lines[first - 1 : caption.last])
+        if not names and photographer:
+            names = [photographer]
+            flags.append(
+                FlagRecord(
+                    code=PHOTO_CREDIT_INFERRED,
+                    message=f"caption '{caption.text}' carries no credit; credited to "
+                    f"{photographer}, whose byline says 摄影 (took the photos)",
+                    lines=(first, caption.last),
+                    original=original,
+                )
+            )
+        photos.append(
+            PhotoRecord(
+                caption=caption.text,
+                contributors=tuple(ContributorRecord(name, PHOTOGRAPHER) for name in names),
+                lines=(first, caption.last),
+                original_text=original,
+                position=photos_before + len(photos) + 1,
+            )
+        )
+    return photos, flags
+
+
+def entry_of(paragraph: Paragraph, text: str) -> Entry:
+    """Make a body entry of a paragraph: furniture is marked removed, a bold line a crosshead."""
+    entry = Entry(text, paragraph.first, paragraph.last)
+    bold = BOLD_LINE_RE.match(text) if len(paragraph.texts) == 1 else None
+    if bold:
+        entry.text, entry.bold = bold.group("text").strip(), True
+    elif is_furniture(paragraph.text):
+        entry.removed = REMOVED_FURNITURE
+        entry.why = "page furniture (hotline, phone number or editor line) inside the article"
+    return entry
+
+
+def truncation_flags(blocks: list[Block], span: tuple[int, int]) -> list[FlagRecord]:
+    """Flag an article whose last paragraph stops mid-sentence."""
+    if not blocks or blocks[-1].type != PARAGRAPH or ends_sentence(blocks[-1].text):
+        return []
+    tail = blocks[-1].text[-12:]
+    return [
+        FlagRecord(
+            code=TRUNCATED_ARTICLE,
+            message=f"the article ends mid-sentence ('…{tail}'); the rest is probably "
+            "on another page or lost in OCR",
+            lines=span,
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------------- repairs
+
+
+def repair_body(entries: list[Entry], lines: list[str]) -> tuple[list[Block], list[FlagRecord]]:
+    """Repair column breaks in an article's body and return its blocks and repair flags."""
+    mark_stray_copies(entries)
+    drafts: list[Draft] = []
+    pending: list[Entry] = []
+    kept = [e for e in entries if not e.removed]
+    for entry in entries:
+        if entry.removed:
+            add_removed(pending, entry)
+            continue
+        previous = drafts[-1] if drafts else None
+        if entry.bold:
+            drafts.append(new_draft(CROSSHEAD, entry, pending))
+        elif previous and previous.type == PARAGRAPH and not ends_sentence(previous.text):
+            join_entry(previous, entry, pending)
+        elif is_crosshead(entry, previous, has_next=entry is not kept[-1]):
+            drafts.append(new_draft(CROSSHEAD, entry, pending))
+            drafts[-1].anchors.append(crosshead_anchor(entry))
+        else:
+            drafts.append(new_draft(PARAGRAPH, entry, pending))
+        pending = []
+    if pending and drafts:
+        offset = len(drafts[-1].rendered)
+        drafts[-1].anchors += [removal_anchor(e, offset, "\n\n" + e.text) for e in pending]
+        pending = []
+    return blocks_and_flags(drafts, pending, lines)
+
+
+def add_removed(pending: list[Entry], entry: Entry) -> None:
+    """Queue a removed entry, merging a run of removals of the same kind into one."""
+    if pending and pending[-1].removed == entry.removed:
+        run = pending[-1]
+        run.text, run.last = run.text + BLOCK_SEPARATOR + entry.text, entry.last
+    else:
+        pending.append(replace(entry))
+
+
+def is_crosshead(entry: Entry, previous: Draft | None, *, has_next: bool) -> bool:
+    """Tell whether an entry is a crosshead: a title-like line between finished paragraphs."""
+    return (
+        previous is not None
+        and ends_sentence(previous.text)
+        and has_next
+        and looks_like_crosshead(entry.text)
+    )
+
+
+def mark_stray_copies(entries: list[Entry]) -> None:
+    """Mark short unfinished fragments that repeat text found elsewhere in the article."""
+    kept = [e for e in entries if not e.removed]
+    for entry in kept:
+        if entry.removed or not 6 <= len(entry.text) <= 30 or ends_sentence(entry.text):
+            continue
+        others = [o for o in kept if o is not entry and not o.removed and entry.text in o.text]
+        if not others:
+            continue
+        twin = next((o for o in others if o.text == entry.text), None)
+        stray = entry if twin is None else pick_stray(kept, entry, twin)
+        copy = entry if stray is twin else (twin or others[0])
+        stray.removed = REMOVED_STRAY_LINE
+        stray.why = f"stray copy of text that also stands at line {copy.first}"
+
+
+def pick_stray(kept: list[Entry], one: Entry, other: Entry) -> Entry:
+    """Return which of two equal fragments is the stray: the one cutting into a sentence."""
+
+    def interrupts(entry: Entry) -> bool:
+        index = kept.index(entry)
+        return index > 0 and not ends_sentence(kept[index - 1].text)
+
+    if interrupts(other) and not interrupts(one):
+        return other
+    return one
+
+
+def new_draft(kind: str, entry: Entry, removed: list[Entry]) -> Draft:
+    """Start a block with an entry, recording the lines removed just before it."""
+    draft = Draft(kind, entry.text, entry.last)
+    draft.anchors += [removal_anchor(gone, 0, gone.text + "\n\n") for gone in removed]
+    return draft
+
+
+def join_entry(draft: Draft, entry: Entry, removed: list[Entry]) -> None:
+    """Run an entry on into the unfinished paragraph before it, recording the repairs.
+
+    A line removed at the join point sits between the two halves, so undoing its
+    removal puts back both the line and the paragraph break around it.
+    """
+    offset = len(draft.rendered)
+    draft.anchors += [removal_anchor(gone, offset, "\n\n" + gone.text + "\n\n") for gone in removed]
+    draft.anchors.append(
+        Anchor(
+            code=JOINED_PARAGRAPHS,
+            message=f"joined a paragraph cut mid-sentence ('…{draft.text[-8:]}') with its "
+            f"continuation at line {entry.first} ('{entry.text[:8]}…')",
+            lines=(draft.last, entry.last),
+            offset=offset,
+            length=0,
+            undo="\n\n",
+        )
+    )
+    draft.text += entry.text
+    draft.last = entry.last
+
+
+def crosshead_anchor(entry: Entry) -> Anchor:
+    """Record a line made a crosshead; undoing it drops the crosshead mark."""
+    return Anchor(
+        code=CROSSHEAD_DETECTED,
+        message=f"'{entry.text}' stands alone between finished paragraphs and has no "
+        "punctuation: made it a crosshead (小标题)",
+        lines=(entry.first, entry.last),
+        offset=0,
+        length=len(CROSSHEAD_MARK),
+        undo="",
+    )
+
+
+def removal_anchor(entry: Entry, offset: int, undo: str) -> Anchor:
+    """Record a removed line (furniture or stray copy) at a place in a block."""
+    return Anchor(
+        code=entry.removed,
+        message=f"removed {quoted_run(entry)} at {line_range(entry)}: {entry.why}",
+        lines=(entry.first, entry.last),
+        offset=offset,
+        length=0,
+        undo=undo,
+    )
+
+
+REPAIR_ORDER = {
+    REMOVED_FURNITURE: 0,
+    REMOVED_STRAY_LINE: 1,
+    JOINED_PARAGRAPHS: 2,
+    CROSSHEAD_DETECTED: 3,
+}
+
+
+def blocks_and_flags(
+    drafts: list[Draft], unplaced: list[Entry], lines: list[str]
+) -> tuple[list[Block], list[FlagRecord]]:
+    """Turn drafts into blocks, and anchors into flags whose before/after undo each repair.
+
+    Flags come in the order the repairs were made (removals, joins, crossheads), so that
+    undoing them in that order restores the printed paragraphs.
+    """
+    blocks = [Block(d.type, d.text) for d in drafts]
+    body = BLOCK_SEPARATOR.join(d.rendered for d in drafts)
+    placed: list[tuple[int, Anchor]] = []
+    start = 0
+    for draft in drafts:
+        placed += [(start + anchor.offset, anchor) for anchor in draft.anchors]
+        start += len(draft.rendered) + len(BLOCK_SEPARATOR)
+    placed.sort(key=lambda item: (REPAIR_ORDER[item[1].code], item[1].lines))
+    flags = [undoable_flag(body, at, anchor, lines) for at, anchor in placed]
+    flags += [
+        FlagRecord(
+            code=e.removed,
+            message=f"removed {quoted_run(e)} at {line_range(e)}: {e.why}",
+            lines=(e.first, e.last),
+            original=source_lines(lines, e.first, e.last),
+        )
+        for e in unplaced
+    ]
+    return blocks, flags
+
+
+def quoted_run(entry: Entry) -> str:
+    """Return the text of a removed entry (or run) quoted for a message."""
+    return " / ".join(f"'{text}'" for text in entry.text.split(BLOCK_SEPARATOR))
+
+
+def line_range(entry: Entry) -> str:
+    """Return 'line N' or 'lines N-M' for an entry."""
+    return (
+        f"line {entry.first}" if entry.first == entry.last else f"lines {entry.first}-{entry.last}"
+    )
+
+
+def source_lines(lines: list[str], first: int, last: int) -> str:
+    """Return the verbatim source lines first..last (1-based, inclusive)."""
+    return "\n".join(lines[first - 1 : last])
+
+
+def undoable_flag(body: str, at: int, anchor: Anchor, lines: list[str]) -> FlagRecord:
+    """Make a repair flag whose ``after`` occurs once in the body and ``before`` undoes it."""
+    end = at + anchor.length
+    reach = 3
+    while True:
+        low, high = max(0, at - reach), min(len(body), end + reach)
+        after = body[low:high]
+        unique = body.find(after) == low and body.find(after, low + 1) == -1
+        if unique or (low == 0 and high == len(body)):
+            break
+        reach += 2
+    return FlagRecord(
+        code=anchor.code,
+        message=anchor.message,
+        lines=anchor.lines,
+        original=source_lines(lines, *anchor.lines),
+        before=body[low:at] + anchor.undo + body[end:high],
+        after=after,
+    )
