@@ -199,6 +199,7 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("作者")
         verbose_name_plural = _("作者")
+        permissions = [("merge_person", _("可以合并作者"))]
 
     def __str__(self) -> str:
         return self.name
@@ -331,6 +332,7 @@ class Article(models.Model):
         ordering = ["issue", "page", "position"]
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
+        permissions = [("publish_article", _("可以撤回或重新发布文章"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "page", "position"], name="article_unique_position"
