@@ -1,0 +1,864 @@
+"""Load parsed pages into the database: records in, models out, one transaction per issue.
+
+The importer works in pretix's three phases: the parser (importers/parser.py) reads and
+validates a file into frozen records; ``load_page`` checks what the database cannot store,
+then compares the records with the rows already there (keyed on natural keys: publication
++ date + edition, issue + page + position) and writes only what differs, inside one
+``transaction.atomic()``. Re-importing the same file therefore writes nothing, and an
+editor's correction is never overwritten: the ``imported`` snapshot on each row says what
+the importer last wrote, so a value that differs from it is an editor's.
+
+This is the only part of the importer that uses the ORM. It saves rows one by one through
+``.save()``/``.create()`` (never ``bulk_create``), so the history and the search index,
+which hook into saves, stay up to date.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from importers.publications import KNOWN_PUBLICATIONS, masthead_mismatches
+from importers.records import (
+    AdvertisementRecord,
+    ArticleRecord,
+    FlagRecord,
+    PageRecord,
+    ParseError,
+    PhotoRecord,
+)
+from newsroom.lib.blocks import render_body
+from newsroom.models import (
+    Advertisement,
+    Article,
+    CorrectionStatus,
+    Credit,
+    ImportRun,
+    Issue,
+    Person,
+    Photo,
+    Publication,
+    ReviewFlag,
+    SourceFile,
+    Visibility,
+)
+
+logger = logging.getLogger(__name__)
+
+# The fields an editor may correct; their values as last imported live in ``row.imported``.
+ARTICLE_TEXT_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body", "kind")
+PHOTO_TEXT_FIELDS = ("caption",)
+ADVERTISEMENT_TEXT_FIELDS = ("advertiser", "text", "phone", "website")
+
+# Used only if the parser stops naming its limit; a front page in the seeds is about 15 kB.
+DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+
+# Files a folder argument stands for.
+PAGE_SUFFIXES = (".txt", ".md")
+
+# What a report counts, and the ways each thing can fare.
+KINDS = ("articles", "photos", "advertisements", "people", "credits", "flags")
+CREATED, UPDATED, UNCHANGED, KEPT, DELETED = "created", "updated", "unchanged", "kept", "deleted"
+FAILED = "failed"
+
+
+def max_file_bytes() -> int:
+    """Return the largest file the importer reads: the parser's limit for one page."""
+    from importers import parser
+
+    return int(getattr(parser, "MAX_PAGE_BYTES", DEFAULT_MAX_FILE_BYTES))
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass
+class PageReport:
+    """What loading one file did (or would do, in a dry run), or why it failed."""
+
+    source: str
+    status: str = UNCHANGED  # created | updated | unchanged | failed
+    encoding: str = ""
+    issue_id: int | None = None
+    error: str = ""
+    counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, action: str, n: int = 1) -> None:
+        self.counts[kind][action] += n
+
+    def total(self, action: str, kinds: Iterable[str] = ("articles", "photos", "advertisements")) -> int:
+        """Return how many things of these kinds fared this way."""
+        return sum(self.counts[kind][action] for kind in kinds)
+
+    @property
+    def wrote(self) -> bool:
+        return any(
+            self.counts[kind][action]
+            for kind in KINDS
+            for action in (CREATED, UPDATED, DELETED)
+        )
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAILED
+
+    def summary(self) -> dict[str, int]:
+        """Return the numbers the command's table shows."""
+        return {
+            "created": self.total(CREATED, ("articles", "photos", "advertisements", "people")),
+            "updated": self.total(UPDATED),
+            "unchanged": self.total(UNCHANGED),
+            "kept": self.total(KEPT),
+            "flags": self.counts["flags"][CREATED],
+        }
+
+    def as_json(self) -> dict:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "encoding": self.encoding,
+            "issue": self.issue_id,
+            "error": self.error,
+            "counts": {kind: dict(counter) for kind, counter in self.counts.items() if counter},
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class RunReport:
+    """What one run of the importer did to each file, and the ImportRun that records it."""
+
+    run: ImportRun
+    files: list[PageReport]
+    dry_run: bool = False
+
+    @property
+    def failures(self) -> list[PageReport]:
+        return [report for report in self.files if report.failed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+# --------------------------------------------------------------------------- loading one page
+
+
+def load_page(
+    page: PageRecord,
+    *,
+    run: ImportRun | None = None,
+    source_text: str = "",
+    size: int | None = None,
+) -> PageReport:
+    """Write one parsed page to the database in one transaction and return what changed.
+
+    ``source_text`` (the decoded file) and ``size`` (its bytes) are stored on the
+    SourceFile. Raises ParseError for values the database cannot hold; any error rolls
+    back everything this page wrote.
+    """
+    report = PageReport(source=page.source, encoding=page.encoding)
+    _validate(page)
+    with transaction.atomic():
+        _PageLoader(page, report=report, run=run, source_text=source_text, size=size).load()
+    if report.status != CREATED:
+        report.status = UPDATED if report.wrote else UNCHANGED
+    return report
+
+
+def _validate(page: PageRecord) -> None:
+    """Raise ParseError, naming file and line, for a value too long or out of range to store."""
+    issue = page.issue
+    if issue.number is not None and issue.number < 1:
+        raise ParseError(page.source, None, f"issue number {issue.number} must be 1 or more")
+    for article in page.articles:
+        _check_position(page.source, article.lines, article.page, article.position, "article")
+        values = _article_values(article)
+        if article.kind not in Article.Kind.values:
+            raise ParseError(
+                page.source, article.lines[0] or None,
+                f"article kind {article.kind!r} is not one of {', '.join(Article.Kind.values)}",
+            )
+        _check_lengths(Article, {**values, "heading": article.heading}, page.source, article.lines)
+        for photo in article.photos:
+            _check_position(page.source, photo.lines, article.page, photo.position, "photo")
+            _check_lengths(Photo, {"caption": photo.caption}, page.source, photo.lines)
+            for contributor in photo.contributors:
+                _check_lengths(Person, {"name": contributor.name}, page.source, photo.lines)
+        for contributor in article.contributors:
+            _check_lengths(Person, {"name": contributor.name}, page.source, article.lines)
+    for ad in page.advertisements:
+        _check_position(page.source, ad.lines, ad.page, ad.position, "advertisement")
+        _check_lengths(Advertisement, _advertisement_values(ad), page.source, ad.lines)
+
+
+def _check_position(source: str, lines, page: int, position: int, what: str) -> None:
+    if page < 1 or position < 1:
+        raise ParseError(
+            source, lines[0] or None, f"{what} at page {page} position {position}: both must be 1 or more"
+        )
+
+
+def _check_lengths(model: type[models.Model], values: dict, source: str, lines) -> None:
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ParseError(
+                source,
+                lines[0] or None,
+                f"{model._meta.model_name} {name} is {len(value)} characters long; "
+                f"the archive stores at most {limit} (check the OCR around this line)",
+            )
+
+
+def _article_values(record: ArticleRecord) -> dict[str, str]:
+    return {
+        "kicker": record.kicker,
+        "headline": record.headline or record.heading,
+        "subheadline": record.subheadline,
+        "dateline": record.dateline,
+        "body": render_body(record.blocks),
+        "kind": record.kind,
+    }
+
+
+def _advertisement_values(record: AdvertisementRecord) -> dict[str, str]:
+    return {
+        "advertiser": record.advertiser,
+        "text": record.text,
+        "phone": record.phone,
+        "website": record.website,
+    }
+
+
+def _lines(lines) -> dict[str, int | None]:
+    start, end = lines
+    return {"line_start": start or None, "line_end": end or start or None}
+
+
+def fingerprint(*parts) -> str:
+    """Return the stable identity of a review flag: a SHA-256 of its description."""
+    description = json.dumps(parts, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(description.encode("utf-8")).hexdigest()
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Return whether two different names differ by one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    shorter, longer = sorted((a, b), key=len)
+    for i in range(len(longer)):
+        if longer[:i] + longer[i + 1 :] == shorter:
+            return True
+    return False
+
+
+class _PageLoader:
+    """Compare one page's records with the rows already stored, and write the differences."""
+
+    def __init__(self, page: PageRecord, *, report: PageReport, run, source_text: str, size):
+        self.page = page
+        self.report = report
+        self.run = run
+        self.source_text = source_text
+        self.size = size
+        where = f"import run {run.pk}" if run is not None and run.pk else "import"
+        self.reason = f"{where}: {page.source}"[:100]
+        self.people: dict[str, Person] = {}
+        self.fingerprints: set[str] = set()
+
+    # -- the issue
+
+    def load(self) -> None:
+        publication = self.publication()
+        source = self.source_file()
+        self.issue = self.load_issue(publication, source)
+        self.report.issue_id = self.issue.pk
+        self.fingerprints = set(self.issue.flags.values_list("fingerprint", flat=True))
+        pages = (
+            {self.page.page}
+            | {a.page for a in self.page.articles}
+            | {a.page for a in self.page.advertisements}
+        )
+        self.load_articles(pages)
+        self.load_advertisements(pages)
+        self.load_page_flags(publication)
+
+    def publication(self) -> Publication:
+        record = self.page.issue
+        publication = Publication.objects.filter(name=record.publication).first()
+        if publication is not None:
+            return publication
+        known = KNOWN_PUBLICATIONS.get(record.publication)
+        values = dict(known) if known else {
+            "cn_number": record.cn_number,
+            "postal_code": record.postal_code,
+            "website": record.website,
+            "email": record.email,
+            "slogan": record.slogan,
+            "address": record.address,
+            "postcode": record.postcode,
+        }
+        values = {
+            name: value[: Publication._meta.get_field(name).max_length]
+            for name, value in values.items()
+            if hasattr(Publication, name)
+        }
+        publication = Publication(
+            name=record.publication, slug=_publication_slug(record.publication, values), **values
+        )
+        publication._change_reason = self.reason
+        publication.save()
+        self.report.notes.append(f"created publication {record.publication}")
+        return publication
+
+    def source_file(self) -> SourceFile:
+        sha256 = self.page.sha256 or fingerprint("page", self.page.as_json())
+        source = SourceFile.objects.filter(sha256=sha256).first()
+        if source is None:
+            source = SourceFile.objects.create(
+                name=self.page.source[: SourceFile._meta.get_field("name").max_length],
+                sha256=sha256,
+                size=self.size if self.size is not None else len(self.source_text.encode("utf-8")),
+                encoding=self.page.encoding,
+                text=self.source_text,
+            )
+        return source
+
+    def load_issue(self, publication: Publication, source: SourceFile) -> Issue:
+        record = self.page.issue
+        values = {
+            "lunar_date": record.lunar_date,
+            "weekday": record.weekday,
+            "number": record.number,
+            "masthead": {
+                name: getattr(record, name)
+                for name in (
+                    "cn_number", "postal_code", "website", "email", "slogan", "address", "postcode",
+                )
+                if getattr(record, name)
+            },
+            "source": source,
+        }
+        issue = Issue.objects.filter(publication=publication, date=record.date, edition=1).first()
+        if issue is None:
+            issue = Issue(publication=publication, date=record.date, edition=1, **values)
+            issue._change_reason = self.reason
+            issue.save()
+            self.report.status = CREATED
+            return issue
+        # Only the front page (版) prints the masthead; later pages do not overwrite it.
+        if self.page.page != 1:
+            return issue
+        changed = [name for name, value in values.items() if getattr(issue, name) != value]
+        if changed:
+            for name in changed:
+                setattr(issue, name, values[name])
+            issue._change_reason = self.reason
+            issue.save(update_fields=[*changed, "updated_at"])
+        return issue
+
+    # -- articles and their photos
+
+    def load_articles(self, pages: set[int]) -> None:
+        existing = {
+            (a.page, a.position): a for a in self.issue.articles.filter(page__in=pages)
+        }
+        self.existing_photos = {
+            (p.page, p.position): p for p in self.issue.photos.filter(page__in=pages)
+        }
+        # (model name, row id, person id, role) of every credit on these pages.
+        self.credits = {
+            ("article", *values)
+            for values in Credit.objects.filter(
+                article__issue=self.issue, article__page__in=pages
+            ).values_list("article_id", "person_id", "role")
+        } | {
+            ("photo", *values)
+            for values in Credit.objects.filter(
+                photo__issue=self.issue, photo__page__in=pages
+            ).values_list("photo_id", "person_id", "role")
+        }
+        for record in self.page.articles:
+            article = existing.pop((record.page, record.position), None)
+            article = self.load_article(record, article)
+            for order, contributor in enumerate(record.contributors, start=1):
+                self.credit(contributor.name, contributor.role, order, article=article)
+            for photo in record.photos:
+                self.load_photo(photo, record, article)
+            for flag in record.flags:
+                self.flag(
+                    flag,
+                    key=("article", record.page, record.position),
+                    article=article,
+                )
+        for article in existing.values():
+            self.disappeared(article, "articles", ARTICLE_TEXT_FIELDS, article=article)
+        for photo in self.existing_photos.values():
+            self.disappeared(photo, "photos", PHOTO_TEXT_FIELDS, photo=photo)
+
+    def load_article(self, record: ArticleRecord, article: Article | None) -> Article:
+        values = _article_values(record)
+        fixed = {
+            "heading": record.heading,
+            "original_text": record.original_text,
+            "truncated": record.truncated,
+            **_lines(record.lines),
+        }
+        if article is None:
+            article = Article(
+                issue=self.issue,
+                page=record.page,
+                position=record.position,
+                imported=values,
+                visibility=Visibility.PUBLISHED,
+                correction_status=CorrectionStatus.UNREVIEWED,
+                **values,
+                **fixed,
+            )
+            return self.write_new(article, "articles")
+        return self.merge(
+            article, values, fixed, "articles", key=("article", record.page, record.position),
+            lines=record.lines, article=article,
+        )
+
+    def load_photo(self, record: PhotoRecord, article_record: ArticleRecord, article: Article) -> None:
+        key = (article_record.page, record.position)
+        photo = self.existing_photos.pop(key, None)
+        values = {"caption": record.caption}
+        fixed = {"article": article, "original_text": record.original_text, **_lines(record.lines)}
+        if photo is None:
+            photo = self.write_new(
+                Photo(
+                    issue=self.issue, page=key[0], position=key[1], imported=values, **values, **fixed
+                ),
+                "photos",
+            )
+        else:
+            photo = self.merge(
+                photo, values, fixed, "photos", key=("photo", *key), lines=record.lines, photo=photo
+            )
+        for order, contributor in enumerate(record.contributors, start=1):
+            self.credit(contributor.name, contributor.role, order, photo=photo)
+
+    # -- advertisements
+
+    def load_advertisements(self, pages: set[int]) -> None:
+        existing = {
+            (a.page, a.position): a for a in self.issue.advertisements.filter(page__in=pages)
+        }
+        for record in self.page.advertisements:
+            key = (record.page, record.position)
+            ad = existing.pop(key, None)
+            values = _advertisement_values(record)
+            fixed = {"original_text": record.original_text, **_lines(record.lines)}
+            if ad is None:
+                self.write_new(
+                    Advertisement(
+                        issue=self.issue, page=key[0], position=key[1], imported=values,
+                        **values, **fixed,
+                    ),
+                    "advertisements",
+                )
+            else:
+                self.merge(
+                    ad, values, fixed, "advertisements", key=("advertisement", *key),
+                    lines=record.lines, advertisement=ad,
+                )
+        for ad in existing.values():
+            self.disappeared(ad, "advertisements", ADVERTISEMENT_TEXT_FIELDS, advertisement=ad)
+
+    # -- writing rows
+
+    def write_new(self, row, kind: str):
+        row._change_reason = self.reason
+        row.save()
+        self.report.count(kind, CREATED)
+        return row
+
+    def merge(self, row, values: dict, fixed: dict, kind: str, *, key, lines, **target):
+        """Update a stored row from a changed file, keeping every field an editor corrected.
+
+        A field whose stored value still equals what the last import wrote takes the new
+        value; a field an editor changed keeps the editor's text, and when the new import
+        changes it too, a ``import_conflict`` flag shows both.
+        """
+        changed: list[str] = []
+        imported = dict(row.imported or {})
+        for name, new in values.items():
+            current = getattr(row, name)
+            last = imported.get(name)
+            if new == last:
+                continue  # the import did not change it: nothing to take, whoever edited it
+            if current == new or current == last or (last is None and current in ("", None)):
+                if current != new:
+                    setattr(row, name, new)
+                    changed.append(name)
+                imported[name] = new
+                continue
+            self.report.count(kind, KEPT)
+            self.conflict(row, name, current, new, key=key, lines=lines, **target)
+        for name, new in fixed.items():
+            if name == "article":
+                if row.article_id != (new.pk if new else None):
+                    row.article = new
+                    changed.append(name)
+            elif getattr(row, name) != new:
+                setattr(row, name, new)
+                changed.append(name)
+        if imported != (row.imported or {}):
+            row.imported = imported
+            changed.append("imported")
+        if not changed:
+            self.report.count(kind, UNCHANGED)
+            return row
+        if any(f.name == "updated_at" for f in row._meta.concrete_fields):
+            changed.append("updated_at")
+        row._change_reason = self.reason
+        row.save(update_fields=changed)
+        self.report.count(kind, UPDATED)
+        return row
+
+    def conflict(self, row, name: str, editor: str, new: str, *, key, lines, **target) -> None:
+        label = row._meta.get_field(name).name
+        self.add_flag(
+            code=ReviewFlag.Code.IMPORT_CONFLICT,
+            message=(
+                f"{self.page.source}: the new import changes the {label} to «{_short(new)}», "
+                f"but an editor had changed it to «{_short(editor)}»; kept the editor's version"
+            ),
+            fingerprint=fingerprint(ReviewFlag.Code.IMPORT_CONFLICT, key, name, new),
+            lines=lines,
+            before=editor,
+            after=new,
+            **target,
+        )
+
+    def disappeared(self, row, kind: str, fields: tuple[str, ...], **target) -> None:
+        """Delete a row the new file no longer has, or flag it when an editor worked on it."""
+        if not _touched(row, fields):
+            row._change_reason = self.reason
+            row.delete()
+            self.report.count(kind, DELETED)
+            return
+        self.report.count(kind, KEPT)
+        what = row._meta.model_name
+        self.add_flag(
+            code=ReviewFlag.Code.OTHER,
+            message=(
+                f"{self.page.source} no longer has the {what} at page {row.page} position "
+                f"{row.position}; kept it because an editor worked on it (delete it if it is gone)"
+            ),
+            fingerprint=fingerprint("disappeared", what, row.page, row.position, self.page.sha256),
+            lines=(row.line_start or 0, row.line_end or 0),
+            **target,
+        )
+
+    # -- people and credits
+
+    def person(self, name: str, role: str, **target) -> Person:
+        """Return the person with this name or alias, creating (and maybe flagging) a new one."""
+        if name in self.people:
+            return self.people[name]
+        person = Person.objects.named(name).first()
+        if person is None:
+            similar = self.similar_person(name, role)
+            person = Person(name=name)
+            person._change_reason = self.reason
+            person.save()
+            self.report.count("people", CREATED)
+            if similar is not None:
+                self.add_flag(
+                    code=ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR,
+                    message=(
+                        f"{name} may be the same contributor as {similar.name} (both credited as "
+                        f"{role}); merge them if so"
+                    ),
+                    fingerprint=fingerprint(
+                        ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR, name, similar.name
+                    ),
+                    person=person,
+                    **target,
+                )
+        self.people[name] = person
+        return person
+
+    def similar_person(self, name: str, role: str) -> Person | None:
+        """Return a person credited in the same role whose name is one edit away, if any."""
+        candidates = (
+            Person.objects.filter(credits__role=role)
+            .annotate(name_length=Length("name"))
+            .filter(name_length__gte=len(name) - 1, name_length__lte=len(name) + 1)
+            .distinct()
+            .order_by("name")
+        )
+        for candidate in candidates:
+            if one_edit_apart(name, candidate.name):
+                return candidate
+        return None
+
+    def credit(self, name: str, role: str, order: int, *, article=None, photo=None) -> None:
+        target = {"article": article} if article is not None else {"photo": photo, "article": photo.article}
+        person = self.person(name, role, **target)
+        on = article if article is not None else photo
+        key = (on._meta.model_name, on.pk, person.pk, role)
+        if key in self.credits:
+            self.report.count("credits", UNCHANGED)
+            return
+        credit = Credit(person=person, role=role, order=order, article=article, photo=photo)
+        credit._change_reason = self.reason
+        credit.save()
+        self.credits.add(key)
+        self.report.count("credits", CREATED)
+
+    # -- review flags
+
+    def load_page_flags(self, publication: Publication) -> None:
+        parsed = list(self.page.flags)
+        printed = {f.message for f in parsed if f.code == ReviewFlag.Code.MASTHEAD_MISMATCH}
+        # The parser checks the masthead against what it knows of the paper; the Publication
+        # row may differ (an editor corrected it), so check again without repeating a flag.
+        for flag in masthead_mismatches(self.page.issue, publication.masthead_identifiers()):
+            if flag.message not in printed:
+                parsed.append(flag)
+        for flag in parsed:
+            self.flag(flag, key=("page", self.page.page))
+
+    def flag(self, record: FlagRecord, *, key, **target) -> None:
+        code = record.code if record.code in ReviewFlag.Code.values else ReviewFlag.Code.OTHER
+        message = record.message if code == record.code else f"[{record.code}] {record.message}"
+        self.add_flag(
+            code=code,
+            message=message,
+            fingerprint=fingerprint(
+                record.code, key, list(record.lines), record.original, record.before, record.after
+            ),
+            lines=record.lines,
+            original=record.original,
+            before=record.before,
+            after=record.after,
+            **target,
+        )
+
+    def add_flag(self, *, fingerprint: str, lines=(0, 0), **fields) -> None:
+        """Open a review flag unless one with this fingerprint exists, open or resolved."""
+        if fingerprint in self.fingerprints:
+            return
+        ReviewFlag.objects.create(issue=self.issue, fingerprint=fingerprint, **_lines(lines), **fields)
+        self.fingerprints.add(fingerprint)
+        self.report.count("flags", CREATED)
+
+
+def _touched(row, fields: tuple[str, ...]) -> bool:
+    """Return whether an editor has worked on a row the importer wrote."""
+    imported = row.imported or {}
+    if any(getattr(row, name) != imported.get(name) for name in fields):
+        return True
+    if isinstance(row, Article):
+        return (
+            row.correction_status != CorrectionStatus.UNREVIEWED
+            or row.visibility != Visibility.PUBLISHED
+            or row.tags.exists()
+            or row.flags.resolved().exists()
+        )
+    return row.flags.resolved().exists()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _publication_slug(name: str, values: dict) -> str:
+    """Return a unique slug: the website's name (zjgrrb for www.zjgrrb.com), else a hash."""
+    host = values.get("website", "").lower().split("//")[-1].split("/")[0]
+    labels = [label for label in host.split(".") if label and label != "www"]
+    base = labels[0] if labels and labels[0].isascii() and labels[0].replace("-", "").isalnum() else ""
+    base = base or "paper-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    slug, n = base, 1
+    while Publication.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# --------------------------------------------------------------------------- files and runs
+
+
+@dataclass(frozen=True)
+class PageFile:
+    """A file an argument named (``path``), or an argument that named nothing (``error``)."""
+
+    name: str
+    path: Path | None = None
+    error: str = ""
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[PageFile]:
+    """Return the files that files, folders (their *.txt and *.md) and globs name, in order."""
+    found: list[PageFile] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found.append(PageFile(name=_display(path), path=path))
+
+    for argument in paths:
+        path = Path(argument)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file() and child.suffix.lower() in PAGE_SUFFIXES:
+                    add(child)
+        elif path.is_file():
+            add(path)
+        else:
+            matches = sorted(glob.glob(str(argument), recursive=True))
+            files = [Path(m) for m in matches if Path(m).is_file()]
+            for match in matches:
+                if Path(match).is_dir():
+                    files.extend(
+                        sorted(c for c in Path(match).iterdir()
+                               if c.is_file() and c.suffix.lower() in PAGE_SUFFIXES)
+                    )
+            if not files:
+                found.append(PageFile(name=str(argument), error=f"{argument}: no such file or folder"))
+            for file in files:
+                add(file)
+    return found
+
+
+def _display(path: Path) -> str:
+    """Return a path as short as it can be told: relative to the working or project folder."""
+    resolved = path.resolve()
+    for base in (Path.cwd(), Path(settings.BASE_DIR)):
+        try:
+            return str(resolved.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
+    """Read and parse one file; return the page, its decoded text and its size in bytes.
+
+    Raises ParseError for a file that is missing, unreadable, too large or not a page;
+    a file over the size limit is refused before it is read.
+    """
+    from importers.parser import read_page
+
+    if file.error:
+        raise ParseError(file.name, None, file.error.removeprefix(f"{file.name}: "))
+    try:
+        size = file.path.stat().st_size
+        limit = max_file_bytes()
+        if size > limit:
+            raise ParseError(
+                file.name,
+                None,
+                f"file is {size / 1024 / 1024:.1f} MB, over the {limit / 1024 / 1024:.0f} MB limit "
+                "for one page; check it is a single page's Markdown (not read)",
+            )
+        data = file.path.read_bytes()
+    except OSError as error:
+        raise ParseError(file.name, None, f"cannot read the file ({error.strerror})") from error
+    page = read_page(data, file.name)
+    # The parser reads UTF-8 with or without a byte-order mark; store the text without it.
+    text = data.decode("utf-8-sig" if page.encoding == "utf-8" else page.encoding)
+    return page, text, size
+
+
+def iter_pages(paths: Iterable[str | Path]) -> Iterator[tuple[str, PageRecord | None, str]]:
+    """Yield (file name, parsed page or None, error message) for each file, one at a time."""
+    for file in expand_paths(paths):
+        try:
+            page, _text, _size = read_file(file)
+        except ParseError as error:
+            yield file.name, None, str(error)
+        else:
+            yield file.name, page, ""
+
+
+class _DryRunRollback(Exception):
+    """Raised to roll back everything a dry run wrote."""
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    *,
+    dry_run: bool = False,
+    started_by: str = "",
+    progress: Callable[[int, int, PageReport], None] | None = None,
+) -> RunReport:
+    """Import every file the paths name, each in its own transaction; return the run's report.
+
+    A file that fails writes nothing and does not stop the others. With ``dry_run`` every
+    file is loaded inside one transaction that is rolled back at the end, so the report
+    says what would happen (people a file would create count for the files after it).
+    The ImportRun is written outside those transactions and survives them.
+    """
+    paths = [str(p) for p in paths]
+    files = expand_paths(paths)
+    run = ImportRun.objects.create(
+        started_by=started_by,
+        arguments=" ".join([*paths, *(["--dry-run"] if dry_run else [])]),
+        files_total=len(files),
+    )
+    reports: list[PageReport] = []
+    try:
+        with transaction.atomic() if dry_run else nullcontext():
+            for index, file in enumerate(files, start=1):
+                report = _import_file(file, run=run)
+                reports.append(report)
+                if progress is not None:
+                    progress(index, len(files), report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    failed = sum(report.failed for report in reports)
+    run.status = (
+        ImportRun.Status.DRY_RUN if dry_run
+        else ImportRun.Status.FAILED if failed
+        else ImportRun.Status.SUCCEEDED
+    )
+    run.files_failed = failed
+    run.finished_at = timezone.now()
+    run.report = {
+        "files": [report.as_json() for report in reports],
+        "totals": dict(sum((Counter(r.summary()) for r in reports), Counter())),
+    }
+    run.save()
+    return RunReport(run=run, files=reports, dry_run=dry_run)
+
+
+def _import_file(file: PageFile, *, run: ImportRun) -> PageReport:
+    """Read, parse and load one file; return its report, with the error if it failed."""
+    try:
+        page, text, size = read_file(file)
+        return load_page(page, run=run, source_text=text, size=size)
+    except ParseError as error:
+        return PageReport(source=file.name, status=FAILED, error=str(error))
+    except Exception as error:
+        # Not the input's fault: keep the traceback in the log, name the file in the report,
+        # and go on with the next file (this one's transaction has rolled back).
+        logger.exception("importing %s failed", file.name)
+        return PageReport(
+            source=file.name, status=FAILED, error=f"{file.name}: {type(error).__name__}: {error}"
+        )
