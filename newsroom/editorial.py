@@ -417,18 +417,6 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
     return keep_locked
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Return whether b is a with one character replaced, inserted or deleted."""
-    if a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
 def _near_name_pairs(names: Iterable[str]) -> set[tuple[str, str]]:
     """Return the pairs of names one edit apart, by indexing each name with one character removed."""
     by_key: dict[tuple[int, str], list[str]] = defaultdict(list)

@@ -13,3 +13,27 @@ def issue(publication):
     from tests.factories import make_issue
 
     return make_issue(publication=publication)
+
+
+@pytest.fixture
+def editor_user(db):
+    """Return a staff user in the "editor" group (corrects and reviews)."""
+    from tests.factories import make_user
+
+    return make_user("editor", role="editor")
+
+
+@pytest.fixture
+def chief_editor_user(db):
+    """Return a staff user in the "chief editor" group (also withdraws, publishes, merges)."""
+    from tests.factories import make_user
+
+    return make_user("chief", role="chief editor")
+
+
+@pytest.fixture
+def staff_user(db):
+    """Return a staff user in no group: may log in to the admin, may change nothing."""
+    from tests.factories import make_user
+
+    return make_user("staff")

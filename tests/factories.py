@@ -108,3 +108,25 @@ def make_flag(issue: Issue, **fields) -> ReviewFlag:
     }
     defaults.update(fields)
     return ReviewFlag.objects.create(issue=issue, **defaults)
+
+
+def make_user(username: str | None = None, *, role: str | None = None, password: str = "pw-Newsroom-1",
+              **fields):
+    """Make a staff user, in the editorial group ``role`` ("editor" or "chief editor") if given.
+
+    The groups come from the data migration newsroom/0003_editorial_roles; tests that flush the
+    database (live server) lose them, so they are re-created here when missing.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username=username or f"user{next(_counter)}", password=password, is_staff=True, **fields
+    )
+    if role:
+        if not Group.objects.filter(name=role).exists():
+            importlib.import_module("newsroom.migrations.0003_editorial_roles").create_roles(apps)
+        user.groups.add(Group.objects.get(name=role))
+    return user

@@ -1,0 +1,367 @@
+"""The editorial operations (newsroom/editorial.py), called directly."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from newsroom import editorial
+from newsroom.editorial import (
+    FlagAlreadyResolved,
+    FlagNotUndoable,
+    StaleEditError,
+    accept_flag,
+    add_tags,
+    char_diff,
+    edit_article,
+    merge_people,
+    set_correction_status,
+    set_visibility,
+    suggested_duplicates,
+    undo_flag,
+)
+from newsroom.models import Article, Credit, Person, PersonAlias, ReviewFlag
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_flag,
+    make_person,
+    make_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# edit_article ---------------------------------------------------------------------------------
+
+
+def test_an_edit_saves_the_text_bumps_the_version_and_records_who_and_why(issue, editor_user):
+    article = make_article(issue=issue, headline="工会新闻", body="第一段。")
+    edit_article(
+        article, changes={"headline": "工会要闻", "body": "第一段，改。"},
+        expected_version=1, user=editor_user, reason="改错字",
+    )
+    article.refresh_from_db()
+    assert (article.headline, article.body, article.version) == ("工会要闻", "第一段，改。", 2)
+    latest = article.history.latest()
+    assert latest.history_user == editor_user
+    assert latest.history_change_reason == "改错字"
+    assert latest.headline == "工会要闻"
+
+
+def test_an_edit_without_a_reason_names_the_fields_changed(issue, editor_user):
+    article = make_article(issue=issue)
+    edit_article(article, changes={"dateline": "本报杭州讯"}, expected_version=1, user=editor_user)
+    assert article.history.latest().history_change_reason == "修改：电头"
+
+
+def test_a_stale_edit_is_refused_and_the_other_editors_save_is_kept(issue, editor_user, chief_editor_user):
+    article = make_article(issue=issue, body="原文。")
+    mine = Article.objects.get(pk=article.pk)
+    edit_article(article, changes={"body": "主编改的。"}, expected_version=1, user=chief_editor_user)
+    with pytest.raises(StaleEditError) as raised:
+        edit_article(mine, changes={"body": "编辑改的。"}, expected_version=1, user=editor_user)
+    assert raised.value.current.body == "主编改的。"
+    assert raised.value.current.version == 2
+    article.refresh_from_db()
+    assert article.body == "主编改的。"
+    assert article.history.count() == 2  # created, the chief's edit; not the refused one
+
+
+def test_an_edit_from_the_current_version_after_a_refusal_succeeds(issue, editor_user):
+    article = make_article(issue=issue)
+    edit_article(article, changes={"body": "一。"}, expected_version=1, user=editor_user)
+    edit_article(article, changes={"body": "二。"}, expected_version=2, user=editor_user)
+    article.refresh_from_db()
+    assert (article.body, article.version) == ("二。", 3)
+
+
+def test_correcting_an_unreviewed_article_moves_it_to_in_review(issue, editor_user):
+    article = make_article(issue=issue)
+    edit_article(article, changes={"body": "改过的正文。"}, expected_version=1, user=editor_user)
+    assert Article.objects.get(pk=article.pk).correction_status == "in_review"
+
+
+def test_correcting_a_reviewed_article_keeps_it_reviewed(issue, editor_user):
+    article = make_article(issue=issue, correction_status="reviewed")
+    edit_article(article, changes={"body": "改过的正文。"}, expected_version=1, user=editor_user)
+    assert Article.objects.get(pk=article.pk).correction_status == "reviewed"
+
+
+def test_an_editor_can_mark_the_article_reviewed_in_the_same_edit(issue, editor_user):
+    article = make_article(issue=issue)
+    edit_article(
+        article, changes={"body": "改。", "correction_status": "reviewed"},
+        expected_version=1, user=editor_user,
+    )
+    assert Article.objects.get(pk=article.pk).correction_status == "reviewed"
+
+
+def test_saving_unchanged_text_makes_no_new_version(issue, editor_user):
+    article = make_article(issue=issue, headline="不变")
+    edit_article(article, changes={"headline": "不变"}, expected_version=1, user=editor_user)
+    article.refresh_from_db()
+    assert article.version == 1
+    assert article.history.count() == 1
+
+
+def test_the_page_cannot_be_changed_through_a_correction(issue, editor_user):
+    article = make_article(issue=issue, page=1)
+    with pytest.raises(ValidationError) as raised:
+        edit_article(article, changes={"page": 2}, expected_version=1, user=editor_user)
+    assert "page" in raised.value.message_dict
+    assert Article.objects.get(pk=article.pk).page == 1
+
+
+def test_an_empty_headline_and_an_unknown_kind_are_refused_naming_each_field(issue, editor_user):
+    article = make_article(issue=issue)
+    with pytest.raises(ValidationError) as raised:
+        edit_article(
+            article, changes={"headline": "  ", "kind": "poem"}, expected_version=1, user=editor_user
+        )
+    assert set(raised.value.message_dict) == {"headline", "kind"}
+
+
+def test_a_textarea_body_with_crlf_is_stored_with_plain_newlines(issue, editor_user):
+    article = make_article(issue=issue)
+    edit_article(
+        article, changes={"body": "一。\r\n\r\n### 小标题\r\n\r\n二。"},
+        expected_version=1, user=editor_user,
+    )
+    assert Article.objects.get(pk=article.pk).body == "一。\n\n### 小标题\n\n二。"
+
+
+def test_tags_given_to_an_edit_replace_the_articles_tags(issue, editor_user):
+    article = make_article(issue=issue, tags=["工会", "旧标签"])
+    edit_article(article, changes={}, tags=["工会", "劳模"], expected_version=1, user=editor_user)
+    article.refresh_from_db()
+    assert sorted(article.tags.names()) == ["劳模", "工会"]
+    assert article.version == 2
+
+
+def test_a_staff_user_without_a_role_cannot_edit(issue, staff_user):
+    article = make_article(issue=issue, body="原文。")
+    with pytest.raises(PermissionDenied):
+        edit_article(article, changes={"body": "改。"}, expected_version=1, user=staff_user)
+    assert Article.objects.get(pk=article.pk).body == "原文。"
+
+
+# flags ----------------------------------------------------------------------------------------
+
+
+def test_accepting_a_flag_records_who_and_when(issue, editor_user):
+    flag = make_flag(issue)
+    accept_flag(flag, user=editor_user)
+    flag.refresh_from_db()
+    assert flag.status == "accepted"
+    assert flag.resolved_by == editor_user
+    assert flag.resolved_at is not None
+
+
+def test_a_flag_cannot_be_resolved_twice(issue, editor_user):
+    flag = make_flag(issue)
+    accept_flag(flag, user=editor_user)
+    with pytest.raises(FlagAlreadyResolved):
+        accept_flag(ReviewFlag.objects.get(pk=flag.pk), user=editor_user)
+    with pytest.raises(FlagAlreadyResolved):
+        undo_flag(ReviewFlag.objects.get(pk=flag.pk), user=editor_user)
+
+
+def test_undoing_a_repair_puts_the_text_back_and_records_it(issue, editor_user):
+    article = make_article(issue=issue, body="工人们说：今天天气很好。\n\n第二段。")
+    flag = make_flag(
+        issue, article=article, before="工人们说：今天\n\n天气很好。", after="工人们说：今天天气很好。"
+    )
+    undo_flag(flag, user=editor_user)
+    article.refresh_from_db()
+    assert article.body == "工人们说：今天\n\n天气很好。\n\n第二段。"
+    assert article.version == 2
+    assert article.correction_status == "in_review"
+    assert article.history.latest().history_user == editor_user
+    assert article.history.latest().history_change_reason == "撤销修复：合并段落"
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolved_by) == ("undone", editor_user)
+
+
+def test_a_repair_an_editor_has_rewritten_cannot_be_undone(issue, editor_user):
+    article = make_article(issue=issue, body="编辑已经重写了这一段。")
+    flag = make_flag(issue, article=article, before="甲\n\n乙", after="甲乙")
+    with pytest.raises(FlagNotUndoable):
+        undo_flag(flag, user=editor_user)
+    article.refresh_from_db()
+    assert (article.body, article.version) == ("编辑已经重写了这一段。", 1)
+    assert ReviewFlag.objects.get(pk=flag.pk).status == "open"
+
+
+def test_a_repair_whose_text_occurs_twice_cannot_be_undone(issue, editor_user):
+    article = make_article(issue=issue, body="甲乙。\n\n甲乙。")
+    flag = make_flag(issue, article=article, before="甲\n\n乙", after="甲乙")
+    with pytest.raises(FlagNotUndoable):
+        undo_flag(flag, user=editor_user)
+    assert Article.objects.get(pk=article.pk).body == "甲乙。\n\n甲乙。"
+
+
+def test_a_doubt_that_is_not_a_repair_cannot_be_undone(issue, editor_user):
+    article = make_article(issue=issue)
+    flag = make_flag(issue, article=article, code="truncated_article")
+    with pytest.raises(FlagNotUndoable):
+        undo_flag(flag, user=editor_user)
+
+
+def test_a_staff_user_without_a_role_cannot_resolve_flags(issue, staff_user):
+    flag = make_flag(issue)
+    with pytest.raises(PermissionDenied):
+        accept_flag(flag, user=staff_user)
+    assert ReviewFlag.objects.get(pk=flag.pk).status == "open"
+
+
+# bulk operations ------------------------------------------------------------------------------
+
+
+def test_marking_articles_reviewed_counts_only_those_that_changed_and_records_each(issue, editor_user):
+    a = make_article(issue=issue)
+    b = make_article(issue=issue, correction_status="reviewed")
+    count = set_correction_status(Article.objects.all(), "reviewed", user=editor_user)
+    assert count == 1
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.correction_status, a.version, b.version) == ("reviewed", 2, 1)
+    record = a.history.latest()
+    assert record.history_user == editor_user
+    assert record.history_change_reason == "校对状态改为：已校对"
+
+
+def test_an_unknown_correction_status_is_refused(issue, editor_user):
+    make_article(issue=issue)
+    with pytest.raises(ValidationError):
+        set_correction_status(Article.objects.all(), "done", user=editor_user)
+
+
+def test_an_editor_cannot_withdraw_articles(issue, editor_user):
+    article = make_article(issue=issue)
+    with pytest.raises(PermissionDenied):
+        set_visibility(Article.objects.all(), "withdrawn", user=editor_user)
+    assert Article.objects.get(pk=article.pk).visibility == "published"
+
+
+def test_a_chief_editor_withdraws_and_republishes_with_history(issue, chief_editor_user):
+    article = make_article(issue=issue)
+    assert set_visibility(Article.objects.all(), "withdrawn", user=chief_editor_user) == 1
+    assert not Article.objects.public().exists()
+    assert set_visibility(Article.objects.all(), "published", user=chief_editor_user) == 1
+    assert Article.objects.public().get() == article
+    reasons = list(article.history.values_list("history_change_reason", flat=True)[:2])
+    assert reasons == ["公开状态改为：已发布", "公开状态改为：已撤回"]
+
+
+def test_adding_tags_keeps_the_other_tags_and_records_history(issue, editor_user):
+    a = make_article(issue=issue, tags=["工会"])
+    b = make_article(issue=issue, tags=["劳模"])
+    assert add_tags(Article.objects.filter(pk=a.pk), ["劳模"], user=editor_user) == 1
+    assert add_tags(Article.objects.all(), ["劳模"], user=editor_user) == 0
+    assert sorted(a.tags.names()) == ["劳模", "工会"]
+    assert list(b.tags.names()) == ["劳模"]
+    assert a.history.latest().history_user == editor_user
+
+
+def test_adding_no_tag_is_refused(issue, editor_user):
+    make_article(issue=issue)
+    with pytest.raises(ValidationError):
+        add_tags(Article.objects.all(), [" "], user=editor_user)
+
+
+# people ---------------------------------------------------------------------------------------
+
+
+def test_merging_people_moves_credits_aliases_and_flags_and_deletes_the_other(issue, chief_editor_user):
+    keep = make_person("张伟")
+    remove = make_person("张纬")
+    PersonAlias.objects.create(person=remove, name="张 纬")
+    both = make_article(issue=issue)
+    only_removed = make_article(issue=issue)
+    photo = make_photo(issue=issue)
+    make_credit(person=keep, article=both)
+    make_credit(person=remove, article=both)  # the same role on the same article: deduplicated
+    make_credit(person=remove, article=only_removed)
+    make_credit(person=remove, photo=photo, role="photographer")
+    flag = make_flag(issue, code="possible_duplicate_contributor", person=remove, message="张纬 像 张伟")
+    other_flag = make_flag(issue, code="other", person=remove)
+
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+
+    assert not Person.objects.filter(pk=remove.pk).exists()
+    assert sorted(keep.aliases.values_list("name", flat=True)) == ["张 纬", "张纬"]
+    assert Credit.objects.filter(person=keep, article=both).count() == 1
+    assert Credit.objects.filter(person=keep, article=only_removed).exists()
+    assert Credit.objects.filter(person=keep, photo=photo, role="photographer").exists()
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolved_by, flag.person) == ("accepted", chief_editor_user, keep)
+    other_flag.refresh_from_db()
+    assert (other_flag.status, other_flag.person) == ("open", keep)
+    assert Person.objects.named("张纬").get() == keep
+    deleted = Person.history.filter(id=remove.pk, history_type="-").get()
+    assert deleted.history_user == chief_editor_user
+    assert deleted.history_change_reason == "合并作者：张纬 并入 张伟"
+    assert keep.history.latest().history_change_reason == "合并作者：张纬 并入 张伟"
+
+
+def test_an_editor_cannot_merge_people(editor_user):
+    keep, remove = make_person("王芳"), make_person("王方")
+    with pytest.raises(PermissionDenied):
+        merge_people(keep=keep, remove=remove, user=editor_user)
+    assert Person.objects.filter(pk=remove.pk).exists()
+
+
+def test_a_person_cannot_be_merged_with_themself(chief_editor_user):
+    person = make_person("王芳")
+    with pytest.raises(ValidationError):
+        merge_people(keep=person, remove=person, user=chief_editor_user)
+
+
+def _pairs():
+    return [(s.first.name, s.second.name) for s in suggested_duplicates()]
+
+
+def test_names_one_character_apart_in_the_same_role_are_suggested(issue):
+    article = make_article(issue=issue)
+    for name in ("张伟", "张纬", "张伟明", "李四"):
+        make_credit(person=make_person(name), article=article)
+    assert _pairs() == [("张伟", "张伟明"), ("张伟", "张纬")]
+
+
+def test_names_one_apart_in_different_roles_are_not_suggested(issue):
+    article = make_article(issue=issue)
+    make_credit(person=make_person("张伟"), article=article, role="reporter")
+    make_credit(person=make_person("张纬"), article=article, role="correspondent")
+    assert _pairs() == []
+
+
+def test_names_two_characters_apart_are_not_suggested(issue):
+    article = make_article(issue=issue)
+    make_credit(person=make_person("张伟"), article=article)
+    make_credit(person=make_person("李纬"), article=article)
+    assert _pairs() == []
+
+
+def test_an_open_duplicate_flag_suggests_the_people_it_names(issue, editor_user):
+    a, b = make_person("陈红"), make_person("程宏")
+    flag = make_flag(issue, code="possible_duplicate_contributor", person=b, message="程宏 可能是 陈红")
+    [suggestion] = suggested_duplicates()
+    assert (suggestion.first, suggestion.second) == (b, a)  # sorted by name
+    assert suggestion.flags == (flag,)
+    accept_flag(flag, user=editor_user)
+    assert suggested_duplicates() == []
+
+
+# diff -----------------------------------------------------------------------------------------
+
+
+def test_the_diff_works_on_characters_not_words():
+    assert char_diff("杭州市总工会", "杭州市总公会") == [
+        ("equal", "杭州市总"), ("delete", "工"), ("insert", "公"), ("equal", "会"),
+    ]
+
+
+def test_one_edit_apart_means_one_replacement_insertion_or_deletion():
+    pairs = editorial._near_name_pairs(["张伟", "张纬", "伟", "张伟明", "李纬", "张伟明亮"])
+    assert pairs == {
+        ("张伟", "张纬"), ("张纬", "李纬"), ("伟", "张伟"), ("张伟", "张伟明"), ("张伟明", "张伟明亮"),
+    }
