@@ -1,0 +1,67 @@
+"""Gunicorn settings for serving Newsroom in production: `gunicorn` in the project folder reads it.
+
+Every value comes from the environment so the same file serves a laptop, one server and a fleet
+behind a load balancer. Run behind a reverse proxy that terminates TLS and sets
+X-Forwarded-Proto (see README, "Running in production").
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"gunicorn.conf.py: {name}={value!r} is not a whole number.") from None
+
+
+wsgi_app = "newsroom.wsgi:application"
+
+# Where to listen: the proxy talks to this address. GUNICORN_BIND wins over PORT.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+# Sync workers: each request holds one process, so the default follows the cores
+# (2 x cores + 1, gunicorn's rule of thumb for requests that wait on PostgreSQL).
+# Each worker holds its own PostgreSQL connection, so workers x app servers must stay
+# below PostgreSQL's max_connections (or put PgBouncer in between).
+workers = _int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# A request taking longer than this is killed and logged: a page should take milliseconds.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Recycle workers now and then so that a slow leak cannot grow without bound; the jitter
+# keeps them from all restarting at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+
+# Load the application once in the master, before forking: faster start, shared memory.
+preload_app = True
+
+# Trust X-Forwarded-* only from the proxy (comma-separated addresses; "*" behind a private LB).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs to stdout/stderr for the service manager; "-" means the console, a path a file.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# The client (as the proxy forwarded it), the request, status, size, referrer, user agent,
+# and the time spent in the worker in microseconds (rt_us), which the serving benchmark reads.
+access_log_format = (
+    '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" rt_us=%(D)s'
+)
+
+# Temporary request-body files in memory rather than on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Gunicorn >= 25 opens a control socket at one fixed path per user, so two instances on one
+# host (a blue/green deploy, the benchmark beside a running site) would take each other's.
+# Give it a path of its own to use `gunicornc`; otherwise it is off.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
