@@ -122,6 +122,9 @@ ROLE_WORDS: tuple[tuple[str, str], ...] = (
 )
 ROLE = "|".join(word for word, _ in ROLE_WORDS)
 ROLE_OF = dict(ROLE_WORDS)
+# A role may name its newsroom first: 新华社记者, 人民网记者.
+CREDIT_ROLE = rf"(?:[{CJK}]{{1,5}}?(?:社|报|网|台))?(?:{ROLE})"
+CREDIT_ROLE_RE = re.compile(rf"(?:[{CJK}]{{1,5}}?(?:社|报|网|台))?({ROLE})")
 
 DATELINE = (
     rf"(?:本报|[{CJK}]{{1,6}}?(?:社|网|台|报))[{CJK}]{{0,8}}?"
@@ -129,23 +132,25 @@ DATELINE = (
 )
 BYLINE_RE = re.compile(
     rf"^(?P<dateline>{DATELINE})?\s*"
-    rf"(?:[(（](?P<bracketed>(?:{ROLE})[^)）]{{1,60}})[)）]"
-    rf"|(?P<credits>(?:{ROLE})[^。，,；;！？!?]{{1,60}}?)(?P<photo>摄影)?报道)\s*"
+    rf"(?:[(（](?P<bracketed>{CREDIT_ROLE}[^)）]{{1,60}})[)）]"
+    rf"|(?P<credits>{CREDIT_ROLE}[^。，,；;！？!?]{{1,60}}?)(?P<photo>摄影)?报道)\s*"
 )
 DATELINE_ONLY_RE = re.compile(rf"^(?P<dateline>{DATELINE})\s+")
 CREDIT_LINE_RE = re.compile(
-    rf"^(?:(?P<role>{ROLE})\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*"
+    rf"^(?:(?P<role>{CREDIT_ROLE})\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*"
     rf"|(?P<bare>{NAME}(?:[\s、]+{NAME})*)\s+)(?:摄影|摄)$"
 )
 INLINE_CREDIT_RE = re.compile(
     rf"(?<=[{re.escape(SENTENCE_FINAL + CLOSING_MARKS)}])\s*"
-    rf"(?P<credit>(?:{ROLE})\s*{NAME}(?:[\s、]+{NAME})*\s*(?:摄影|摄))$"
+    rf"(?P<credit>{CREDIT_ROLE}\s*{NAME}(?:[\s、]+{NAME})*\s*(?:摄影|摄))$"
 )
 TIME_SPAN_END_RE = re.compile(
     r"(?:以来|之际|期间|前夕|[0-9零〇一二两三四五六七八九十百]+(?:个月|周年|年|天|周))$"
 )
 PHONE_ONLY_RE = re.compile(r"[\d\s\-－—()（）+/]+")
 PAGE_MARK_RE = re.compile(r"第?[A-Z]?\d{1,2}版")
+# A jump line: (下转第2版), 上接第1版, 更多内容见第5版.
+JUMP_LINE_RE = re.compile(r"(?:转|接|见)第?[A-Z]?\d{1,2}版")
 FURNITURE_PHRASES = (
     "新闻服务热线", "新闻热线", "服务热线", "读者热线", "广告热线", "订阅热线", "发行热线",
     "举报电话", "投稿邮箱", "投稿信箱", "本版编辑", "责任编辑", "美术编辑", "版式设计",
@@ -153,6 +158,8 @@ FURNITURE_PHRASES = (
 )  # fmt: skip
 
 HEADING_RE = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+CROSSHEAD_LINE_RE = re.compile(r"^#{3,6}\s+(?P<text>.+?)\s*#*$")
+IMAGE_LINE_RE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)$", re.I)
 NAME_LINE_RE = re.compile(r"^#(?!#)\s*(.+?)\s*#*\s*$")
 BOLD_LINE_RE = re.compile(r"^\*\*(?P<text>[^*].*?)\*\*\s*$")
 
@@ -179,7 +186,7 @@ AD_PHONE_RE = re.compile(
     r"\s*[:：]?\s*(\d[\d\-－]{3,}\d)"
 )
 WEBSITE_RE = re.compile(
-    r"(?<![@\w.])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|info)(?:\.cn)?\b(?![@.])",
+    r"(?<![@A-Za-z0-9.\-])(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|info)(?:\.cn)?\b(?![@.])",
     re.I,
 )
 LEADING_LATIN_RE = re.compile(rf"^[A-Za-z0-9&.'\- ]+\s+(?=[{CJK}])")
@@ -550,15 +557,21 @@ def join_lines(texts: list[str]) -> str:
     return joined
 
 
+IMAGE_SLOT_BLANKS = 2  # an image reference line counts as the blank run of an empty slot
+
+
 def paragraphs_of(lines: list[str], start: int, end: int) -> list[Paragraph]:
-    """Group the lines of a span (0-based, end exclusive) into paragraphs."""
+    """Group the lines of a span (0-based, end exclusive) into paragraphs.
+
+    A Markdown image line (``![](...)``) counts as an empty image slot.
+    """
     found: list[Paragraph] = []
     blanks = 0
     current: Paragraph | None = None
     for index in range(start, end):
         text = clean_line(lines[index]).strip()
-        if not text:
-            blanks += 1
+        if not text or IMAGE_LINE_RE.match(text):
+            blanks += 1 if not text else IMAGE_SLOT_BLANKS
             current = None
             continue
         if current is None:
@@ -596,19 +609,21 @@ def looks_like_crosshead(text: str) -> bool:
 
 
 def is_furniture(text: str) -> bool:
-    """Tell whether a paragraph is page furniture: a bare phone number, a hotline, an editor line."""
+    """Tell whether a paragraph is page furniture: a phone number, hotline, editor or jump line."""
     if PHONE_ONLY_RE.fullmatch(text) and sum(char.isdigit() for char in text) >= 5:
         return True
     if PAGE_MARK_RE.fullmatch(text):
         return True
     unpunctuated = not any(mark in text for mark in "。，,！？!?")
+    if len(text) <= 20 and unpunctuated and JUMP_LINE_RE.search(text):
+        return True
     return len(text) <= 30 and unpunctuated and any(phrase in text for phrase in FURNITURE_PHRASES)
 
 
 def credit_names(credit: str) -> list[str]:
     """Return the names in a photo credit such as 记者邹伟锋 摄 or 通讯员甲、乙 摄."""
     body = re.sub(r"\s*(?:摄影|摄)$", "", credit)
-    body = re.sub(rf"^(?:{ROLE})", "", body)
+    body = re.sub(rf"^{CREDIT_ROLE}", "", body)
     return [name for name in re.split(r"[\s、]+", body) if name]
 
 
@@ -661,9 +676,9 @@ def parse_credits(credits: str) -> list[ContributorRecord]:
     for token in re.split(r"[\s、,，]+", credits.strip()):
         if not token:
             continue
-        word = next((word for word, _ in ROLE_WORDS if token.startswith(word)), "")
-        if word:
-            role, token = ROLE_OF[word], token[len(word) :]
+        named = CREDIT_ROLE_RE.match(token)
+        if named:
+            role, token = ROLE_OF[named.group(1)], token[named.end() :]
         if not token:
             continue
         if not role or not re.fullmatch(NAME, token):
@@ -693,7 +708,7 @@ def split_heading(heading: str) -> tuple[str, str, str]:
 
     Joining the non-empty parts with single spaces always gives ``heading`` back.
     """
-    if not heading or re.search(r"\s{2,}|[\t\n]", heading):
+    if not heading or heading != heading.strip() or re.search(r"\s{2,}|[\t\n]", heading):
         return "", heading, ""
     units = heading_units(heading.split(" "))
     if len(units) < 2:
@@ -717,7 +732,7 @@ def heading_units(segments: list[str]) -> list[str]:
     """Merge heading segments that continue the one before (和…, 的…, a closing mark)."""
     units: list[str] = []
     for segment in segments:
-        continues = segment[:1] in CONTINUING_OPENERS or (units and units[-1][-1] in "“‘「《(（、")
+        continues = segment[0] in CONTINUING_OPENERS or (units and units[-1][-1] in "“‘「《(（、")
         if units and continues:
             units[-1] += " " + segment
         else:
@@ -752,7 +767,7 @@ class Entry:
     last: int
     removed: str = ""  # "" (kept), REMOVED_FURNITURE or REMOVED_STRAY_LINE
     why: str = ""
-    bold: bool = False  # printed as a bold line of its own: a marked crosshead
+    marked: bool = False  # a bold or '### ' line of its own: a crosshead by markup
 
 
 @dataclass
@@ -820,8 +835,9 @@ def is_photo_news(paragraphs: list[Paragraph]) -> bool:
     if not texts:
         return False
     credits = [p for p in texts if closing_credit(p) is not None]
-    first = read_byline(texts[0].text)
-    has_report_byline = bool(first and first.contributors)
+    has_report_byline = any(
+        (byline := read_byline(p.text)) is not None and byline.contributors for p in texts
+    )
     length = sum(len(p.text) for p in texts)
     return not has_report_byline and len(credits) == 1 and credits[0] is texts[-1] and length <= 600
 
@@ -978,14 +994,15 @@ def photos_of(
 
 
 def entry_of(paragraph: Paragraph, text: str) -> Entry:
-    """Make a body entry of a paragraph: furniture is marked removed, a bold line a crosshead."""
+    """Make a body entry of a paragraph: furniture is marked removed, markup crossheads kept."""
     entry = Entry(text, paragraph.first, paragraph.last)
-    bold = BOLD_LINE_RE.match(text) if len(paragraph.texts) == 1 else None
-    if bold:
-        entry.text, entry.bold = bold.group("text").strip(), True
+    single = len(paragraph.texts) == 1
+    markup = (BOLD_LINE_RE.match(text) or CROSSHEAD_LINE_RE.match(text)) if single else None
+    if markup:
+        entry.text, entry.marked = markup.group("text").strip(), True
     elif is_furniture(paragraph.text):
         entry.removed = REMOVED_FURNITURE
-        entry.why = "page furniture (hotline, phone number or editor line) inside the article"
+        entry.why = "page furniture (hotline, phone number, editor or jump line) inside the article"
     return entry
 
 
@@ -1018,7 +1035,7 @@ def repair_body(entries: list[Entry], lines: list[str]) -> tuple[list[Block], li
             add_removed(pending, entry)
             continue
         previous = drafts[-1] if drafts else None
-        if entry.bold:
+        if entry.marked:
             drafts.append(new_draft(CROSSHEAD, entry, pending))
         elif previous and previous.type == PARAGRAPH and not ends_sentence(previous.text):
             join_entry(previous, entry, pending)

@@ -608,6 +608,16 @@ def test_credit_at_the_end_of_the_caption_line_is_split_off():
     assert who(item.contributors) == [("阮向民", REPORTER)]
 
 
+def test_markdown_image_line_is_an_image_slot_and_agency_credits_are_read():
+    item = article(
+        "本报讯 记者张三报道 会议召开。\n\n![](img/1.jpg)\n\n代表们在会场交流。新华社记者 赵五 摄\n"
+    )
+    (photo,) = item.photos
+    assert photo.caption == "代表们在会场交流。"
+    assert who(photo.contributors) == [("赵五", PHOTOGRAPHER)]
+    assert body_of(item) == "会议召开。"
+
+
 def test_uncredited_caption_is_credited_to_the_byline_photographer():
     item = article("本报讯 记者程雪摄影报道 比赛开始。\n\n比赛结束。\n\n\n\n比赛现场。\n")
     (photo,) = item.photos
@@ -685,7 +695,8 @@ def test_fragment_repeating_part_of_a_longer_paragraph_is_removed():
 
 
 @pytest.mark.parametrize(
-    "furniture", ["88851111", "新闻服务热线", "本版编辑:张三 美术编辑:李四", "0571-85311234"]
+    "furniture",
+    ["88851111", "新闻服务热线", "本版编辑:张三 美术编辑:李四", "0571-85311234", "(下转第2版)"],
 )
 def test_page_furniture_inside_an_article_is_removed(furniture):
     item = article(f"第一段写完了。\n\n{furniture}\n\n第二段也写完了。\n")
@@ -724,8 +735,9 @@ def test_short_line_after_an_unfinished_paragraph_is_not_a_crosshead():
     assert CROSSHEAD not in [b.type for b in item.blocks]
 
 
-def test_bold_line_of_its_own_inside_an_article_is_a_crosshead():
-    item = article("第一段写完了。\n\n**至暗时刻**\n\n第二段也写完了。\n")
+@pytest.mark.parametrize("markup", ["**至暗时刻**", "### 至暗时刻"])
+def test_crosshead_marked_up_by_the_ocr_is_kept_without_a_flag(markup):
+    item = article(f"第一段写完了。\n\n{markup}\n\n第二段也写完了。\n")
     assert [b.type for b in item.blocks] == [PARAGRAPH, CROSSHEAD, PARAGRAPH]
     assert item.blocks[1].text == "至暗时刻" and item.flags == ()
 
@@ -768,6 +780,12 @@ def test_customer_hotline_is_the_ad_phone():
     result = page("## 标题\n\n正文。\n\n**中国建设银行**  \n客户服务热线:95533 网址:www.ccb.com\n")
     (ad,) = result.advertisements
     assert (ad.phone, ad.website) == ("95533", "www.ccb.com")
+
+
+def test_ad_website_is_found_without_a_label_and_email_domains_are_not_websites():
+    result = page("## 标题\n\n正文。\n\n**某某公司**  \n邮箱 info@mou.com  \n官网www.mou.com.cn\n")
+    (ad,) = result.advertisements
+    assert (ad.advertiser, ad.phone, ad.website) == ("某某公司", "", "www.mou.com.cn")
 
 
 # ----------------------------------------------------------------------------- headings
