@@ -284,40 +284,40 @@ def read_masthead(
     lines: list[str], source: str
 ) -> tuple[IssueRecord, dict[str, tuple[int, str]], list[FlagRecord]]:
     """Read the masthead lines: dates, identifiers, name, slogan; check the dates agree."""
-    found: dict[str, tuple[str, int]] = {}
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        for name, pattern in (
-            ("date", GREGORIAN_RE),
-            ("lunar_date", LUNAR_RE),
-            ("weekday", WEEKDAY_RE),
-            *MASTHEAD_FIELDS.items(),
-        ):
-            match = pattern.search(line)
-            if match and name not in found:
-                found[name] = (
-                    match.group(0) if name in ("date", "lunar_date", "weekday") else match.group(1),
-                    number,
-                )
-    date = masthead_date(found, lines, source)
+    found = masthead_fields(lines)
+
+    def printed(name: str) -> str:
+        return found.get(name, ("", 0))[0]
+
     publication, slogan = paper_name_and_slogan(lines)
     issue = IssueRecord(
         publication=publication,
-        date=date,
-        lunar_date=found.get("lunar_date", ("", 0))[0],
-        weekday=found.get("weekday", ("", 0))[0],
-        number=int(found["number"][0]) if "number" in found else None,
-        cn_number=found.get("cn_number", ("", 0))[0],
-        postal_code=found.get("postal_code", ("", 0))[0],
-        website=found.get("website", ("", 0))[0],
-        email=found.get("email", ("", 0))[0],
+        date=masthead_date(found, lines, source),
+        lunar_date=printed("lunar_date"),
+        weekday=printed("weekday"),
+        number=int(printed("number")) if printed("number") else None,
+        cn_number=printed("cn_number"),
+        postal_code=printed("postal_code"),
+        website=printed("website"),
+        email=printed("email"),
         slogan=slogan,
-        address=found.get("address", ("", 0))[0],
-        postcode=found.get("postcode", ("", 0))[0],
+        address=printed("address"),
+        postcode=printed("postcode"),
     )
     where = {name: (line, lines[line - 1]) for name, (_, line) in found.items()}
-    flags = weekday_flags(issue, where) + lunar_flags(issue, where)
-    return issue, where, flags
+    return issue, where, weekday_flags(issue, where) + lunar_flags(issue, where)
+
+
+def masthead_fields(lines: list[str]) -> dict[str, tuple[str, int]]:
+    """Find each masthead field's first printed value and the line it stands on."""
+    patterns = {"date": GREGORIAN_RE, "lunar_date": LUNAR_RE, "weekday": WEEKDAY_RE}
+    found: dict[str, tuple[str, int]] = {}
+    for number, raw in enumerate(lines, start=1):
+        for name, pattern in (*patterns.items(), *MASTHEAD_FIELDS.items()):
+            match = pattern.search(raw.strip())
+            if match and name not in found:
+                found[name] = (match.group(0 if name in patterns else 1), number)
+    return found
 
 
 def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: str) -> dt.date:

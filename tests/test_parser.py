@@ -788,6 +788,72 @@ def test_ad_website_is_found_without_a_label_and_email_domains_are_not_websites(
     assert (ad.advertiser, ad.phone, ad.website) == ("某某公司", "", "www.mou.com.cn")
 
 
+def test_text_between_ads_and_no_heading_is_flagged_not_lost():
+    result = page("## 标题\n\n正文。\n\n**中国银行**  \nBANK OF CHINA\n\n一段没有标题的文字。\n")
+    (flag,) = result.flags
+    assert flag.code == "unassigned_text"
+    assert flag.original.strip() == "一段没有标题的文字。"
+    assert body_of(result.articles[0]) == "正文。"
+
+
+def test_credit_line_with_no_caption_above_is_flagged_and_left_out():
+    item = article("通讯员李四 摄\n\n本报讯 记者张三报道 会议召开。\n\n会议结束。\n")
+    assert item.kind == "article"
+    assert codes(item.flags) == ["unattached_credit"]
+    assert body_of(item) == "会议召开。\n\n会议结束。"
+
+
+# ------------------------------------------------------------------------ another daily
+
+
+OTHER_DAILY = """\
+2023年3月22日  星期三
+癸卯年闰二月初一
+国内统一连续出版物号：CN 11-0065  邮发代号：1-1
+第27563期（总第27563号）
+网址：http://www.people.com.cn
+
+# 人民日报
+
+## 代表委员热议高质量发展 稳中求进
+
+本报北京3月21日电（记者 王某某、李某 实习生 张三）代表委员们认为，
+高质量发展是首要任务。
+
+![](images/photo1.jpg)
+
+代表们在会场交流。新华社记者 赵五 摄
+
+### 稳增长
+
+他说：“我们要做好。”
+
+本版责编：刘某某  版式设计：孙某
+
+更多内容见第5版
+"""
+
+
+def test_another_dailys_page_in_the_same_shape_is_read_by_the_same_rules():
+    result = parse_page(OTHER_DAILY, "other.md")
+    assert result.issue.publication == "人民日报"
+    assert result.issue.date == dt.date(2023, 3, 22)
+    assert (result.issue.cn_number, result.issue.number) == ("CN 11-0065", 27563)
+    assert result.flags == ()
+    (item,) = result.articles
+    assert item.dateline == "本报北京3月21日电"
+    assert who(item.contributors) == [("王某某", REPORTER), ("李某", REPORTER), ("张三", INTERN)]
+    assert [(p.caption, who(p.contributors)) for p in item.photos] == [
+        ("代表们在会场交流。", [("赵五", PHOTOGRAPHER)])
+    ]
+    assert (
+        body_of(item)
+        == "代表委员们认为，高质量发展是首要任务。\n\n### 稳增长\n\n他说：“我们要做好。”"
+    )
+    assert codes(item.flags) == ["removed_furniture"]
+    assert item.truncated is False
+
+
 # ----------------------------------------------------------------------------- headings
 
 
