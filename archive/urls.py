@@ -1,12 +1,27 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
 
-from archive import views
+from archive import converters, feeds, views
+from archive.sitemaps import SITEMAPS
+
+register_converter(converters.IsoDateConverter, "isodate")
+register_converter(converters.YearConverter, "year")
+register_converter(converters.MonthConverter, "month")
 
 app_name = "archive"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("issues/<str:date>/", views.issue_detail, name="issue"),
+    path("issues/<year:year>/", views.year_calendar, name="year"),
+    path("issues/<year:year>/<month:month>/", views.month_calendar, name="month"),
+    path("issues/<isodate:date>/", views.issue_detail, name="issue"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/feed/", feeds.PersonFeed(), name="person-feed"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("search/", views.search, name="search"),
+    path("feeds/issues/", feeds.LatestIssuesFeed(), name="issues-feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

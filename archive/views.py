@@ -1,34 +1,355 @@
+"""The public archive's pages: thin views over archive.queries and the search module.
+
+The issue and article pages answer conditional GETs (ETag / Last-Modified) from one
+cheap query whose result the view then reuses, so a 304 costs a single query.
+"""
+
+from __future__ import annotations
+
+import calendar
 import datetime as dt
+import hashlib
 
-from django.http import Http404, HttpResponseGone
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import condition, require_safe
+from django.views.decorators.vary import vary_on_cookie
+from taggit.models import Tag
 
-from newsroom.models import Article, Issue, Person
+from archive import queries
+from archive.forms import SearchForm
+from newsroom.models import Article, Person
+
+PER_PAGE = 20
+# Calendar column heads, Monday first as Chinese calendars print them: (short, full name).
+WEEKDAY_HEADERS = [
+    (pgettext_lazy("weekday", "一"), _lazy("星期一")),
+    (pgettext_lazy("weekday", "二"), _lazy("星期二")),
+    (pgettext_lazy("weekday", "三"), _lazy("星期三")),
+    (pgettext_lazy("weekday", "四"), _lazy("星期四")),
+    (pgettext_lazy("weekday", "五"), _lazy("星期五")),
+    (pgettext_lazy("weekday", "六"), _lazy("星期六")),
+    (pgettext_lazy("weekday", "日"), _lazy("星期日")),
+]
 
 
-def home(request):
-    issues = Issue.objects.with_public_articles().select_related("publication")[:10]
-    return render(request, "archive/home.html", {"issues": issues})
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Render the latest issues, the search box and the years to browse (three queries)."""
+    return render(
+        request,
+        "archive/home.html",
+        {
+            "issues": queries.latest_issues(),
+            "years": queries.years_with_issues(),
+            "search_form": SearchForm(),
+        },
+    )
 
 
-def issue_detail(request, date: str):
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise Http404("not a date") from None
-    issue = get_object_or_404(Issue.objects.select_related("publication"), date=day, edition=1)
-    articles = issue.articles.public().order_by("page", "position")
-    return render(request, "archive/issue.html", {"issue": issue, "articles": articles})
+@require_safe
+def year_calendar(request: HttpRequest, year: int) -> HttpResponse:
+    """Render twelve month calendars with the days that have an issue linked (two queries)."""
+    dates = queries.issue_dates_in_year(year)
+    if not dates:
+        raise Http404(_("这一年没有报纸。"))
+    months = [
+        {"first": dt.date(year, month, 1), "weeks": queries.month_weeks(year, month, dates),
+         "count": sum(1 for d in dates if d.month == month)}
+        for month in range(1, 13)
+    ]
+    years = queries.years_with_issues()
+    return render(
+        request,
+        "archive/year.html",
+        {
+            "year": year,
+            "months": months,
+            "years": years,
+            "issue_count": len(dates),
+            "weekday_headers": WEEKDAY_HEADERS,
+        },
+    )
 
 
-def article_detail(request, pk: int):
-    article = get_object_or_404(Article.objects.select_related("issue__publication"), pk=pk)
+@require_safe
+def month_calendar(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """Render a month's calendar and its issues with their front pages (four queries)."""
+    issues = queries.issues_in_month(year, month)
+    if not issues:
+        raise Http404(_("这个月没有报纸。"))
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    previous = queries.previous_issue_date(first)
+    following = queries.next_issue_date(last)
+    return render(
+        request,
+        "archive/month.html",
+        {
+            "first": first,
+            "issues": issues,
+            "calendar_month": {
+                "first": first,
+                "weeks": queries.month_weeks(year, month, {issue.date for issue in issues}),
+            },
+            "weekday_headers": WEEKDAY_HEADERS,
+            "previous": previous,
+            "following": following,
+        },
+    )
+
+
+def _digest(*parts: object) -> str:
+    """Return a short quoted ETag value for these parts and the reader's language."""
+    raw = "|".join(str(part) for part in (*parts, get_language()))
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+def _issue_state(request: HttpRequest, date: dt.date):
+    """Return (and remember on the request) the issue printed on a date, or None."""
+    if not hasattr(request, "_archive_issue"):
+        request._archive_issue = queries.issue_with_state(date)
+    return request._archive_issue
+
+
+def _issue_etag(request: HttpRequest, date: dt.date) -> str | None:
+    issue = _issue_state(request, date)
+    if issue is None:
+        return None
+    return _digest("issue", issue.pk, issue.updated_at.isoformat(), issue.last_article_change)
+
+
+def _issue_last_modified(request: HttpRequest, date: dt.date) -> dt.datetime | None:
+    issue = _issue_state(request, date)
+    if issue is None:
+        return None
+    return max(filter(None, (issue.updated_at, issue.last_article_change)))
+
+
+@require_safe
+@vary_on_cookie
+@condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
+def issue_detail(request: HttpRequest, date: dt.date) -> HttpResponse:
+    """Render an issue's masthead and pages (nine queries; a 304 costs one).
+
+    Queries: the issue with its paper and caching state, articles, their credits,
+    their tags, photos, photo credits, advertisements, previous and next issue.
+    """
+    issue = _issue_state(request, date)
+    if issue is None:
+        raise Http404(_("这一天没有报纸。"))
+    contents = queries.issue_contents(issue)
+    previous = queries.previous_issue_date(issue.date)
+    following = queries.next_issue_date(issue.date)
+    pages: dict[int, dict] = {}
+    for article in contents.articles:
+        pages.setdefault(article.page, {"number": article.page, "articles": [], "photos": []})
+        pages[article.page]["articles"].append(article)
+    for photo in contents.standalone_photos:
+        pages.setdefault(photo.page, {"number": photo.page, "articles": [], "photos": []})
+        pages[photo.page]["photos"].append(photo)
+    return render(
+        request,
+        "archive/issue.html",
+        {
+            "issue": issue,
+            "pages": [pages[number] for number in sorted(pages)],
+            "advertisements": contents.advertisements,
+            "previous": previous,
+            "following": following,
+        },
+    )
+
+
+def _article_state(request: HttpRequest, pk: int) -> Article | None:
+    """Return (and remember on the request) the article with its issue, public or not."""
+    if not hasattr(request, "_archive_article"):
+        request._archive_article = queries.article_with_state(pk)
+    return request._archive_article
+
+
+def _article_etag(request: HttpRequest, pk: int) -> str | None:
+    article = _article_state(request, pk)
+    if article is None or not article.is_public:
+        return None
+    return _digest(
+        "article", article.pk, article.version, article.updated_at.isoformat(),
+        article.issue.updated_at.isoformat(),
+    )
+
+
+def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
+    article = _article_state(request, pk)
+    if article is None or not article.is_public:
+        return None
+    return max(article.updated_at, article.issue.updated_at)
+
+
+@require_safe
+@vary_on_cookie
+@condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Render an article, or 410 Gone when it was withdrawn (seven queries; a 304 costs one).
+
+    Queries: the article with its issue and paper, credits, tags, photos, photo credits,
+    previous and next article on the page.
+    """
+    article = _article_state(request, pk)
+    if article is None:
+        raise Http404(_("没有这篇文章。"))
     if not article.is_public:
-        return HttpResponseGone()
-    return render(request, "archive/article.html", {"article": article})
+        return render(request, "410.html", status=410)
+    credits = list(article.credits.select_related("person").order_by("order", "pk"))
+    tags = list(article.tags.order_by("name"))
+    photos = queries.article_photos(article)
+    previous, following = queries.neighbour_articles(article)
+    return render(
+        request,
+        "archive/article.html",
+        {
+            "article": article,
+            "issue": article.issue,
+            "credits": credits,
+            "tags": tags,
+            "photos": photos,
+            "previous": previous,
+            "following": following,
+            "json_ld": _news_article_json_ld(request, article, credits, tags, photos),
+        },
+    )
 
 
-def person_detail(request, pk: int):
-    person = get_object_or_404(Person, pk=pk)
-    articles = Article.objects.public().by_person(person).select_related("issue")
-    return render(request, "archive/person.html", {"person": person, "articles": articles})
+def _news_article_json_ld(request, article, credits, tags, photos) -> dict:
+    """Return the schema.org NewsArticle description of an article (serialized by the template)."""
+    site = settings.SITE_URL.rstrip("/")
+    issue = article.issue
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "alternativeHeadline": " ".join(p for p in (article.kicker, article.subheadline) if p),
+        "datePublished": issue.date.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "inLanguage": "zh-Hans",
+        "url": site + article.get_absolute_url(),
+        "mainEntityOfPage": site + article.get_absolute_url(),
+        "articleBody": article.body_text,
+        "keywords": [tag.name for tag in tags],
+        "author": [
+            {"@type": "Person", "name": c.person.name, "url": site + c.person.get_absolute_url()}
+            for c in credits
+        ],
+        "publisher": {"@type": "NewsMediaOrganization", "name": issue.publication.name},
+        "isPartOf": {
+            "@type": "PublicationIssue",
+            "datePublished": issue.date.isoformat(),
+            "url": site + issue.get_absolute_url(),
+            **({"issueNumber": str(issue.number)} if issue.number else {}),
+        },
+        "pageStart": str(article.page),
+    }
+    images = [request.build_absolute_uri(p.image.url) for p in photos if p.image]
+    if images:
+        data["image"] = images
+    return data
+
+
+@require_safe
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Render a contributor's public articles and photos grouped by role (three queries).
+
+    Queries: the person, their aliases, their credits with articles, photos and issues.
+    """
+    person = get_object_or_404(
+        Person.objects.prefetch_related(Prefetch("aliases")), pk=pk
+    )
+    credits = list(queries.public_credits_of(person))
+    if not credits:
+        raise Http404(_("这位作者没有公开的作品。"))
+    return render(
+        request,
+        "archive/person.html",
+        {"person": person, "groups": queries.credits_by_role(credits), "total": len(credits)},
+    )
+
+
+@require_safe
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Render the public articles with a tag, newest first, paginated (four queries).
+
+    Queries: the tag, the count, the page of articles with their issues, their credits.
+    """
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = (
+        Article.objects.public()
+        .filter(tags=tag)
+        .select_related("issue")
+        .prefetch_related(queries.credits_prefetch())
+        .order_by("-issue__date", "page", "position")
+    )
+    page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    if not page.object_list:
+        raise Http404(_("没有带这个标签的文章。"))
+    return render(request, "archive/tag.html", {"tag": tag, "page": page})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Render search results with filters, year facets, snippets and pages.
+
+    Queries when something is asked: the result count, the page of results with their
+    issues, their credits, the year facets (plus one for a contributor filter by name).
+    """
+    from newsroom.search import highlight, snippet
+
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "searched": False}
+    if form.is_bound and form.is_valid() and form.has_criteria():
+        results = form.results()
+        facets = form.year_facets()
+        page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+        query = form.cleaned_data["q"]
+        items = []
+        for article in page.object_list:
+            if query:
+                items.append(
+                    {
+                        "article": article,
+                        "headline": highlight(article.headline, query),
+                        "snippet": snippet(article, query),
+                    }
+                )
+            else:
+                items.append(
+                    {"article": article, "headline": article.headline,
+                     "snippet": article.body_text[:120]}
+                )
+        context.update(
+            searched=True, page=page, items=items, facets=facets,
+            query=query, querystring=form.querystring(exclude=("page",)),
+            facet_querystring=form.querystring(exclude=("page", "year")),
+        )
+    response = render(request, "archive/search.html", context)
+    return response
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Return robots.txt: crawl the archive, not the admin, the API or search results."""
+    site = settings.SITE_URL.rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "Disallow: /i18n/",
+        f"Sitemap: {site}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,148 @@
+"""Atom feeds of recent issues, of a tag and of a contributor.
+
+Summaries are HTML in Atom (type="html"), so every OCR'd string in them is escaped
+here; titles are escaped too, as Django recommends, because readers render them.
+Links are absolute on SITE_URL, the archive's canonical address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from archive import queries
+from archive.templatetags.archive_tags import lead_text
+from newsroom.models import Article, Person
+
+FEED_SIZE = 30
+
+
+def absolute(path: str) -> str:
+    """Return a path on the archive's canonical address (SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def issue_datetime(date: dt.date) -> dt.datetime:
+    """Return the start of a printing day in the paper's time zone."""
+    return timezone.make_aware(dt.datetime.combine(date, dt.time()))
+
+
+class ArchiveFeed(Feed):
+    feed_type = Atom1Feed
+    language = "zh-hans"
+    author_name = _("浙江工人日报")
+
+    def item_link(self, item) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item) -> str:
+        return absolute(item.get_absolute_url())
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(self.feed_path(obj))
+
+
+class LatestIssuesFeed(ArchiveFeed):
+    """The latest issues, each summarised by its front-page headlines (two queries)."""
+
+    title = _("浙江工人日报 最新报纸")
+    subtitle = _("数字档案中最新的报纸")
+
+    def link(self) -> str:
+        return absolute(reverse("archive:home"))
+
+    def feed_path(self, obj=None) -> str:
+        return reverse("archive:issues-feed")
+
+    def items(self):
+        return queries.latest_issues(FEED_SIZE)
+
+    def item_title(self, issue) -> str:
+        return escape(f"{issue.publication.name} {issue.date:%Y-%m-%d}")
+
+    def item_description(self, issue) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((a.full_heading,) for a in issue.front_articles)),
+        )
+
+    def item_pubdate(self, issue) -> dt.datetime:
+        return issue_datetime(issue.date)
+
+    def item_updateddate(self, issue) -> dt.datetime:
+        return issue.updated_at
+
+
+class ArticleFeed(ArchiveFeed):
+    """Base for feeds of articles: newest issue first, with credits prefetched."""
+
+    def articles(self):
+        return (
+            Article.objects.public()
+            .select_related("issue")
+            .prefetch_related(queries.credits_prefetch())
+            .order_by("-issue__date", "page", "position")
+        )
+
+    def item_title(self, article) -> str:
+        return escape(article.full_heading)
+
+    def item_description(self, article) -> str:
+        return escape(lead_text(article))
+
+    def item_author_name(self, article) -> str:
+        return "、".join(credit.person.name for credit in article.credits.all()) or None
+
+    def item_pubdate(self, article) -> dt.datetime:
+        return issue_datetime(article.issue.date)
+
+    def item_updateddate(self, article) -> dt.datetime:
+        return article.updated_at
+
+
+class TagFeed(ArticleFeed):
+    """The latest public articles with a tag (three queries: tag, articles, credits)."""
+
+    def get_object(self, request, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag) -> str:
+        return _("标签：%(name)s") % {"name": tag.name}
+
+    def link(self, tag) -> str:
+        return absolute(reverse("archive:tag", kwargs={"slug": tag.slug}))
+
+    def feed_path(self, tag) -> str:
+        return reverse("archive:tag-feed", kwargs={"slug": tag.slug})
+
+    def items(self, tag):
+        return self.articles().filter(tags=tag)[:FEED_SIZE]
+
+
+class PersonFeed(ArticleFeed):
+    """The latest public articles credited to a contributor (three queries)."""
+
+    def get_object(self, request, pk: int) -> Person:
+        return get_object_or_404(Person, pk=pk)
+
+    def title(self, person) -> str:
+        return _("作者：%(name)s") % {"name": person.name}
+
+    def link(self, person) -> str:
+        return absolute(person.get_absolute_url())
+
+    def feed_path(self, person) -> str:
+        return reverse("archive:person-feed", kwargs={"pk": person.pk})
+
+    def items(self, person):
+        credited = Article.objects.by_person(person).values("pk")
+        return self.articles().filter(pk__in=credited)[:FEED_SIZE]

@@ -1,0 +1,220 @@
+"""The querysets the archive pages are built from, each starting from the public ones.
+
+Every page reads articles through ``Article.objects.public()`` and photos through
+``Photo.objects.public()``, so a withdrawn article is nowhere: not in a list, a feed,
+the sitemap, an issue page, a contributor's page or a prev/next link. Each helper
+costs a fixed number of queries whatever the number of rows (named in its docstring).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce, ExtractYear
+
+from newsroom.models import Article, Credit, Issue, Person, Photo, Role
+
+
+def credits_prefetch(lookup: str = "credits") -> Prefetch:
+    """Return a prefetch of credits with their people (one query)."""
+    return Prefetch(lookup, queryset=Credit.objects.select_related("person").order_by("order", "pk"))
+
+
+def public_issues():
+    """Return the issues a reader may see: those with at least one public article."""
+    return Issue.objects.with_public_articles()
+
+
+def front_articles_prefetch() -> Prefetch:
+    """Return a prefetch of each issue's public front-page articles as ``front_articles``."""
+    return Prefetch(
+        "articles",
+        queryset=Article.objects.public().filter(page=1).order_by("position"),
+        to_attr="front_articles",
+    )
+
+
+def latest_issues(limit: int = 8) -> list[Issue]:
+    """Return the latest public issues with their front-page articles (two queries)."""
+    return list(
+        public_issues()
+        .select_related("publication")
+        .prefetch_related(front_articles_prefetch())
+        .order_by("-date", "edition")[:limit]
+    )
+
+
+def years_with_issues() -> list[tuple[int, int]]:
+    """Return (year, number of public issues) pairs, newest year first (one query)."""
+    rows = (
+        public_issues()
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [(row["year"], row["n"]) for row in rows]
+
+
+def issue_dates_in_year(year: int) -> set[dt.date]:
+    """Return the dates of the public issues printed in a year (one query)."""
+    return set(public_issues().in_year(year).values_list("date", flat=True))
+
+
+def issues_in_month(year: int, month: int) -> list[Issue]:
+    """Return the public issues of a month, oldest first, with front pages (two queries)."""
+    return list(
+        public_issues()
+        .filter(date__year=year, date__month=month)
+        .select_related("publication")
+        .prefetch_related(front_articles_prefetch())
+        .order_by("date", "edition")
+    )
+
+
+def issue_with_state(date: dt.date) -> Issue | None:
+    """Return the public issue printed on a date, annotated for HTTP caching (one query).
+
+    ``last_article_change`` counts withdrawn articles too: withdrawing one changes
+    what the page shows, so it must change the page's ETag.
+    """
+    return (
+        public_issues()
+        .on_date(date)
+        .select_related("publication")
+        .annotate(last_article_change=Max("articles__updated_at"))
+        .order_by("edition", "publication__name")
+        .first()
+    )
+
+
+def previous_issue_date(date: dt.date) -> dt.date | None:
+    """Return the date of the latest public issue before a date (one query)."""
+    return public_issues().filter(date__lt=date).order_by("-date").values_list("date", flat=True).first()
+
+
+def next_issue_date(date: dt.date) -> dt.date | None:
+    """Return the date of the earliest public issue after a date (one query)."""
+    return public_issues().filter(date__gt=date).order_by("date").values_list("date", flat=True).first()
+
+
+@dataclass
+class IssueContents:
+    articles: list[Article]
+    standalone_photos: list[Photo]
+    advertisements: list
+
+
+def issue_contents(issue: Issue) -> IssueContents:
+    """Return an issue's public articles (photos attached), loose photos and ads (six queries).
+
+    Queries: articles, their credits with people, their tags, the issue's public photos,
+    the photos' credits with people, the advertisements.
+    """
+    articles = list(
+        Article.objects.public()
+        .filter(issue=issue)
+        .order_by("page", "position")
+        .prefetch_related(credits_prefetch(), "tags")
+    )
+    photos = list(
+        Photo.objects.public()
+        .filter(issue=issue)
+        .order_by("page", "position")
+        .prefetch_related(credits_prefetch())
+    )
+    by_article: dict[int, list[Photo]] = {}
+    standalone = []
+    for photo in photos:
+        if photo.article_id is None:
+            standalone.append(photo)
+        else:
+            by_article.setdefault(photo.article_id, []).append(photo)
+    for article in articles:
+        article.public_photos = by_article.get(article.pk, [])
+    advertisements = list(issue.advertisements.order_by("page", "position"))
+    return IssueContents(articles, standalone, advertisements)
+
+
+def article_with_state(pk: int) -> Article | None:
+    """Return an article (public or not) with its issue and paper (one query)."""
+    return Article.objects.select_related("issue__publication").filter(pk=pk).first()
+
+
+def article_photos(article: Article) -> list[Photo]:
+    """Return the public photos of an article with their credits (two queries)."""
+    return list(
+        Photo.objects.public()
+        .filter(article=article)
+        .order_by("page", "position")
+        .prefetch_related(credits_prefetch())
+    )
+
+
+def neighbour_articles(article: Article) -> tuple[Article | None, Article | None]:
+    """Return the public articles before and after this one on its page (two queries)."""
+    siblings = Article.objects.public().filter(issue_id=article.issue_id, page=article.page)
+    fields = ("pk", "headline", "kicker", "subheadline")
+    previous = siblings.filter(position__lt=article.position).order_by("-position").only(*fields)
+    following = siblings.filter(position__gt=article.position).order_by("position").only(*fields)
+    return previous.first(), following.first()
+
+
+def public_credits_of(person: Person):
+    """Return a person's credits on public articles and public photos, newest first."""
+    return (
+        public_work_credits()
+        .filter(person=person)
+        .select_related("article__issue", "photo__issue", "photo__article")
+        .annotate(day=Coalesce(F("article__issue__date"), F("photo__issue__date")))
+        .order_by("-day", "article__page", "article__position", "photo__position", "pk")
+    )
+
+
+def credits_by_role(credits) -> list[tuple[str, list[Credit]]]:
+    """Return credits grouped by role, in the order roles are declared, as (label, credits)."""
+    groups: OrderedDict[str, list[Credit]] = OrderedDict((value, []) for value in Role.values)
+    for credit in credits:
+        groups.setdefault(credit.role, []).append(credit)
+    labels = dict(Role.choices)
+    return [(labels.get(role, role), items) for role, items in groups.items() if items]
+
+
+def month_weeks(year: int, month: int, issue_dates: set[dt.date]) -> list[list[dict]]:
+    """Return a month as weeks of day cells (Monday first), marking days with an issue."""
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                {
+                    "date": day,
+                    "in_month": day.month == month,
+                    "has_issue": day.month == month and day in issue_dates,
+                }
+                for day in week
+            ]
+        )
+    return weeks
+
+
+def public_work_credits():
+    """Return the credits on public articles and on public photos."""
+    return Credit.objects.filter(
+        Q(article__in=Article.objects.public()) | Q(photo__in=Photo.objects.public())
+    )
+
+
+def people_with_public_work():
+    """Return the contributors credited on at least one public article or photo."""
+    return Person.objects.filter(Exists(public_work_credits().filter(person=OuterRef("pk"))))
+
+
+def tags_with_public_articles():
+    """Return the tags on at least one public article."""
+    from taggit.models import Tag
+
+    return Tag.objects.filter(article__in=Article.objects.public()).distinct()

@@ -1,0 +1,74 @@
+"""The sitemap's sections: public issues, articles, contributors and tags, on SITE_URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from archive import queries
+from newsroom.models import Article
+
+
+class ArchiveSitemap(Sitemap):
+    """A section whose addresses are on SITE_URL, whatever host the request came to."""
+
+    limit = 10000
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None) -> str:
+        parts = urlsplit(settings.SITE_URL)
+        return parts.netloc + parts.path.rstrip("/")
+
+
+class IssueSitemap(ArchiveSitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return queries.public_issues().order_by("-date", "edition").only("date", "updated_at")
+
+    def lastmod(self, issue):
+        return issue.updated_at
+
+
+class ArticleSitemap(ArchiveSitemap):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self):
+        return Article.objects.public().order_by("pk").only("pk", "updated_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class PersonSitemap(ArchiveSitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        return queries.people_with_public_work().order_by("pk").only("pk")
+
+
+class TagSitemap(ArchiveSitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        return queries.tags_with_public_articles().order_by("pk")
+
+    def location(self, tag) -> str:
+        return reverse("archive:tag", kwargs={"slug": tag.slug})
+
+
+SITEMAPS = {
+    "issues": IssueSitemap,
+    "articles": ArticleSitemap,
+    "people": PersonSitemap,
+    "tags": TagSitemap,
+}
