@@ -1,19 +1,481 @@
-from rest_framework import serializers, viewsets
+"""The API's viewsets: querysets from the core's visibility methods, filters, and thin actions.
 
-from newsroom.models import Publication
+Every list uses a fixed number of queries whatever its length: the related rows
+come from select_related / prefetch_related, never one query per row.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from taggit.models import Tag, TaggedItem
+
+from newsroom.api import filters, ninjs
+from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite, is_staff
+from newsroom.api.rendering import PlainTextRenderer
+from newsroom.api.serializers import (
+    AdvertisementSerializer,
+    ArticleEditSerializer,
+    ArticleSerializer,
+    ErrorSerializer,
+    IssueSerializer,
+    OriginalTextSerializer,
+    PersonSerializer,
+    PhotoSerializer,
+    PreconditionErrorSerializer,
+    PublicationSerializer,
+    ReviewFlagSerializer,
+    TagSerializer,
+)
+from newsroom.models import (
+    Advertisement,
+    Article,
+    Credit,
+    Issue,
+    Person,
+    Photo,
+    Publication,
+    ReviewFlag,
+)
+
+ID = r"\d+"  # path ids are digits; anything else is a 404 before any query
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True,
+    description="The version's entity tag; send it back in If-Match to edit.",
+)
 
 
-class PublicationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Publication
-        fields = [
-            "id", "name", "slug", "slogan", "cn_number", "postal_code",
-            "website", "email", "address", "postcode",
-        ]
+# --- querysets ---------------------------------------------------------------------------------
 
 
-class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
+def _credits() -> Prefetch:
+    return Prefetch("credits", queryset=Credit.objects.select_related("person"))
+
+
+def visible_articles(user):
+    """Return the articles this user may see: staff see withdrawn ones too."""
+    return Article.objects.all() if is_staff(user) else Article.objects.public()
+
+
+def visible_photos(user):
+    return Photo.objects.all() if is_staff(user) else Photo.objects.public()
+
+
+def article_queryset(user):
+    """Return the visible articles with everything the article serializer reads.
+
+    Queries: the articles (with issue and publication joined, open flags counted in a
+    subquery), then one each for credits+people, photos, photo credits+people, tags.
+    """
+    open_flags = (
+        ReviewFlag.objects.open()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        visible_articles(user)
+        .select_related("issue__publication", "issue__source")
+        .annotate(
+            issue_date=F("issue__date"),
+            issue_edition=F("issue__edition"),
+            open_flags_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
+        )
+        .prefetch_related(
+            _credits(),
+            Prefetch("photos", queryset=Photo.objects.order_by("page", "position").prefetch_related(_credits())),
+            "tags",
+        )
+    )
+
+
+class OrderedByFilterSetMixin:
+    """Tell the cursor pagination which sort keys it may compare (the FilterSet's)."""
+
+    @property
+    def keyset_fields(self):
+        return self.filterset_class.keyset_fields()
+
+
+# --- publications and issues -----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the papers", tags=["issues"]),
+    retrieve=extend_schema(summary="One paper", tags=["issues"]),
+)
+class PublicationViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Newspapers whose issues the archive holds."""
 
     queryset = Publication.objects.all()
     serializer_class = PublicationSerializer
+    filterset_class = filters.PublicationFilterSet
+    lookup_value_regex = ID
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List issues, newest first", tags=["issues"]),
+    retrieve=extend_schema(summary="One issue, with its articles' headlines", tags=["issues"]),
+)
+class IssueViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Issues (期): one day's paper, with the headlines of the articles the client may see.
+
+    Queries for a list: the issues (publication joined), then their visible articles.
+    """
+
+    serializer_class = IssueSerializer
+    filterset_class = filters.IssueFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        user = self.request.user
+        issues = Issue.objects.all() if is_staff(user) else Issue.objects.with_public_articles()
+        return issues.select_related("publication").prefetch_related(
+            Prefetch(
+                "articles",
+                queryset=visible_articles(user).order_by("page", "position").only(
+                    "id", "issue_id", "page", "position", "kind", "kicker", "headline", "subheadline"
+                ),
+            )
+        )
+
+    @extend_schema(
+        summary="One issue as an IPTC ninjs 2.x package",
+        tags=["ninjs"],
+        filters=False,
+        responses={200: ninjs.NinjsPackageSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def ninjs(self, request, pk=None):
+        """Return the issue as a ninjs composite whose associations are its articles and photos."""
+        user = request.user
+        issues = Issue.objects.all() if is_staff(user) else Issue.objects.with_public_articles()
+        issue = get_object_or_404(issues.select_related("publication"), pk=pk)
+        articles = article_queryset(user).filter(issue=issue).order_by("page", "position")
+        # The article's own issue is this one: reuse it rather than join it again.
+        standalone = (
+            visible_photos(user).filter(issue=issue, article__isnull=True)
+            .order_by("page", "position").prefetch_related(_credits())
+        )
+        data = ninjs.issue_ninjs(issue, articles, standalone, request=request)
+        return Response(data)
+
+
+# --- articles ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List and search articles",
+        tags=["articles"],
+        description=(
+            "Articles the client may see, newest issue first. Filter by date, paper, page, kind, "
+            "contributor, role, tag, correction status and open flags; search with `q` "
+            "(results then carry a highlighted `snippet`). Follow `next` to harvest everything."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One article", tags=["articles"], responses={200: OpenApiResponse(ArticleSerializer)},
+        parameters=[ETAG_HEADER],
+    ),
+    partial_update=extend_schema(
+        summary="Correct an article (editors)",
+        tags=["articles"],
+        description=(
+            "Change the text fields and tags of the version named in `If-Match` (its ETag). "
+            "The change is recorded in the article's history with your account."
+        ),
+        request=ArticleEditSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+                description="The ETag of the version you edited (from GET).",
+            ),
+            ETAG_HEADER,
+        ],
+        responses={
+            200: ArticleSerializer,
+            412: OpenApiResponse(PreconditionErrorSerializer, description="Someone saved a newer version."),
+            428: OpenApiResponse(PreconditionErrorSerializer, description="If-Match is missing."),
+        },
+    ),
+)
+class ArticleViewSet(
+    OrderedByFilterSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Articles: the text, its byline, photos, tags and review state.
+
+    Queries for a list: articles, credits, photos, photo credits, tags (5), whatever its length.
+    """
+
+    serializer_class = ArticleSerializer
+    filterset_class = filters.ArticleFilterSet
+    permission_classes = [ReadOnlyOrEditor]
+    lookup_value_regex = ID
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return article_queryset(self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        query = self.request.query_params.get("q", "").strip() if self.request else ""
+        # The snippet shows only when the search itself was valid and ran.
+        context["q"] = query if self.action == "list" else ""
+        return context
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        return Response(self.get_serializer(article).data, headers={"ETag": article.etag})
+
+    def partial_update(self, request, *args, **kwargs):
+        from newsroom.editorial import StaleEditError, edit_article
+
+        article = self.get_object()
+        refused = self._check_if_match(request, article)
+        if refused:
+            return refused
+        edit = ArticleEditSerializer(data=request.data)
+        edit.is_valid(raise_exception=True)
+        changes = dict(edit.validated_data)
+        tags = changes.pop("tags", None)
+        try:
+            edit_article(
+                article, changes=changes, expected_version=article.version, user=request.user, tags=tags
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        except StaleEditError:
+            current = Article.objects.only("pk", "version").get(pk=article.pk)
+            return self._precondition(status.HTTP_412_PRECONDITION_FAILED, current,
+                                      _("文章已被他人修改：请重新读取后再编辑。"))
+        article = self.get_object()
+        return Response(self.get_serializer(article).data, headers={"ETag": article.etag})
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            raise NotFound()
+        return super().update(request, *args, **kwargs)
+
+    def _check_if_match(self, request, article: Article) -> Response | None:
+        """Return a 428 or 412 response unless If-Match names the article's current version."""
+        header = request.headers.get("If-Match", "").strip()
+        if not header or header == "*":
+            return self._precondition(
+                status.HTTP_428_PRECONDITION_REQUIRED, article,
+                _("请在 If-Match 请求头中提供所编辑版本的 ETag（见 GET 响应）。"),
+            )
+        offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        if article.etag not in offered:
+            return self._precondition(
+                status.HTTP_412_PRECONDITION_FAILED, article,
+                _("文章已被他人修改：请重新读取后再编辑。"),
+            )
+        return None
+
+    @staticmethod
+    def _precondition(code: int, article: Article, message: str) -> Response:
+        return Response(
+            {"detail": message, "version": article.version, "etag": article.etag},
+            status=code,
+            headers={"ETag": article.etag},
+        )
+
+    @extend_schema(
+        summary="The verbatim OCR text of an article",
+        tags=["articles"],
+        filters=False,
+        responses={
+            (200, "application/json"): OriginalTextSerializer,
+            (200, "text/plain"): OpenApiTypes.STR,
+        },
+    )
+    @action(
+        detail=True, methods=["get"], pagination_class=None, filterset_class=None,
+        renderer_classes=[JSONRenderer, PlainTextRenderer],
+    )
+    def original(self, request, pk=None):
+        """Return the lines of the OCR file that made this article, as JSON or text/plain."""
+        article = get_object_or_404(
+            visible_articles(request.user).select_related("issue__source"), pk=pk
+        )
+        if request.accepted_renderer.format == PlainTextRenderer.format:
+            return Response(article.original_text)
+        return Response(OriginalTextSerializer(article).data)
+
+    @extend_schema(
+        summary="One article as IPTC ninjs 2.x",
+        tags=["ninjs"],
+        filters=False,
+        responses={200: ninjs.NinjsArticleSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def ninjs(self, request, pk=None):
+        """Return the article as a ninjs text item (withdrawn articles: staff only, `withheld`)."""
+        article = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(ninjs.article_ninjs(article, request=request))
+
+
+# --- photos, advertisements, people, tags -----------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List photos", tags=["photos and advertisements"]),
+    retrieve=extend_schema(summary="One photo", tags=["photos and advertisements"]),
+)
+class PhotoViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Photos with their captions and photographers; a withdrawn article's photos are staff only.
+
+    Queries for a list: photos (issue and publication joined), then credits+people.
+    """
+
+    serializer_class = PhotoSerializer
+    filterset_class = filters.PhotoFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return (
+            visible_photos(self.request.user)
+            .select_related("issue__publication")
+            .annotate(issue_date=F("issue__date"), issue_edition=F("issue__edition"))
+            .prefetch_related(_credits())
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List advertisements", tags=["photos and advertisements"]),
+    retrieve=extend_schema(summary="One advertisement", tags=["photos and advertisements"]),
+)
+class AdvertisementViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Advertisements as printed. Queries for a list: one (issue and publication joined)."""
+
+    serializer_class = AdvertisementSerializer
+    filterset_class = filters.AdvertisementFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return Advertisement.objects.select_related("issue__publication").annotate(
+            issue_date=F("issue__date"), issue_edition=F("issue__edition")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List contributors", tags=["people and tags"]),
+    retrieve=extend_schema(summary="One contributor", tags=["people and tags"]),
+)
+class PersonViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Contributors credited on articles and photos. Queries for a list: people, then aliases."""
+
+    serializer_class = PersonSerializer
+    filterset_class = filters.PersonFilterSet
+    lookup_value_regex = ID
+    queryset = Person.objects.prefetch_related("aliases")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List tags", tags=["people and tags"]),
+    retrieve=extend_schema(summary="One tag", tags=["people and tags"]),
+)
+class TagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Tags on articles, with how many visible articles carry each; tags on none are left out.
+
+    Queries for a list: one (the count is a subquery).
+    """
+
+    serializer_class = TagSerializer
+    filterset_class = filters.TagFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        articles = visible_articles(self.request.user)
+        tagged = (
+            TaggedItem.objects.filter(tag=OuterRef("pk"), object_id__in=articles.values("pk"))
+            .filter(content_type__app_label="newsroom", content_type__model="article")
+            .order_by()
+            .values("tag")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            Tag.objects.annotate(article_count=Coalesce(Subquery(tagged, output_field=IntegerField()), Value(0)))
+            .filter(article_count__gt=0)
+        )
+
+
+# --- review flags -------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List review flags (staff)", tags=["review"]),
+    retrieve=extend_schema(summary="One review flag (staff)", tags=["review"]),
+)
+class ReviewFlagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+    """What the importer repaired or doubted; staff read them, editors accept or undo them.
+
+    Queries for a list: one (the resolving user joined).
+    """
+
+    serializer_class = ReviewFlagSerializer
+    filterset_class = filters.ReviewFlagFilterSet
+    permission_classes = [StaffReadEditorWrite]
+    lookup_value_regex = ID
+    staff_only = True
+    queryset = ReviewFlag.objects.select_related("resolved_by")
+
+    @extend_schema(
+        summary="Accept a flag: keep the importer's repair (editors)",
+        tags=["review"],
+        request=None,
+        responses={200: ReviewFlagSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        from newsroom.editorial import accept_flag
+
+        return self._resolve(accept_flag)
+
+    @extend_schema(
+        summary="Undo a flag: put the text before the repair back (editors)",
+        tags=["review"],
+        request=None,
+        responses={200: ReviewFlagSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk=None):
+        from newsroom.editorial import undo_flag
+
+        return self._resolve(undo_flag)
+
+    def _resolve(self, operation):
+        from newsroom.editorial import FlagError
+
+        flag = self.get_object()
+        try:
+            operation(flag, user=self.request.user)
+        except FlagError as exc:
+            # Not undoable, or resolved already: the flag's state conflicts with the request.
+            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_object()).data)
+

@@ -1,0 +1,227 @@
+"""Cursor pagination that stays stable while a client harvests the whole archive.
+
+A cursor names the sort key of the last row a client saw (keyset pagination),
+so rows added or corrected during a harvest neither repeat nor go missing, and
+every page costs one query however deep it is. Orderings that are not plain
+column keys (search relevance) page by offset inside the same opaque cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from decimal import Decimal
+from functools import reduce
+from operator import and_, or_
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _json_value(value):
+    """Return a sort-key value in a form JSON keeps and the ORM accepts back in a filter."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class KeysetCursorPagination(BasePagination):
+    """Page through a queryset by the values of its ordering keys, in an opaque cursor."""
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    page_size = DEFAULT_PAGE_SIZE
+    max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        cursor = self.decode_cursor(request)
+        keys = self.ordering_keys(queryset, view)
+        if keys is None:
+            return self._paginate_by_offset(queryset, cursor)
+        return self._paginate_by_keyset(queryset, keys, cursor)
+
+    # --- request parameters -------------------------------------------------------------
+
+    def get_page_size(self, request) -> int:
+        """Return the requested page size, capped at the maximum; reject what is not a number."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {self.page_size_query_param: [_("请输入一个正整数（最大 %(max)s）。") % {"max": self.max_page_size}]}
+            )
+        return min(size, self.max_page_size)
+
+    def decode_cursor(self, request) -> dict:
+        """Return the cursor's content ({} for the first page); reject a cursor we did not make."""
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return {}
+        try:
+            cursor = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"=" * (-len(raw) % 4)))
+        except (ValueError, UnicodeError, binascii.Error):
+            cursor = None
+        if not self._valid_cursor(cursor):
+            raise ValidationError({self.cursor_query_param: [_("游标无效：请使用上一页响应中的 next 或 previous 链接。")]})
+        return cursor
+
+    @staticmethod
+    def _valid_cursor(cursor) -> bool:
+        if not isinstance(cursor, dict) or not cursor:
+            return False
+        if "o" in cursor:
+            return isinstance(cursor["o"], int) and not isinstance(cursor["o"], bool) and cursor["o"] >= 0
+        return isinstance(cursor.get("k"), list) and isinstance(cursor.get("r", False), bool)
+
+    @staticmethod
+    def encode_cursor(cursor: dict) -> str:
+        raw = json.dumps(cursor, separators=(",", ":"), ensure_ascii=False).encode()
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+    def ordering_keys(self, queryset, view) -> list[tuple[str, bool]] | None:
+        """Return the (name, descending) sort keys, ending with the primary key, or None.
+
+        None means "page by offset": the ordering is not made of columns the view
+        declares safe to compare in a filter (``keyset_fields``), e.g. a relevance score.
+        """
+        allowed = set(getattr(view, "keyset_fields", ())) | {"pk", "id"}
+        keys: list[tuple[str, bool]] = []
+        for item in queryset.query.order_by:
+            if not isinstance(item, str):
+                return None
+            name = item.lstrip("-")
+            if name not in allowed:
+                return None
+            keys.append((name, item.startswith("-")))
+        if not keys or keys[-1][0] not in ("pk", "id"):
+            keys.append(("pk", False))
+        return keys
+
+    # --- the two ways of paging ---------------------------------------------------------
+
+    def _paginate_by_keyset(self, queryset, keys, cursor):
+        values = cursor.get("k")
+        backwards = cursor.get("r", False)
+        if values is not None and len(values) != len(keys):
+            raise ValidationError({self.cursor_query_param: [_("游标与当前排序不符：请从第一页重新开始。")]})
+        walk = [(name, desc != backwards) for name, desc in keys]
+        queryset = queryset.order_by(*[("-" if desc else "") + name for name, desc in walk])
+        if values is not None:
+            queryset = queryset.filter(self._after(walk, values))
+        rows = list(queryset[: self.page_size + 1])
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+        self._next = self._previous = None
+        if rows:
+            first = [_json_value(getattr(rows[0], name)) for name, _desc in keys]
+            last = [_json_value(getattr(rows[-1], name)) for name, _desc in keys]
+            if (more and not backwards) or (backwards and values is not None):
+                self._next = {"k": last}
+            if (values is not None and not backwards) or (backwards and more):
+                self._previous = {"k": first, "r": True}
+        return rows
+
+    @staticmethod
+    def _after(walk, values) -> Q:
+        """Return the condition "comes after these key values" in the walking order."""
+        alternatives = []
+        for i, (name, desc) in enumerate(walk):
+            equal = [Q(**{key: value}) for (key, _d), value in zip(walk[:i], values[:i], strict=True)]
+            beyond = Q(**{f"{name}__{'lt' if desc else 'gt'}": values[i]})
+            alternatives.append(reduce(and_, [*equal, beyond]))
+        return reduce(or_, alternatives)
+
+    def _paginate_by_offset(self, queryset, cursor):
+        if "k" in cursor:
+            raise ValidationError({self.cursor_query_param: [_("游标与当前排序不符：请从第一页重新开始。")]})
+        offset = cursor.get("o", 0)
+        rows = list(queryset[offset : offset + self.page_size + 1])
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        self._next = {"o": offset + self.page_size} if more else None
+        self._previous = {"o": max(offset - self.page_size, 0)} if offset > 0 else None
+        return rows
+
+    # --- links and response -------------------------------------------------------------
+
+    def _link(self, cursor: dict | None) -> str | None:
+        if cursor is None:
+            return None
+        scheme, netloc, path, query, fragment = urlsplit(self.base_url)
+        params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != self.cursor_query_param]
+        params.append((self.cursor_query_param, self.encode_cursor(cursor)))
+        return urlunsplit((scheme, netloc, path, urlencode(params), fragment))
+
+    def get_next_link(self) -> str | None:
+        return self._link(self._next)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self._previous)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page, or null on the last page.",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The previous page, or null on the first page.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "An opaque position: follow the next / previous links.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Rows per page (default {self.page_size}; larger values are capped at "
+                    f"{self.max_page_size})."
+                ),
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]

@@ -1,0 +1,468 @@
+"""How the archive's objects look to API clients: stable field names, each documented.
+
+Serializers only shape data: which rows a client may see is decided by the
+viewsets' querysets, and every write goes through newsroom.editorial.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from newsroom.api.rendering import blocks_html
+from newsroom.lib.blocks import CROSSHEAD, PARAGRAPH, Block, render_body
+from newsroom.models import (
+    Advertisement,
+    Article,
+    Credit,
+    Issue,
+    Person,
+    Photo,
+    Publication,
+    ReviewFlag,
+)
+
+
+def _api_url(view_name: str, pk: int, request) -> str:
+    return reverse(f"api:{view_name}", kwargs={"pk": pk}, request=request)
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- small building blocks ------------------------------------------------------------------
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:publication-detail", help_text="This publication in the API."
+    )
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id", "url", "name", "slug", "slogan", "cn_number", "postal_code",
+            "website", "email", "address", "postcode",
+        ]
+        extra_kwargs = {
+            "name": {"help_text": "The paper's name, e.g. 浙江工人日报."},
+            "slug": {"help_text": "Short identifier, used by the `publication` filter."},
+            "slogan": {"help_text": "The motto printed in the masthead."},
+            "cn_number": {"help_text": "China Standard Serial Number (国内统一刊号), e.g. CN33-0018."},
+            "postal_code": {"help_text": "Postal distribution code (邮发代号)."},
+            "website": {"help_text": "Website as printed in the masthead."},
+            "email": {"help_text": "Email address as printed in the masthead."},
+            "address": {"help_text": "Postal address of the paper (社址)."},
+            "postcode": {"help_text": "Postcode of that address."},
+        }
+
+
+class PublicationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publication
+        fields = ["id", "name", "slug"]
+        extra_kwargs = {
+            "name": {"help_text": "The paper's name."},
+            "slug": {"help_text": "Short identifier of the paper."},
+        }
+
+
+class IssueRefSerializer(serializers.ModelSerializer):
+    """The issue an article, photo or advertisement was printed in."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:issue-detail", help_text="This issue in the API."
+    )
+    publication = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The paper's slug."
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["id", "url", "publication", "date", "edition", "number"]
+        extra_kwargs = {
+            "date": {"help_text": "Publication date (Asia/Shanghai)."},
+            "edition": {"help_text": "Edition of that day, 1 unless the paper printed several."},
+            "number": {"help_text": "Running issue number as printed (总第N号), or null."},
+        }
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:person-detail", help_text="This person in the API."
+    )
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name"]
+        extra_kwargs = {"name": {"help_text": "Display name."}}
+
+
+class CreditSerializer(serializers.ModelSerializer):
+    person = PersonRefSerializer(read_only=True, help_text="Who is credited.")
+    role_label = serializers.CharField(
+        source="get_role_display", read_only=True, help_text="The role as the paper prints it, e.g. 记者."
+    )
+
+    class Meta:
+        model = Credit
+        fields = ["person", "role", "role_label", "order"]
+        extra_kwargs = {
+            "role": {"help_text": "The role, a stable code."},
+            "order": {"help_text": "Place in the byline, from 1."},
+        }
+
+
+class BlockSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=[PARAGRAPH, CROSSHEAD], help_text="`paragraph` or `crosshead` (小标题)."
+    )
+    text = serializers.CharField(help_text="The block's text, unescaped plain text.")
+
+
+# --- issues ---------------------------------------------------------------------------------
+
+
+class IssueArticleSerializer(serializers.ModelSerializer):
+    """An article's headlines, as listed in its issue."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:article-detail", help_text="The full article in the API."
+    )
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "page", "position", "kind", "kicker", "headline", "subheadline"]
+        extra_kwargs = {
+            "page": {"help_text": "Page (版) number."},
+            "position": {"help_text": "Reading order on the page, from 1."},
+            "kind": {"help_text": "`article`, or `photo` for photo news (图片新闻)."},
+            "kicker": {"help_text": "Kicker (引题) above the headline, or empty."},
+            "headline": {"help_text": "Main headline."},
+            "subheadline": {"help_text": "Subheadline (副题), or empty."},
+        }
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:issue-detail", help_text="This issue in the API."
+    )
+    publication = PublicationRefSerializer(read_only=True, help_text="The paper.")
+    articles = IssueArticleSerializer(
+        many=True, read_only=True, help_text="The articles the client may see, in page order."
+    )
+    archive_url = serializers.SerializerMethodField(help_text="The issue on the public archive.")
+    ninjs_url = serializers.SerializerMethodField(help_text="The issue as an IPTC ninjs package.")
+
+    class Meta:
+        model = Issue
+        fields = [
+            "id", "url", "publication", "date", "edition", "number", "lunar_date", "weekday",
+            "masthead", "archive_url", "ninjs_url", "articles", "updated_at",
+        ]
+        extra_kwargs = {
+            "date": {"help_text": "Publication date (Asia/Shanghai)."},
+            "edition": {"help_text": "Edition of that day, 1 unless the paper printed several."},
+            "number": {"help_text": "Running issue number as printed (总第N号), or null."},
+            "lunar_date": {"help_text": "Lunar date as printed (农历), e.g. 辛丑年二月初七."},
+            "weekday": {"help_text": "Weekday as printed, e.g. 星期五."},
+            "masthead": {"help_text": "Identifiers as printed in the masthead (CN number, website, ...)."},
+            "updated_at": {"help_text": "When the issue record last changed."},
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_archive_url(self, issue: Issue) -> str:
+        return _site_url(issue.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_ninjs_url(self, issue: Issue) -> str:
+        return _api_url("issue-ninjs", issue.pk, self.context.get("request"))
+
+
+# --- photos and articles ---------------------------------------------------------------------
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:photo-detail", help_text="This photo in the API."
+    )
+    issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
+    article = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The article it illustrates, or null for a stand-alone photo."
+    )
+    credits = CreditSerializer(many=True, read_only=True, help_text="Photographers credited.")
+    image = serializers.SerializerMethodField(help_text="The image file, or null when none was kept.")
+
+    class Meta:
+        model = Photo
+        fields = ["id", "url", "issue", "article", "page", "position", "caption", "image", "credits"]
+        extra_kwargs = {
+            "page": {"help_text": "Page (版) number."},
+            "position": {"help_text": "Place on the page, from 1."},
+            "caption": {"help_text": "Caption (图片说明) as corrected by the editors."},
+        }
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_image(self, photo: Photo) -> str | None:
+        if not photo.image:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(photo.image.url) if request else photo.image.url
+
+
+class ArticlePhotoSerializer(PhotoSerializer):
+    """A photo inside its article (the issue is the article's)."""
+
+    class Meta(PhotoSerializer.Meta):
+        fields = ["id", "url", "page", "position", "caption", "image", "credits"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:article-detail", help_text="This article in the API."
+    )
+    issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
+    credits = CreditSerializer(many=True, read_only=True, help_text="The byline: people and roles, in order.")
+    photos = ArticlePhotoSerializer(many=True, read_only=True, help_text="Photos printed with it.")
+    tags = serializers.SerializerMethodField(help_text="Tag names, alphabetical.")
+    blocks = BlockSerializer(
+        many=True, read_only=True, help_text="The body as paragraphs and crossheads (小标题), in order."
+    )
+    body_html = serializers.SerializerMethodField(
+        help_text="The body as HTML (<p>, <h3> for crossheads); all text escaped."
+    )
+    body_text = serializers.CharField(
+        read_only=True, help_text="The body as plain text, one block per line."
+    )
+    open_flags_count = serializers.IntegerField(
+        read_only=True, help_text="How many review flags on it are still open."
+    )
+    etag = serializers.CharField(
+        read_only=True, help_text="The entity tag to send in If-Match when editing this version."
+    )
+    original_url = serializers.SerializerMethodField(
+        help_text="The verbatim OCR text of its span (JSON, or text/plain)."
+    )
+    ninjs_url = serializers.SerializerMethodField(help_text="This article as IPTC ninjs 2.x.")
+    archive_url = serializers.SerializerMethodField(help_text="The article on the public archive.")
+    snippet = serializers.SerializerMethodField(
+        help_text="With `q`: an HTML excerpt (escaped) with the matches in <mark>; null otherwise."
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "url", "issue", "page", "position", "kind",
+            "kicker", "headline", "subheadline", "heading", "dateline",
+            "credits", "blocks", "body_html", "body_text", "photos", "tags",
+            "correction_status", "visibility", "open_flags_count", "truncated",
+            "version", "etag", "created_at", "updated_at",
+            "original_url", "ninjs_url", "archive_url", "snippet",
+        ]
+        extra_kwargs = {
+            "page": {"help_text": "Page (版) number."},
+            "position": {"help_text": "Reading order on the page, from 1."},
+            "kind": {"help_text": "`article`, or `photo` for photo news (图片新闻)."},
+            "kicker": {"help_text": "Kicker (引题) above the headline, or empty."},
+            "headline": {"help_text": "Main headline."},
+            "subheadline": {"help_text": "Subheadline (副题), or empty."},
+            "heading": {"help_text": "The heading exactly as printed (OCR), before it was split."},
+            "dateline": {"help_text": "Dateline, e.g. 本报讯, or empty."},
+            "correction_status": {"help_text": "How far the editors have checked the OCR text."},
+            "visibility": {"help_text": "`published`; `withdrawn` articles are shown to staff only."},
+            "truncated": {"help_text": "True when it continues on a page the archive does not hold."},
+            "version": {"help_text": "Increases with every saved change."},
+            "created_at": {"help_text": "When it was first imported."},
+            "updated_at": {"help_text": "When it last changed (import or correction)."},
+        }
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_tags(self, article: Article) -> list[str]:
+        # Sorted in Python: the prefetched tags are used as they are, with no further query.
+        return sorted(tag.name for tag in article.tags.all())
+
+    def get_body_html(self, article: Article) -> str:
+        return blocks_html(article.blocks)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_original_url(self, article: Article) -> str:
+        return _api_url("article-original", article.pk, self.context.get("request"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_ninjs_url(self, article: Article) -> str:
+        return _api_url("article-ninjs", article.pk, self.context.get("request"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_archive_url(self, article: Article) -> str:
+        return _site_url(article.get_absolute_url())
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_snippet(self, article: Article) -> str | None:
+        query = self.context.get("q")
+        if not query:
+            return None
+        from newsroom.search import snippet
+
+        return str(snippet(article, query))
+
+
+class OriginalTextSerializer(serializers.ModelSerializer):
+    source_file = serializers.SlugRelatedField(
+        source="issue.source", slug_field="name", read_only=True,
+        help_text="The OCR file it was imported from, or null.",
+    )
+    original_text = serializers.CharField(
+        read_only=True, help_text="The lines of the OCR file that made this article, verbatim."
+    )
+
+    class Meta:
+        model = Article
+        fields = ["id", "source_file", "line_start", "line_end", "original_text"]
+        extra_kwargs = {
+            "line_start": {"help_text": "First line of its span in the source file, or null."},
+            "line_end": {"help_text": "Last line of its span in the source file, or null."},
+        }
+
+
+class ArticleEditSerializer(serializers.Serializer):
+    """The fields an editor may change; any other key is refused."""
+
+    kicker = serializers.CharField(
+        max_length=300, allow_blank=True, required=False, help_text="Kicker (引题)."
+    )
+    headline = serializers.CharField(max_length=300, required=False, help_text="Main headline.")
+    subheadline = serializers.CharField(
+        max_length=300, allow_blank=True, required=False, help_text="Subheadline (副题)."
+    )
+    dateline = serializers.CharField(
+        max_length=100, allow_blank=True, required=False, help_text="Dateline, e.g. 本报讯."
+    )
+    body = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False,
+        help_text="The body as stored: blocks separated by a blank line, crossheads start with `### `.",
+    )
+    blocks = BlockSerializer(
+        many=True, required=False,
+        help_text="The body as blocks, instead of `body` (send one or the other).",
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False,
+        help_text="The complete new list of tag names (replaces the old list).",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["此字段不可通过 API 修改。"] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if "body" in attrs and "blocks" in attrs:
+            raise serializers.ValidationError({"blocks": ["请只提供 body 或 blocks 其中之一。"]})
+        if not attrs:
+            raise serializers.ValidationError({"detail": ["没有要修改的字段。"]})
+        if "blocks" in attrs:
+            attrs["body"] = render_body([Block(b["type"], b["text"]) for b in attrs.pop("blocks")])
+        return attrs
+
+
+# --- advertisements, people, tags, flags -------------------------------------------------------
+
+
+class AdvertisementSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:advertisement-detail", help_text="This advertisement in the API."
+    )
+    issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
+
+    class Meta:
+        model = Advertisement
+        fields = ["id", "url", "issue", "page", "position", "advertiser", "text", "phone", "website"]
+        extra_kwargs = {
+            "page": {"help_text": "Page (版) number."},
+            "position": {"help_text": "Place on the page, from 1."},
+            "advertiser": {"help_text": "Who placed it, e.g. 中国工商银行."},
+            "text": {"help_text": "Its text as printed."},
+            "phone": {"help_text": "Phone number printed in it, or empty."},
+            "website": {"help_text": "Website printed in it, or empty."},
+        }
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:person-detail", help_text="This person in the API."
+    )
+    aliases = serializers.SlugRelatedField(
+        many=True, slug_field="name", read_only=True,
+        help_text="Other spellings of the name (OCR variants, former bylines).",
+    )
+    archive_url = serializers.SerializerMethodField(help_text="The person's page on the public archive.")
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name", "aliases", "archive_url"]
+        extra_kwargs = {"name": {"help_text": "Display name."}}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_archive_url(self, person: Person) -> str:
+        return _site_url(person.get_absolute_url())
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text="The tag as shown, e.g. 劳模.")
+    slug = serializers.CharField(read_only=True, help_text="URL-safe form of the name.")
+    article_count = serializers.IntegerField(
+        read_only=True, help_text="How many articles the client may see carry this tag."
+    )
+
+
+class ReviewFlagSerializer(serializers.ModelSerializer):
+    resolved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who accepted or undid it, or null."
+    )
+    is_repair = serializers.BooleanField(
+        read_only=True, help_text="True when undoing it puts the text before the repair back."
+    )
+
+    class Meta:
+        model = ReviewFlag
+        fields = [
+            "id", "code", "message", "status", "issue", "article", "photo", "advertisement",
+            "person", "line_start", "line_end", "original", "before", "after", "is_repair",
+            "resolved_by", "resolved_at", "created_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "code": {"help_text": "What kind of repair or doubt."},
+            "message": {"help_text": "What the importer did or doubted."},
+            "status": {"help_text": "`open`, or `accepted` / `undone` by an editor."},
+            "original": {"help_text": "The OCR lines it concerns, verbatim."},
+            "before": {"help_text": "The text before the importer's repair."},
+            "after": {"help_text": "The text after the importer's repair."},
+        }
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong and how to fix it.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: the messages for each parameter or field, by name.",
+    )
+
+
+class PreconditionErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the edit was refused.")
+    version = serializers.IntegerField(help_text="The article's current version.")
+    etag = serializers.CharField(help_text="The current entity tag: send it in If-Match after re-reading.")
