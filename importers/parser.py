@@ -8,7 +8,8 @@ of a Chinese daily that an OCR tool turned into Markdown:
   captions, is ignored);
 * each ``## `` line starts an article; a bold block (``**...**`` and the lines
   directly under it) is an advertisement and ends the article before it;
-* inside an article, a run of two or more blank lines is an empty image slot.
+* inside an article, a run of two or more blank lines (or a ``![](...)`` line) is
+  an empty image slot; a bold or ``### `` line of its own is a crosshead by markup.
 
 The rules are general (punctuation, line shape, patterns), never keyed on one page:
 
@@ -39,7 +40,7 @@ Photos
     credit, is photo news (图片新闻): its text is both the body and the caption.
 
 Column-break repairs (each one a FlagRecord an editor can undo)
-    removed_furniture   hotline numbers and page furniture (新闻服务热线, 本版编辑...)
+    removed_furniture   phone numbers and page furniture (新闻服务热线, 本版编辑, 下转第2版)
     removed_stray_line  a short unfinished fragment that repeats text found elsewhere
                         in the article (of two equal copies, the one interrupting an
                         unfinished paragraph goes, else the first)
@@ -49,6 +50,14 @@ Column-break repairs (each one a FlagRecord an editor can undo)
                         followed by a paragraph, that does not read as an unfinished
                         sentence (no comma, no reporting verb, no dangling particle)
     truncated_article   the last paragraph still ends mid-sentence (a doubt, no undo)
+
+    ``after`` is the smallest window around the repair that occurs once in the final
+    body; ``before`` is that window with the repair undone. A line removed where two
+    halves of a paragraph were joined sits between them, so its undo restores the
+    paragraph break as well (undo the flags in the order given: removals come first).
+
+Other doubts: unattached_credit (a 摄 credit under no caption), unassigned_text (page
+text after an advertisement and before the next heading).
 """
 
 from __future__ import annotations

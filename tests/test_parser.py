@@ -685,6 +685,20 @@ def test_stray_copy_interrupting_a_sentence_is_removed_and_its_twin_kept():
     assert "史济锡指出,要深刻认识省委" in stray.before
 
 
+def test_of_two_equal_fragments_the_one_cutting_into_a_sentence_goes_even_if_second():
+    item = article(
+        "他说,工作很好。\n\n史济锡指出,要深刻认识省委\n\n提出的改革的意义。\n\n"
+        "调研中,工会在系统化建\n\n史济锡指出,要深刻认识省委\n\n设上下功夫。\n"
+    )
+    assert [b.text for b in item.blocks] == [
+        "他说,工作很好。",
+        "史济锡指出,要深刻认识省委提出的改革的意义。",
+        "调研中,工会在系统化建设上下功夫。",
+    ]
+    stray = next(f for f in item.flags if f.code == "removed_stray_line")
+    assert stray.lines == (BODY_LINE + 8, BODY_LINE + 8)
+
+
 def test_fragment_repeating_part_of_a_longer_paragraph_is_removed():
     item = article("他强调,要坚持正确的政治方向,强化思想引领。\n\n要坚持正确的政治\n\n会议结束。\n")
     assert [b.text for b in item.blocks] == [
