@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
@@ -25,6 +26,9 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
 
 def api_exception_handler(exc, context):
     """Return DRF's error response, with validation errors as {"detail", "errors"}."""
+    if isinstance(exc, Http404):
+        # Django's message names the model in English ("No Article matches ..."); use DRF's.
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.ValidationError):
         return response
