@@ -15,9 +15,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_cookie
 from taggit.models import Tag
@@ -29,13 +28,13 @@ from newsroom.models import Article, Person
 PER_PAGE = 20
 # Calendar column heads, Monday first as Chinese calendars print them: (short, full name).
 WEEKDAY_HEADERS = [
-    (pgettext_lazy("weekday", "一"), _lazy("星期一")),
-    (pgettext_lazy("weekday", "二"), _lazy("星期二")),
-    (pgettext_lazy("weekday", "三"), _lazy("星期三")),
-    (pgettext_lazy("weekday", "四"), _lazy("星期四")),
-    (pgettext_lazy("weekday", "五"), _lazy("星期五")),
-    (pgettext_lazy("weekday", "六"), _lazy("星期六")),
-    (pgettext_lazy("weekday", "日"), _lazy("星期日")),
+    (pgettext_lazy("weekday", "一"), gettext_lazy("星期一")),
+    (pgettext_lazy("weekday", "二"), gettext_lazy("星期二")),
+    (pgettext_lazy("weekday", "三"), gettext_lazy("星期三")),
+    (pgettext_lazy("weekday", "四"), gettext_lazy("星期四")),
+    (pgettext_lazy("weekday", "五"), gettext_lazy("星期五")),
+    (pgettext_lazy("weekday", "六"), gettext_lazy("星期六")),
+    (pgettext_lazy("weekday", "日"), gettext_lazy("星期日")),
 ]
 
 

@@ -1,0 +1,503 @@
+"""The public archive's pages: what a reader sees, what stays hidden, and what each page costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from newsroom.models import Article, CorrectionStatus, Visibility
+from tests.factories import (
+    make_advertisement,
+    make_article,
+    make_credit,
+    make_issue,
+    make_person,
+    make_photo,
+    make_publication,
+)
+
+pytestmark = pytest.mark.django_db
+
+MARCH_19 = dt.date(2021, 3, 19)
+
+
+def front_page(n: int, *, date: dt.date = MARCH_19, reporter=None, photographer=None, tag="工会"):
+    """Make an issue with n public articles, each credited, tagged and with a credited photo,
+    plus a loose photo and an advertisement; return the issue and its articles."""
+    issue = make_issue(date=date, number=11771 + (date - MARCH_19).days)
+    reporter = reporter or make_person()
+    photographer = photographer or make_person()
+    articles = []
+    for i in range(n):
+        article = make_article(
+            issue, kicker=f"引题{i}", subheadline=f"副题{i}", tags=[tag, f"标签{i}"],
+            body=f"第{i}篇的导语，工会组织。\n\n### 小标题{i}\n\n第二段。",
+            original_text=f"## 第{i}篇 OCR 原文",
+        )
+        make_credit(person=reporter, article=article, role="reporter")
+        photo = make_photo(issue, article=article, caption=f"第{i}张图片说明。")
+        make_credit(person=photographer, photo=photo, role="photographer")
+        articles.append(article)
+    loose = make_photo(issue, caption="独立图片。")
+    make_credit(person=photographer, photo=loose, role="photographer")
+    make_advertisement(issue)
+    return issue, articles
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# --- Home and calendars -------------------------------------------------------------------
+
+
+def test_the_home_page_lists_the_latest_issues_with_their_front_headlines_and_years(client):
+    front_page(2)
+    front_page(1, date=dt.date(2022, 6, 17))
+    page = html(client.get("/"))
+    assert page.index("2022年6月17日") < page.index("2021年3月19日")
+    assert 'href="/issues/2021-03-19/"' in page
+    assert 'href="/issues/2021/"' in page and 'href="/issues/2022/"' in page
+    assert 'name="q"' in page and 'action="/search/"' in page
+
+
+def test_the_year_calendar_links_the_days_that_have_an_issue(client):
+    front_page(1)
+    front_page(1, date=dt.date(2021, 11, 2))
+    response = client.get("/issues/2021/")
+    page = html(response)
+    assert response.status_code == 200
+    assert page.count('<table class="calendar">') == 12
+    assert re.findall(r'href="/issues/(2021-\d\d-\d\d)/"', page) == ["2021-03-19", "2021-11-02"]
+    assert 'href="/issues/2021/03/"' in page and 'href="/issues/2021/04/"' not in page
+
+
+def test_the_month_view_lists_its_issues_and_links_the_neighbouring_months(client):
+    front_page(1, date=dt.date(2021, 2, 26))
+    _, articles = front_page(2)
+    front_page(1, date=dt.date(2021, 5, 4))
+    page = html(client.get("/issues/2021/03/"))
+    assert articles[0].headline in page
+    assert 'href="/issues/2021/02/"' in page and 'href="/issues/2021/05/"' in page
+
+
+@pytest.mark.parametrize("url", ["/issues/2019/", "/issues/2021/04/", "/issues/2021/13/",
+                                 "/issues/0000/", "/issues/2021-02-30/", "/issues/2021-03-20/"])
+def test_a_calendar_or_day_without_issues_is_a_friendly_404(client, url):
+    front_page(1)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "页面不存在" in html(response)
+    assert 'href="/search/"' in html(response)
+
+
+# --- Issue page ---------------------------------------------------------------------------
+
+
+def test_the_issue_page_shows_the_masthead_facts_and_the_front_page(client):
+    issue, articles = front_page(2)
+    make_issue(date=dt.date(2021, 3, 18), number=11770)  # no articles: not a neighbour
+    front_page(1, date=dt.date(2021, 3, 17))
+    front_page(1, date=dt.date(2021, 3, 22))
+    page = html(client.get(issue.get_absolute_url()))
+    for fact in ("浙江工人日报", "2021年3月19日", "星期五", "辛丑年二月初七", "总第11771号",
+                 "CN33-0018", "倾情关注劳动群体"):
+        assert fact in page
+    for article in articles:
+        assert article.headline in page and article.kicker in page and article.subheadline in page
+    assert "第0篇的导语，工会组织。" in page
+    assert "第0张图片说明。" in page and "独立图片。" in page and " 摄" in page
+    assert "中国工商银行" in page
+    assert 'href="/issues/2021-03-17/"' in page and 'href="/issues/2021-03-22/"' in page
+    assert 'href="/issues/2021-03-18/"' not in page
+
+
+def test_an_issue_whose_articles_are_all_withdrawn_is_404_and_listed_nowhere(client):
+    issue, articles = front_page(1, date=dt.date(2021, 3, 18))
+    Article.objects.filter(pk=articles[0].pk).update(visibility=Visibility.WITHDRAWN)
+    front_page(1)
+    assert client.get(issue.get_absolute_url()).status_code == 404
+    assert "2021-03-18" not in html(client.get("/"))
+    assert "2021-03-18" not in html(client.get("/issues/2021/"))
+    assert "2021-03-18" not in html(client.get("/issues/2021/03/"))
+    assert "2021-03-18" not in html(client.get("/issues/2021-03-19/"))
+
+
+# --- Article page -------------------------------------------------------------------------
+
+
+def test_the_article_page_shows_headline_block_byline_body_photos_tags_and_issue(client):
+    issue, articles = front_page(3)
+    article = articles[1]
+    reporter = article.credits.get().person
+    page = html(client.get(article.get_absolute_url()))
+    assert '<p class="kicker">引题1</p>' in page
+    assert '<h1 class="headline">' + article.headline + "</h1>" in page
+    assert '<p class="subheadline">副题1</p>' in page
+    assert f'href="/people/{reporter.pk}/">{reporter.name}</a>' in page
+    assert '<span class="dateline">本报讯</span> 第1篇的导语，工会组织。' in page
+    assert '<h2 class="crosshead">小标题1</h2>' in page
+    assert "第1张图片说明。" in page
+    assert 'href="/tags/%E5%B7%A5%E4%BC%9A/"' in page or 'href="/tags/工会/"' in page
+    assert 'href="/issues/2021-03-19/"' in page and "第1版" in page
+    assert f'href="{articles[0].get_absolute_url()}"' in page
+    assert f'href="{articles[2].get_absolute_url()}"' in page
+
+
+@pytest.mark.parametrize(
+    ("status", "notice"),
+    [
+        (CorrectionStatus.UNREVIEWED, "此文为OCR识别文本，尚未校对"),
+        (CorrectionStatus.IN_REVIEW, "此文正在校对中"),
+        (CorrectionStatus.REVIEWED, "此文已经编辑校对"),
+    ],
+)
+def test_the_article_page_tells_the_reader_its_correction_status(client, status, notice):
+    article = make_article(correction_status=status)
+    page = html(client.get(article.get_absolute_url()))
+    assert notice in page
+    others = {"此文为OCR识别文本，尚未校对", "此文正在校对中", "此文已经编辑校对"} - {notice}
+    assert not any(other in page for other in others)
+
+
+def test_the_article_page_offers_the_original_ocr_text_in_a_toggle(client):
+    article = make_article(original_text="## 原文 标题\n\n本报讯 记者某某报道 原文")
+    page = html(client.get(article.get_absolute_url()))
+    details = page[page.index("<details") : page.index("</details>")]
+    assert "查看OCR原文" in details
+    assert "## 原文 标题\n\n本报讯 记者某某报道 原文" in details
+
+
+def test_a_truncated_article_says_it_continues_on_a_page_the_archive_lacks(client):
+    article = make_article(truncated=True)
+    assert "此文在其他版面续完" in html(client.get(article.get_absolute_url()))
+
+
+def test_the_article_page_describes_itself_as_a_news_article_in_json_ld_and_opengraph(
+    client, settings
+):
+    settings.SITE_URL = "https://archive.example.org"
+    _, articles = front_page(1)
+    article = articles[0]
+    page = html(client.get(article.get_absolute_url()))
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(raw)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == article.headline
+    assert data["datePublished"] == "2021-03-19"
+    assert data["url"] == f"https://archive.example.org/articles/{article.pk}/"
+    assert data["author"][0]["name"] == article.credits.get().person.name
+    assert f'<meta property="og:url" content="https://archive.example.org/articles/{article.pk}/">' in page
+    assert f'<link rel="canonical" href="https://archive.example.org/articles/{article.pk}/">' in page
+    assert '<meta property="og:type" content="article">' in page
+
+
+def test_a_withdrawn_article_answers_410_gone_without_its_text(client):
+    article = make_article(headline="撤回的标题", visibility=Visibility.WITHDRAWN)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    assert "文章已撤回" in html(response)
+    assert "撤回的标题" not in html(response)
+
+
+def test_an_unknown_article_is_a_friendly_404(client):
+    response = client.get("/articles/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in html(response)
+
+
+def test_prev_and_next_skip_withdrawn_articles_on_the_page(client):
+    _, articles = front_page(3)
+    Article.objects.filter(pk=articles[1].pk).update(visibility=Visibility.WITHDRAWN)
+    page = html(client.get(articles[0].get_absolute_url()))
+    assert f'href="{articles[2].get_absolute_url()}"' in page
+    assert articles[1].headline not in page
+
+
+def test_a_withdrawn_article_and_its_photos_appear_on_no_page(client):
+    reporter, photographer = make_person("阮向民"), make_person("邹伟锋")
+    issue, articles = front_page(2, reporter=reporter, photographer=photographer, tag="工会")
+    gone = articles[1]
+    Article.objects.filter(pk=gone.pk).update(visibility=Visibility.WITHDRAWN)
+    pages = [
+        "/", "/issues/2021/03/", issue.get_absolute_url(), articles[0].get_absolute_url(),
+        reporter.get_absolute_url(), photographer.get_absolute_url(), "/tags/工会/",
+    ]
+    for url in pages:
+        page = html(client.get(url))
+        assert gone.headline not in page, url
+        assert "第1张图片说明" not in page, url
+        assert gone.get_absolute_url() not in page, url
+
+
+# --- Contributor and tag pages ------------------------------------------------------------
+
+
+def test_the_contributor_page_groups_their_articles_and_photos_by_role(client):
+    reporter, photographer = make_person("阮向民"), make_person("邹伟锋")
+    reporter.aliases.create(name="阮向明")
+    _, articles = front_page(2, reporter=reporter, photographer=photographer)
+    make_credit(person=photographer, article=articles[0], role="correspondent")
+    page = html(client.get(reporter.get_absolute_url()))
+    assert "<h1" in page and "阮向民" in page and "阮向明" in page
+    assert all(a.headline in page for a in articles)
+    photo_page = html(client.get(photographer.get_absolute_url()))
+    assert photo_page.index("通讯员") < photo_page.index("摄影")
+    assert "第0张图片说明。" in photo_page and "独立图片。" in photo_page
+    assert f'href="/people/{photographer.pk}/feed/"' in photo_page
+
+
+def test_a_contributor_with_no_public_work_is_404(client):
+    person = make_person()
+    article = make_article(visibility=Visibility.WITHDRAWN)
+    make_credit(person=person, article=article)
+    assert client.get(person.get_absolute_url()).status_code == 404
+
+
+def test_the_tag_page_lists_public_articles_newest_first_and_paginates(client):
+    front_page(1, tag="劳模")
+    _, later = front_page(21, date=dt.date(2022, 6, 17), tag="劳模")
+    first = html(client.get("/tags/劳模/"))
+    assert "共22篇文章" in first
+    assert first.index(later[0].headline) < first.index(later[1].headline)
+    assert "2021年3月19日" not in first
+    assert 'href="?page=2"' in first
+    second = html(client.get("/tags/劳模/?page=2"))
+    assert "2021年3月19日" in second
+
+
+def test_an_unknown_tag_or_one_on_withdrawn_articles_only_is_404(client):
+    make_article(tags=["撤回"], visibility=Visibility.WITHDRAWN)
+    assert client.get("/tags/撤回/").status_code == 404
+    assert client.get("/tags/nothing/").status_code == 404
+
+
+# --- Escaping of OCR text ------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(2)>'
+CLOSE = "</script><script>alert(3)</script>"
+SHORT = "<b>五</b>"  # for the fields of 10 to 30 characters
+
+
+def hostile_paper():
+    """Make an issue where every OCR'd field carries an HTML payload."""
+    bad = SCRIPT + IMG + CLOSE
+    publication = make_publication(name="浙江工人日报" + bad, slogan=bad, cn_number=SHORT,
+                                   postal_code=SHORT)
+    issue = make_issue(publication, lunar_date=SCRIPT, weekday=SHORT)
+    article = make_article(issue, kicker=bad, headline="工会" + bad, subheadline=bad,
+                           dateline=bad, body=f"工会{bad}\n\n### {bad}\n\n{bad}",
+                           original_text=bad, tags=["tag" + IMG])
+    person = make_person("记者" + bad)
+    person.aliases.create(name="别名" + bad)
+    make_credit(person=person, article=article)
+    photo = make_photo(issue, article=article, caption=bad)
+    make_credit(person=person, photo=photo, role="photographer")
+    loose = make_photo(issue, caption=bad)
+    make_credit(person=person, photo=loose, role="photographer")
+    make_advertisement(issue, advertiser=bad, text=bad)
+    return issue, article, person
+
+
+def assert_escaped(page: str, where: str) -> None:
+    assert "<script>alert" not in page, where
+    assert "<img src=x" not in page, where
+    assert "</script><script>" not in page, where
+    assert "<b>五" not in page, where
+
+
+def test_every_ocr_field_is_escaped_on_every_page(client):
+    issue, article, person = hostile_paper()
+    tag_slug = article.tags.get().slug
+    urls = ["/", "/issues/2021/", "/issues/2021/03/", issue.get_absolute_url(),
+            article.get_absolute_url(), person.get_absolute_url(), f"/tags/{tag_slug}/",
+            "/feeds/issues/", f"/tags/{tag_slug}/feed/", f"/people/{person.pk}/feed/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_escaped(html(response), url)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html(client.get(article.get_absolute_url()))
+
+
+def test_json_ld_cannot_be_closed_by_a_headline(client):
+    _, article, _ = hostile_paper()
+    page = html(client.get(article.get_absolute_url()))
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(raw)["headline"].startswith("工会" + SCRIPT)
+
+
+# --- Language -----------------------------------------------------------------------------
+
+
+def test_pages_are_chinese_by_default_and_declare_it(client):
+    page = html(client.get("/"))
+    assert '<html lang="zh-Hans">' in page
+    assert '<a class="skip-link" href="#main">' in page
+
+
+def test_the_language_switch_posts_to_set_language_and_english_follows(client):
+    page = html(client.get("/"))
+    assert 'action="/i18n/setlang/"' in page and 'method="post"' in page
+    assert '<label for="language-select">' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    english = html(client.get("/"))
+    assert '<html lang="en">' in english
+    assert "Latest issues" in english
+
+
+# --- HTTP caching -------------------------------------------------------------------------
+
+
+def test_the_article_page_answers_304_to_a_matching_etag_and_200_after_an_edit(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    article.headline = "改过的标题"
+    article.save()
+    edited = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert edited.status_code == 200
+    assert "改过的标题" in html(edited)
+
+
+def test_the_issue_page_answers_304_until_one_of_its_articles_changes(client):
+    issue, articles = front_page(2)
+    first = client.get(issue.get_absolute_url())
+    assert client.get(issue.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    articles[1].visibility = Visibility.WITHDRAWN
+    articles[1].save()
+    changed = client.get(issue.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert articles[1].headline not in html(changed)
+
+
+def test_the_etag_differs_between_languages(client):
+    article = make_article()
+    chinese = client.get(article.get_absolute_url())["ETag"]
+    client.cookies["django_language"] = "en"
+    english = client.get(article.get_absolute_url())
+    assert english["ETag"] != chinese
+    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=chinese).status_code == 200
+
+
+def test_a_withdrawn_article_answers_410_even_to_a_conditional_request(client):
+    article = make_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    article.visibility = Visibility.WITHDRAWN
+    article.save()
+    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 410
+
+
+# --- Query counts -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_the_home_page_costs_three_queries_whatever_the_number_of_issues(
+    client, django_assert_num_queries, n
+):
+    for day in range(n):
+        front_page(2, date=MARCH_19 + dt.timedelta(days=day))
+    client.get("/")  # warm the content-type cache
+    # latest issues; their front-page articles; years with issue counts
+    with django_assert_num_queries(3):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_the_calendars_cost_a_fixed_number_of_queries(client, django_assert_num_queries, n):
+    for day in range(n):
+        front_page(1, date=MARCH_19 + dt.timedelta(days=day))
+    # dates of the year's issues; years with issue counts
+    with django_assert_num_queries(2):
+        assert client.get("/issues/2021/").status_code == 200
+    # the month's issues; their front-page articles; previous and next month with an issue
+    with django_assert_num_queries(4):
+        assert client.get("/issues/2021/03/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_the_issue_page_costs_nine_queries_whatever_the_number_of_articles(
+    client, django_assert_num_queries, n
+):
+    issue, _ = front_page(n)
+    for _i in range(n):
+        make_advertisement(issue)
+    client.get(issue.get_absolute_url())
+    # the issue with its paper and caching state; articles; their credits with people; their
+    # tags; the issue's photos; the photos' credits with people; ads; previous and next issue
+    with django_assert_num_queries(9):
+        assert client.get(issue.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_the_article_page_costs_seven_queries_whatever_the_credits_and_photos(
+    client, django_assert_num_queries, n
+):
+    _, articles = front_page(3)
+    article = articles[1]
+    for _i in range(n):
+        make_credit(person=make_person(), article=article, role="correspondent")
+        photo = make_photo(article.issue, article=article)
+        make_credit(person=make_person(), photo=photo, role="photographer")
+        article.tags.add(f"标签x{_i}")
+    client.get(article.get_absolute_url())
+    # the article with its issue and paper; credits with people; tags; photos; the photos'
+    # credits with people; previous and next article on the page
+    with django_assert_num_queries(7):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_not_modified_article_costs_one_query(client, django_assert_num_queries):
+    article = make_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    # the article with its issue and paper, for the ETag
+    with django_assert_num_queries(1):
+        assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_the_contributor_page_costs_three_queries_whatever_their_output(
+    client, django_assert_num_queries, n
+):
+    reporter = make_person()
+    for day in range(n):
+        front_page(2, date=MARCH_19 + dt.timedelta(days=day), reporter=reporter,
+                   photographer=reporter)
+    client.get(reporter.get_absolute_url())
+    # the person; their aliases; their credits with articles, photos and issues
+    with django_assert_num_queries(3):
+        assert client.get(reporter.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_the_tag_page_costs_four_queries_whatever_the_number_of_articles(
+    client, django_assert_num_queries, n
+):
+    front_page(n, tag="工会")
+    client.get("/tags/工会/")
+    # the tag; the count; the page of articles with issues; their credits with people
+    with django_assert_num_queries(4):
+        assert client.get("/tags/工会/").status_code == 200
+
+
+def test_the_robots_file_points_at_the_sitemap(client, settings):
+    settings.SITE_URL = "https://archive.example.org"
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    body = html(response)
+    assert "Sitemap: https://archive.example.org/sitemap.xml" in body
+    assert "Disallow: /admin/" in body and "Disallow: /search/" in body
+
+
+def test_reverse_names_used_by_models_keep_their_shape():
+    assert reverse("archive:issue", kwargs={"date": "2021-03-19"}) == "/issues/2021-03-19/"
+    assert reverse("archive:article", kwargs={"pk": 5}) == "/articles/5/"
+    assert reverse("archive:person", kwargs={"pk": 5}) == "/people/5/"
+    assert reverse("archive:home") == "/"
