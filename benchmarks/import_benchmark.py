@@ -1,0 +1,195 @@
+"""Print the importer's throughput and memory on generated pages, into its own PostgreSQL database.
+
+    .venv/bin/python benchmarks/import_benchmark.py            # 10,000 pages (about 3 minutes)
+    .venv/bin/python benchmarks/import_benchmark.py --pages 2000 --small 500
+
+What it measures (figures, not assertions: see docs/performance.md):
+- parse only: read_page() over every file, no database (pages/s);
+- end to end: import_paths() of 1,000 and of 10,000 files into an emptied database, each in a
+  fresh process, with pages/s for every tenth of the run (it must not slow down as the tables
+  grow) and the process's peak memory (ru_maxrss; with --tracemalloc also Python's own peak),
+  which must stay flat between 1,000 and 10,000 files;
+- re-import: the same files again, which must write nothing.
+Target: at least 100 pages/s end to end. --profile writes a pyinstrument profile of the
+1,000-file import (pip install pyinstrument into .venv first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import (
+    BENCH_DIR,
+    ROOT,
+    benchmark_env,
+    ensure_database,
+    machine,
+    pages,
+    peak_rss_mb,
+    postgres_version,
+)
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_bench_import"
+TARGET_PAGES_PER_SECOND = 100
+
+
+def parse_only(paths: list[Path]) -> dict:
+    """Return the parser's throughput over the files, reading them from disk as the importer does."""
+    from importers.parser import read_page
+
+    started = time.perf_counter()
+    articles = 0
+    for path in paths:
+        articles += len(read_page(path.read_bytes(), path.name).articles)
+    elapsed = time.perf_counter() - started
+    return {"files": len(paths), "articles": articles, "seconds": round(elapsed, 2),
+            "pages_per_second": round(len(paths) / elapsed, 1)}
+
+
+def child(args: argparse.Namespace) -> None:
+    """Import the first --files pages into an emptied database; print one JSON line of figures."""
+    from benchmarks.common import setup_django
+
+    setup_django(args.database_url)
+    from django.core.management import call_command
+
+    from importers.loader import import_paths
+    from newsroom.models import Article, Issue
+
+    call_command("flush", "--noinput", verbosity=0)
+    paths = pages(args.files, seed=args.seed)
+    tenth = max(1, len(paths) // 10)
+    marks: list[float] = []
+
+    def progress(index: int, total: int, report) -> None:
+        if index % tenth == 0:
+            marks.append(time.perf_counter())
+
+    if args.tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start()
+    baseline_rss = peak_rss_mb()
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    started = time.perf_counter()
+    report = import_paths(paths, progress=progress)
+    elapsed = time.perf_counter() - started
+    if profiler is not None:
+        profiler.stop()
+        out = BENCH_DIR / f"import-profile-{args.files}.txt"
+        out.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+        (out.with_suffix(".html")).write_text(profiler.output_html())
+    figures = {
+        "files": len(paths),
+        "failed": sum(r.failed for r in report.files),
+        "errors": [r.error for r in report.files if r.failed][:3],
+        "issues": Issue.objects.count(),
+        "articles": Article.objects.count(),
+        "seconds": round(elapsed, 2),
+        "pages_per_second": round(len(paths) / elapsed, 1),
+        "tenths_pages_per_second": [
+            round(tenth / (b - a), 1) for a, b in zip([started, *marks], marks, strict=False)
+        ],
+        "rss_before_mb": round(baseline_rss, 1),
+        "rss_peak_mb": round(peak_rss_mb(), 1),
+    }
+    if args.tracemalloc:
+        import tracemalloc
+
+        figures["tracemalloc_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
+    again = paths[: min(len(paths), 500)]
+    started = time.perf_counter()
+    second = import_paths(again)
+    figures["reimport_pages_per_second"] = round(len(again) / (time.perf_counter() - started), 1)
+    figures["reimport_wrote"] = sum(r.wrote for r in second.files)
+    print(json.dumps(figures))
+
+
+def run_child(args: argparse.Namespace, files: int) -> dict:
+    command = [sys.executable, __file__, "--child", "--files", str(files), "--seed", str(args.seed),
+               "--database-url", args.database_url]
+    if args.tracemalloc:
+        command.append("--tracemalloc")
+    if args.profile and files == args.small:
+        command.append("--profile")
+    import os
+
+    env = {**os.environ, **benchmark_env(args.database_url)}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"the import of {files} files failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10_000, help="the large run (default 10000)")
+    parser.add_argument("--small", type=int, default=1_000, help="the small run (default 1000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also trace Python allocations (slows the import about twofold)")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the small import with pyinstrument")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--files", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    ensure_database(args.database_url)
+    facts = machine()
+    print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
+          f"Python {facts['python']}, PostgreSQL {postgres_version(args.database_url)}")
+    paths = pages(args.pages, seed=args.seed)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"pages: {len(paths)} generated pages (seed {args.seed}), {size / 2**20:.0f} MiB")
+
+    parsed = parse_only(paths)
+    print(f"parse only:  {parsed['pages_per_second']:>7} pages/s "
+          f"({parsed['files']} files, {parsed['articles']} articles, {parsed['seconds']} s)")
+
+    results = {}
+    for files in sorted({args.small, args.pages}):
+        figures = run_child(args, files)
+        results[files] = figures
+        verdict = "ok" if figures["pages_per_second"] >= TARGET_PAGES_PER_SECOND else "BELOW TARGET"
+        print(f"import {files:>6}: {figures['pages_per_second']:>7} pages/s end to end "
+              f"({figures['seconds']} s, {figures['issues']} issues, {figures['articles']} articles, "
+              f"{figures['failed']} failed) [{verdict}: target {TARGET_PAGES_PER_SECOND}]")
+        print(f"    pages/s by tenth of the run: {figures['tenths_pages_per_second']}")
+        memory = (f"    memory: peak RSS {figures['rss_peak_mb']} MB "
+                  f"(+{figures['rss_peak_mb'] - figures['rss_before_mb']:.1f} MB over the "
+                  f"{figures['rss_before_mb']} MB before the import)")
+        if "tracemalloc_peak_mb" in figures:
+            memory += f", tracemalloc peak {figures['tracemalloc_peak_mb']} MB"
+        print(memory)
+        print(f"    re-import of {min(files, 500)} unchanged files: "
+              f"{figures['reimport_pages_per_second']} pages/s, {figures['reimport_wrote']} wrote")
+        if figures["errors"]:
+            print(f"    first errors: {figures['errors']}")
+    if len(results) == 2:
+        small, large = results[args.small], results[args.pages]
+        growth = (large["rss_peak_mb"] - large["rss_before_mb"]) - (
+            small["rss_peak_mb"] - small["rss_before_mb"])
+        print(f"memory growth from {args.small} to {args.pages} files: {growth:+.1f} MB")
+    print(json.dumps({"parse_only": parsed, "imports": results}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
