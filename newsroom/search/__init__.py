@@ -1,1 +1,130 @@
-"""Chinese full-text search over articles, with one backend per database."""
+"""Chinese full-text search over articles, with one backend per database.
+
+The public interface (other modules code against exactly these names)::
+
+    search_articles(query, queryset=None, *, order="relevance") -> QuerySet[Article]
+    parse_query(text) -> ParsedQuery
+    highlight(text, query, *, max_chars=None) -> SafeString
+    snippet(article, query, *, max_chars=120) -> SafeString
+    year_facets(queryset) -> list[tuple[int, int]]
+    index_articles(article_ids) -> None
+    rebuild_index() -> int
+
+See docs/search.md for the design.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsroom.search.text import ParsedQuery, highlight, parse_query
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.utils.safestring import SafeString
+
+    from newsroom.models import Article
+
+ORDERS = ("relevance", "date")
+
+
+def search_articles(
+    query: str | ParsedQuery, queryset: QuerySet | None = None, *, order: str = "relevance"
+) -> QuerySet:
+    """Return the articles of queryset (default: the public ones) that match the query.
+
+    order="relevance" puts articles with the words in their headline fields first, then
+    ranks the most recent matches by ts_rank on PostgreSQL; ties go newest first.
+    order="date" is newest first. The result is an ordinary QuerySet: filter it further,
+    count it, paginate it. A blank or meaningless query returns queryset.none().
+    """
+    from newsroom.models import Article
+    from newsroom.search.backends import DATE_ORDER, get_backend
+
+    if queryset is None:
+        queryset = Article.objects.public()
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if parsed.is_empty:
+        return queryset.none()
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    backend = get_backend(queryset)
+    matches = backend.filter(queryset, parsed)
+    if order == "date":
+        return matches.order_by(*DATE_ORDER)
+    return backend.rank(matches, parsed)
+
+
+def snippet(article: Article, query: str | ParsedQuery, *, max_chars: int = 120) -> SafeString:
+    """Return the best short highlighted excerpt of an article for a query.
+
+    The body paragraph with the most matched words wins, then a photo caption, then the
+    headline; with no match anywhere (e.g. a contributor's name), the start of the body.
+    """
+    from newsroom.search.text import as_parsed, find_spans
+
+    parsed = as_parsed(query)
+    candidates = [block.text for block in article.blocks]
+    photos = getattr(article, "_prefetched_objects_cache", {}).get("photos")
+    if photos is None and article.pk:
+        photos = article.photos.all()
+    candidates += [photo.caption for photo in photos or () if photo.caption]
+    candidates.append(article.full_heading)
+    best, best_score = None, 0
+    for text in candidates:
+        spans = find_spans(text, parsed)
+        score = len({text[s:e] for s, e in spans})
+        if score > best_score:
+            best, best_score = text, score
+    if best is None:
+        best = article.body_text or article.full_heading
+    return highlight(best, parsed, max_chars=max_chars)
+
+
+def year_facets(queryset: QuerySet) -> list[tuple[int, int]]:
+    """Return (year, number of articles) for the queryset by issue date, newest year first."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        queryset.order_by()
+        .values(search_year=ExtractYear("issue__date"))
+        .annotate(search_count=Count("pk", distinct=True))
+        .order_by("-search_year")
+        .values_list("search_year", "search_count")
+    )
+    return [(int(year), int(count)) for year, count in rows]
+
+
+def index_articles(article_ids) -> None:
+    """Write the index documents of these articles now."""
+    from newsroom.search.indexing import index_articles as _index
+
+    _index(article_ids)
+
+
+def index_on_commit(article_ids) -> None:
+    """Index these articles once the current transaction commits (for bulk paths)."""
+    from newsroom.search.indexing import index_on_commit as _index_on_commit
+
+    _index_on_commit(article_ids)
+
+
+def rebuild_index() -> int:
+    """Re-index every article and return how many were indexed."""
+    from newsroom.search.indexing import rebuild_index as _rebuild
+
+    return _rebuild()
+
+
+__all__ = [
+    "ParsedQuery",
+    "highlight",
+    "index_articles",
+    "index_on_commit",
+    "parse_query",
+    "rebuild_index",
+    "search_articles",
+    "snippet",
+    "year_facets",
+]

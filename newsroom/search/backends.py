@@ -1,0 +1,201 @@
+"""Search backends: how a parsed query becomes a filter, one implementation per database.
+
+Like Wagtail's database search backends, the backend is chosen by the vendor of the
+database in use. Both index the same tokens (newsroom.search.text) and give the same
+answers; they differ only in the machinery:
+
+- PostgreSQL: one tsvector per article (GIN index), queried with a tsquery literal;
+- SQLite: two FTS5 tables, trigram (exact substrings of 3+ characters) and word
+  (unigrams, bigrams, words and Latin runs, for everything shorter).
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections, router
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from newsroom.search.text import MAX_POSITION, Element, ParsedQuery, is_cjk
+
+# PostgreSQL weights for D, C, B, A: captions and names (C) count a little, body (B) more,
+# headline fields (A) most.
+RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
+
+
+def _fts5_string(text: str) -> str:
+    """Return text as an FTS5 string: everything inside is data, never syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _tsquery_lexeme(lexeme: str) -> str:
+    """Return a lexeme quoted for a tsquery literal."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class SearchBackend:
+    vendor = ""
+
+    def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """Return the articles of queryset that match the query, unordered."""
+        raise NotImplementedError
+
+    def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """Return the filtered queryset annotated and ordered by relevance."""
+        return queryset.annotate(search_headline_hits=_headline_hits(parsed)).order_by(
+            "-search_headline_hits", *DATE_ORDER
+        )
+
+
+DATE_ORDER = ("-issue__date", "issue__edition", "page", "position", "pk")
+
+
+def _headline_hits(parsed: ParsedQuery):
+    """Return an expression counting the required elements found in the headline fields.
+
+    It reads the short, normalized ``title`` column, so it is cheap for every match and
+    exact for every element, unlike a rank over the whole document.
+    """
+    hits = [
+        Case(
+            When(search_document__title__contains=element.text, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for element in parsed.required
+    ]
+    total = hits[0]
+    for hit in hits[1:]:
+        total = total + hit
+    return total
+
+
+class PostgresBackend(SearchBackend):
+    """tsvector + GIN: each element becomes a tsquery over the positioned tokens."""
+
+    vendor = "postgresql"
+    # Rank with ts_rank only among the most recent matches: ts_rank unpacks every
+    # vector it ranks (0.1-0.4 s over tens of thousands of matches). Older matches keep
+    # their headline order and sort by date. See docs/search.md.
+    RANKED_CANDIDATES = 200
+
+    @staticmethod
+    def element_tsquery(element: Element) -> str:
+        """Return the tsquery that is true exactly where the element occurs as a substring.
+
+        One token: the lexeme itself (every unigram, bigram and Latin run is indexed).
+        Several: the tokens at their distances (``<N>``), which holds only where they stand
+        at those character offsets, i.e. where the text occurs; a 3+ character word that
+        the segmenter also indexed is tried first as one lexeme, which needs no recheck.
+        """
+        tokens = element.tokens
+        if len(tokens) == 1:
+            return _tsquery_lexeme(tokens[0][0])
+        parts = [_tsquery_lexeme(tokens[0][0])]
+        for (_previous, previous_offset), (lexeme, offset) in pairwise(tokens):
+            distance = min(offset - previous_offset, MAX_POSITION)
+            parts.append(f"<{distance}>" if distance != 1 else "<->")
+            parts.append(_tsquery_lexeme(lexeme))
+        phrase = "(" + " ".join(parts) + ")"
+        if len(element.text) >= 3 and is_cjk(element.text):
+            return f"({_tsquery_lexeme(element.text)} | {phrase})"
+        return phrase
+
+    def tsquery(self, parsed: ParsedQuery) -> str:
+        required = [self.element_tsquery(e) for e in parsed.required]
+        forbidden = [f"!{self.element_tsquery(e)}" for e in parsed.forbidden]
+        return " & ".join(required + forbidden)
+
+    def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        return queryset.filter(search_document__vector=RawTsQuery(self.tsquery(parsed)))
+
+    def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        query = RawTsQuery(self.tsquery(parsed))
+        # The N-th most recent match's pk bounds the ranked candidates; the subquery is
+        # run once (an InitPlan) and reads only the GIN index and the issue dates.
+        recent = queryset.order_by(*DATE_ORDER).values("pk")[: self.RANKED_CANDIDATES]
+        rank = Case(
+            When(
+                pk__in=recent,
+                then=SearchRank(
+                    F("search_document__vector"), query, weights=RANK_WEIGHTS, normalization=0
+                ),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        return queryset.annotate(
+            search_headline_hits=_headline_hits(parsed), search_rank=rank
+        ).order_by("-search_headline_hits", "-search_rank", *DATE_ORDER)
+
+
+class RawTsQuery(SearchQuery):
+    """A tsquery literal made by the backend, cast without any parser or dictionary.
+
+    to_tsquery() would run PostgreSQL's parser over the lexemes again; the literal is
+    already exactly the indexed lexemes.
+    """
+
+    def __init__(self, value: str):
+        super().__init__(value, search_type="raw")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql})::tsquery", params
+
+
+class SQLiteBackend(SearchBackend):
+    """FTS5: trigram table for 3+ characters, word table for shorter elements."""
+
+    vendor = "sqlite"
+
+    @staticmethod
+    def element_condition(element: Element) -> tuple[str, str]:
+        """Return (table, MATCH expression) that is true exactly where the element occurs.
+
+        FTS5's trigram tokenizer finds any substring of three or more characters (and
+        returns nothing for shorter ones); shorter elements are looked up in the word
+        table, where every unigram and bigram is a token.
+        """
+        if element.is_single_token and not is_cjk(element.text):
+            return "search_words", _fts5_string(element.text)
+        if len(element.text) >= 3:
+            return "search_trigram", _fts5_string(element.text)
+        return "search_words", " AND ".join(_fts5_string(t) for t, _offset in element.tokens)
+
+    def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        by_table: dict[str, list[str]] = {}
+        for element in parsed.required:
+            table, match = self.element_condition(element)
+            by_table.setdefault(table, []).append(match)
+        condition = Q()
+        for table, matches in by_table.items():
+            condition &= Q(pk__in=_match_subquery(table, " AND ".join(matches)))
+        for element in parsed.forbidden:
+            table, match = self.element_condition(element)
+            condition &= ~Q(pk__in=_match_subquery(table, match))
+        return queryset.filter(condition)
+
+
+def _match_subquery(table: str, match: str) -> RawSQL:
+    # table is one of two constants above; the MATCH expression is a parameter.
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))
+
+
+_BACKENDS = {"postgresql": PostgresBackend(), "sqlite": SQLiteBackend()}
+
+
+def get_backend(queryset: QuerySet | None = None) -> SearchBackend:
+    """Return the backend for the database the queryset reads from."""
+    from newsroom.models import Article
+
+    alias = queryset.db if queryset is not None else router.db_for_read(Article)
+    vendor = connections[alias].vendor
+    try:
+        return _BACKENDS[vendor]
+    except KeyError:
+        raise NotImplementedError(
+            f"Search supports PostgreSQL and SQLite, not {vendor!r} (database {alias!r})."
+        ) from None

@@ -1,0 +1,60 @@
+"""The search index: one document per article, derived from it and rebuilt at will."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.models import Article
+
+
+class TsVectorField(SearchVectorField):
+    """Store a tsvector on PostgreSQL; elsewhere an always-empty text column.
+
+    The value is written as a tsvector literal made in Python (lexeme:position+weight),
+    cast on the way in, because the positions are character offsets that no
+    PostgreSQL parser could produce from Chinese text.
+    """
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+    def get_placeholder(self, value, compiler, connection):
+        if connection.vendor == "postgresql" and value is not None:
+            return "%s::tsvector"
+        return "%s"
+
+
+class ArticleDocument(models.Model):
+    """What search knows about one article: normalized text and its tokens.
+
+    ``title`` holds kicker, headline and subheadline; ``body`` the body text; ``extra``
+    photo captions and contributors' names and aliases. On PostgreSQL ``vector`` holds
+    every token and ``body``/``extra``/``*_words`` stay empty; on SQLite two FTS5 tables
+    (trigram and word) read these columns through triggers.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("文章"),
+    )
+    title = models.TextField(_("标题文本"), blank=True)
+    body = models.TextField(_("正文文本"), blank=True)
+    extra = models.TextField(_("图片说明与作者"), blank=True)
+    title_words = models.TextField(_("标题词"), blank=True)
+    body_words = models.TextField(_("正文词"), blank=True)
+    extra_words = models.TextField(_("图片说明与作者词"), blank=True)
+    vector = TsVectorField(_("检索向量"), null=True, blank=True)
+    segmenter = models.CharField(_("分词器版本"), max_length=60)
+    indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检索文档")
+        verbose_name_plural = _("检索文档")
+
+    def __str__(self) -> str:
+        return self.title[:40]
