@@ -121,8 +121,14 @@ class OrderedFilterSet(django_filters.FilterSet):
             key.lstrip("-") for keys in cls.orderings.values() if keys for key in keys
         )
 
+    #: the ordering when a search term (`q`) is given and no ordering is asked for
+    search_ordering = ""
+
     def chosen_ordering(self) -> str:
-        return self.form.cleaned_data.get("ordering") or self.default_ordering
+        data = self.form.cleaned_data
+        if data.get("ordering"):
+            return data["ordering"]
+        return self.search_ordering if data.get("q") and self.search_ordering else self.default_ordering
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -218,6 +224,7 @@ class ArticleFilterSet(OrderedFilterSet):
         "relevance": None,
     }
     default_ordering = "-date"
+    search_ordering = "relevance"
 
     date, date_from, date_to = _date_filters("issue__date")
     publication = django_filters.CharFilter(
@@ -261,7 +268,7 @@ class ArticleFilterSet(OrderedFilterSet):
         field_name="body", method="filter_q", max_length=200,
         help_text="Full-text search (Chinese words, headline and body); adds `snippet` to results.",
     )
-    ordering = ordering_filter(ARTICLE_ORDERINGS, "-date")
+    ordering = ordering_filter(ARTICLE_ORDERINGS, "-date; `relevance` with `q`")
 
     class Meta:
         model = Article

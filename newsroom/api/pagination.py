@@ -15,7 +15,7 @@ import json
 from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +46,14 @@ class KeysetCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.base_url = request.build_absolute_uri()
+        self.base_url = request.build_absolute_uri(request.path)
+        # The decoded parameters, not the raw query string: its encoding is the client's.
+        self.params = [
+            (key, value)
+            for key, values in request.query_params.lists()
+            if key != self.cursor_query_param
+            for value in values
+        ]
         self.page_size = self.get_page_size(request)
         cursor = self.decode_cursor(request)
         keys = self.ordering_keys(queryset, view)
@@ -168,10 +175,8 @@ class KeysetCursorPagination(BasePagination):
     def _link(self, cursor: dict | None) -> str | None:
         if cursor is None:
             return None
-        scheme, netloc, path, query, fragment = urlsplit(self.base_url)
-        params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != self.cursor_query_param]
-        params.append((self.cursor_query_param, self.encode_cursor(cursor)))
-        return urlunsplit((scheme, netloc, path, urlencode(params), fragment))
+        params = [*self.params, (self.cursor_query_param, self.encode_cursor(cursor))]
+        return f"{self.base_url}?{urlencode(params)}"
 
     def get_next_link(self) -> str | None:
         return self._link(self._next)
