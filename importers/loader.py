@@ -399,13 +399,17 @@ class _PageLoader:
             article = self.load_article(record, article)
             for order, contributor in enumerate(record.contributors, start=1):
                 self.credit(contributor.name, contributor.role, order, article=article)
-            for photo in record.photos:
-                self.load_photo(photo, record, article)
+            photos = [(photo.lines, self.load_photo(photo, record, article)) for photo in record.photos]
             for flag in record.flags:
+                # A flag about a caption (an inferred photo credit, ...) also names the photo.
+                photo = next(
+                    (row for (start, end), row in photos if start <= flag.lines[0] <= end), None
+                )
                 self.flag(
                     flag,
                     key=("article", record.page, record.position),
                     article=article,
+                    photo=photo,
                 )
         for article in existing.values():
             self.disappeared(article, "articles", ARTICLE_TEXT_FIELDS, article=article)
@@ -437,7 +441,7 @@ class _PageLoader:
             lines=record.lines, article=article,
         )
 
-    def load_photo(self, record: PhotoRecord, article_record: ArticleRecord, article: Article) -> None:
+    def load_photo(self, record: PhotoRecord, article_record: ArticleRecord, article: Article) -> Photo:
         key = (article_record.page, record.position)
         photo = self.existing_photos.pop(key, None)
         values = {"caption": record.caption}
@@ -455,6 +459,7 @@ class _PageLoader:
             )
         for order, contributor in enumerate(record.contributors, start=1):
             self.credit(contributor.name, contributor.role, order, photo=photo)
+        return photo
 
     # -- advertisements
 
@@ -613,8 +618,10 @@ class _PageLoader:
         return None
 
     def credit(self, name: str, role: str, order: int, *, article=None, photo=None) -> None:
-        target = {"article": article} if article is not None else {"photo": photo, "article": photo.article}
-        person = self.person(name, role, **target)
+        if article is not None:
+            person = self.person(name, role, article=article)
+        else:
+            person = self.person(name, role, photo=photo, article=photo.article)
         on = article if article is not None else photo
         key = (on._meta.model_name, on.pk, person.pk, role)
         if key in self.credits:

@@ -578,6 +578,14 @@ def test_the_seeds_masthead_misprints_are_flagged_once_each():
     ]
 
 
+def test_a_flag_about_a_caption_names_the_photo_as_well_as_the_article():
+    import_paths([SEED_2022])
+    flag = ReviewFlag.objects.get(code="photo_credit_inferred")
+    assert flag.photo.caption == "比赛现场。"
+    assert flag.article == flag.photo.article
+    assert ReviewFlag.objects.filter(code="joined_paragraphs", photo__isnull=False).count() == 0
+
+
 def test_a_seed_stores_its_source_file():
     import_paths([SEED_2022])
     source = SourceFile.objects.get()
