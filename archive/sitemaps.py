@@ -52,7 +52,7 @@ class PersonSitemap(ArchiveSitemap):
     priority = 0.4
 
     def items(self):
-        return queries.people_with_public_work().order_by("pk").only("pk")
+        return queries.people_with_public_work().order_by("pk")
 
 
 class TagSitemap(ArchiveSitemap):
