@@ -184,12 +184,16 @@ def _validate(page: PageRecord) -> None:
     issue = page.issue
     if issue.number is not None and issue.number < 1:
         raise ParseError(page.source, None, f"issue number {issue.number} must be 1 or more")
+    _check_lengths(
+        Issue, {"lunar_date": issue.lunar_date, "weekday": issue.weekday}, page.source, (0, 0)
+    )
     for article in page.articles:
         _check_position(page.source, article.lines, article.page, article.position, "article")
         values = _article_values(article)
         if article.kind not in Article.Kind.values:
             raise ParseError(
-                page.source, article.lines[0] or None,
+                page.source,
+                article.lines[0] or None,
                 f"article kind {article.kind!r} is not one of {', '.join(Article.Kind.values)}",
             )
         _check_lengths(Article, {**values, "heading": article.heading}, page.source, article.lines)
@@ -208,7 +212,9 @@ def _validate(page: PageRecord) -> None:
 def _check_position(source: str, lines, page: int, position: int, what: str) -> None:
     if page < 1 or position < 1:
         raise ParseError(
-            source, lines[0] or None, f"{what} at page {page} position {position}: both must be 1 or more"
+            source,
+            lines[0] or None,
+            f"{what} at page {page} position {position}: both must be 1 or more",
         )
 
 
