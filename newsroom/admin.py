@@ -1,47 +1,958 @@
-"""The editorial desk: every model registered with list displays an editor can work from."""
+"""The editorial desk: the Django admin where editors correct, review, tag and publish.
 
-from django.contrib import admin
+The admin is a thin layer over newsroom.editorial: every change an editor makes here (a
+correction, a flag accepted or undone, a bulk action, a merge) goes through those functions,
+which check permissions, lock, and record history. What is added here is presentation: the
+OCR text beside the text being corrected, character diffs, the review queue, the history
+compare view, and the stale-save conflict page.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.forms import TagField, TagWidget
+from taggit.models import Tag
 
-from newsroom import models
+from newsroom import editorial, models
+from newsroom.editorial import FlagError, StaleEditError
+
+admin.site.site_header = _("浙江工人日报 编辑部")
+admin.site.site_title = _("编辑部")
+admin.site.index_title = _("编辑工作台")
+# Corrections need the width for two columns of Chinese text; the index and breadcrumbs navigate.
+admin.site.enable_nav_sidebar = False
+
+DIFF_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body")
+
+
+def diff_html(old: str, new: str) -> str:
+    """Return the character diff of two texts as HTML, every piece of text escaped.
+
+    Deleted characters are wrapped in <del>, inserted ones in <ins>. The text comes from OCR
+    and from editors, so it is escaped here, piece by piece, before being marked safe.
+    """
+    tags = {"equal": "{}", "delete": "<del>{}</del>", "insert": "<ins>{}</ins>"}
+    pieces = [tags[op].format(escape(text)) for op, text in editorial.char_diff(old or "", new or "")]
+    return mark_safe('<div class="nr-diff">' + "".join(pieces) + "</div>")
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _open_flag_count():
+    """Return an expression counting an article's open flags without joining (rows stay unique)."""
+    return Coalesce(
+        Subquery(
+            models.ReviewFlag.objects.open()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+class HistoryCompareMixin:
+    """Add a compare view to SimpleHistoryAdmin: any two versions, a character diff per field."""
+
+    object_history_template = "admin/newsroom/object_history.html"
+    object_history_list_template = "admin/newsroom/object_history_list.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        compare = [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.history_compare_view),
+                name="{}_{}_history_compare".format(*info),
+            )
+        ]
+        # Before simple_history's "<id>/history/<version>/", which would take "compare" as a version.
+        return compare + super().get_urls()
+
+    def history_compare_view(self, request, object_id):
+        """Show two versions of an object side by side, the text fields as character diffs."""
+        history = self.model.history
+        object_id = unquote(object_id)
+        records = history.filter(id=object_id).select_related("history_user")
+        try:
+            old = records.get(history_id=request.GET.get("old"))
+            new = records.get(history_id=request.GET.get("new"))
+        except (history.model.DoesNotExist, ValueError, ValidationError):
+            raise Http404(_("请选择该对象的两个版本进行比较。")) from None
+        obj = old.instance
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        if old.history_date > new.history_date:
+            old, new = new, old
+        rows = []
+        for field in history.model.tracked_fields:
+            before, after = getattr(old, field.attname), getattr(new, field.attname)
+            if isinstance(field, models.models.TextField | models.models.CharField):
+                rows.append({
+                    "label": field.verbose_name,
+                    "changed": before != after,
+                    "diff": diff_html(before or "", after or ""),
+                })
+            else:
+                rows.append({
+                    "label": field.verbose_name,
+                    "changed": before != after,
+                    "diff": format_html("{} → {}", before, after) if before != after else before,
+                })
+        rows.sort(key=lambda r: not r["changed"])
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("比较版本：%(obj)s") % {"obj": obj},
+            "opts": opts,
+            "object": obj,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "history_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id]
+            ),
+        }
+        return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
+
+
+class ReadOnlyInlineMixin:
+    """An inline that shows rows and links to them but never adds or deletes."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Articles ---------------------------------------------------------------------------------------
+
+
+class TagSuggestWidget(TagWidget):
+    """A comma-separated tag input that suggests existing tags as the editor types."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "vTextField nr-tags", "autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-suggest-url"] = reverse(
+            "admin:newsroom_article_tag_suggestions"
+        )
+        return context
+
+
+class ArticleForm(forms.ModelForm):
+    # Not "version": a non-editable model field cannot be a ModelForm field of that name.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    tags = TagField(
+        label=_("标签"), required=False, widget=TagSuggestWidget,
+        help_text=_("多个标签用逗号分隔；输入时会提示已有标签。"),
+    )
+
+    class Meta:
+        model = models.Article
+        fields = ["kicker", "headline", "subheadline", "dateline", "kind", "correction_status", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 28, "class": "nr-body", "lang": "zh"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stale = None
+        if self.instance.pk:
+            # The version the editor starts from is the one saved now; when this form shows an
+            # old version (simple_history's revert), that is still the live one, not the old one.
+            self.fields["expected_version"].initial = (
+                models.Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            self.fields["tags"].initial = self.instance.tags.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        version = cleaned.get("expected_version")
+        if version is None:
+            raise ValidationError(_("缺少版本号，请重新打开本页再修改。"), code="no_version")
+        current = models.Article.objects.filter(pk=self.instance.pk).first()
+        if current is not None and current.version != version:
+            self._refuse_stale(current)
+        return cleaned
+
+    def _refuse_stale(self, current: models.Article) -> None:
+        """Refuse the save, keep what the editor typed, and let the next save start from now."""
+        self.stale = current
+        self.data = self.data.copy()
+        self.data["expected_version"] = str(current.version)
+        raise ValidationError(
+            _(
+                "保存失败：在您编辑期间，%(user)s 已保存了这篇文章（第 %(version)d 版）。"
+                "您的修改尚未保存，也没有覆盖任何内容。请对照下方差异合并后再保存。"
+            )
+            % {"user": _last_editor(current), "version": current.version},
+            code="stale",
+        )
+
+    def stale_diffs(self):
+        """Return, per text field, the other editor's saved text diffed against what was submitted."""
+        if self.stale is None:
+            return []
+        rows = []
+        for name in DIFF_FIELDS:
+            theirs = getattr(self.stale, name)
+            mine = editorial._normalize_text(self.data.get(name, ""))
+            if theirs != mine:
+                rows.append({
+                    "label": models.Article._meta.get_field(name).verbose_name,
+                    "diff": diff_html(theirs, mine),
+                })
+        return rows
+
+
+def _last_editor(article: models.Article) -> str:
+    record = article.history.select_related("history_user").first()
+    if record is not None and record.history_user is not None:
+        return record.history_user.get_username()
+    return str(_("其他编辑"))
+
+
+class ArticleCreditInline(admin.TabularInline):
+    model = models.Credit
+    fk_name = "article"
+    fields = ["person", "role", "order"]
+    autocomplete_fields = ["person"]
+    extra = 0
+    verbose_name = _("署名")
+    verbose_name_plural = _("署名")
+
+
+class ArticlePhotoInline(admin.StackedInline):
+    model = models.Photo
+    fk_name = "article"
+    fields = ["page", "position", "caption", "image"]
+    readonly_fields = ["page", "position"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = _("标签")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return [
+            (name, name)
+            for name in Tag.objects.filter(article__isnull=False).distinct().order_by("name")
+            .values_list("name", flat=True)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__name=self.value())
+        return queryset
+
+
+class ContributorFilter(admin.SimpleListFilter):
+    title = _("作者")
+    parameter_name = "person"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name)
+            for pk, name in models.Person.objects.filter(credits__isnull=False)
+            .distinct().order_by("name").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if not self.value().isdigit():
+                return queryset.none()
+            credited = models.Article.objects.by_person(int(self.value())).values("pk")
+            return queryset.filter(pk__in=credited)
+        return queryset
+
+
+class OpenFlagsFilter(admin.SimpleListFilter):
+    title = _("待处理标记")
+    parameter_name = "open_flags"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("有")), ("no", _("无"))]
+
+    def queryset(self, request, queryset):
+        with_flags = models.Article.objects.with_open_flags().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=with_flags)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=with_flags)
+        return queryset
+
+
+class AddTagsForm(forms.Form):
+    tags = TagField(label=_("要添加的标签"), widget=TagSuggestWidget)
+
+
+@admin.register(models.Article)
+class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+    form = ArticleForm
+    change_form_template = "admin/newsroom/article/change_form.html"
+    list_display = [
+        "headline", "issue_date", "page", "position", "kind", "correction_status",
+        "visibility", "open_flags", "contributors", "tag_list",
+    ]
+    list_display_links = ["headline"]
+    list_filter = [
+        "correction_status", "visibility", "kind", "page", OpenFlagsFilter, TagFilter,
+        ContributorFilter,
+    ]
+    list_select_related = ["issue__publication"]
+    date_hierarchy = "issue__date"
+    search_fields = ["headline"]
+    search_help_text = _("按标题和正文搜索（中文分词）。")
+    inlines = [ArticleCreditInline, ArticlePhotoInline]
+    actions = ["add_tags_action", "mark_in_review", "mark_reviewed", "withdraw", "republish"]
+    readonly_fields = [
+        "issue_link", "page", "position", "heading", "visibility", "source_lines",
+        "original_text_display", "body_diff", "open_flags_panel",
+    ]
+    fieldsets = [
+        (None, {"fields": [("issue_link", "page", "position", "source_lines"),
+                           ("kind", "correction_status", "visibility")]}),
+        (_("标题"), {"fields": ["heading", "kicker", "headline", "subheadline", "dateline"]}),
+        (_("正文校对"), {
+            "fields": [("body", "original_text_display"), "body_diff"],
+            "description": _("左边是校对中的正文，右边是OCR原文（只读，永不覆盖）；下方是逐字差异。"),
+            "classes": ["nr-proof"],
+        }),
+        (_("待处理的审校标记"), {"fields": ["open_flags_panel"]}),
+        (_("标签"), {"fields": ["tags", "expected_version"]}),
+    ]
+
+    class Media:
+        css = {"all": ["newsroom/admin/editorial.css"]}
+        js = ["newsroom/admin/tags.js"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(open_flag_count=_open_flag_count())
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            qs = qs.prefetch_related("tags", "credits__person")
+        return qs
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        urls = [
+            path("tag-suggestions/", self.admin_site.admin_view(self.tag_suggestions_view),
+                 name="{}_{}_tag_suggestions".format(*info)),
+            path("<path:object_id>/status/<str:status>/",
+                 self.admin_site.admin_view(self.set_status_view), name="{}_{}_set_status".format(*info)),
+            path("<path:object_id>/visibility/<str:visibility>/",
+                 self.admin_site.admin_view(self.set_visibility_view),
+                 name="{}_{}_set_visibility".format(*info)),
+        ]
+        return urls + super().get_urls()
+
+    # -- permissions: publishing is its own permission (chief editors)
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm(editorial.PERM_PUBLISH_ARTICLE)
+
+    # -- changelist columns
+    @admin.display(description=_("日期"), ordering="issue__date")
+    def issue_date(self, obj):
+        return obj.issue.date
+
+    @admin.display(description=_("待处理标记"), ordering="open_flag_count")
+    def open_flags(self, obj):
+        return obj.open_flag_count or ""
+
+    @admin.display(description=_("作者"))
+    def contributors(self, obj):
+        return "、".join(c.person.name for c in obj.credits.all())
+
+    @admin.display(description=_("标签"))
+    def tag_list(self, obj):
+        return "、".join(sorted(t.name for t in obj.tags.all()))
+
+    # -- change form read-only panels
+    @admin.display(description=_("期"))
+    def issue_link(self, obj):
+        url = reverse("admin:newsroom_issue_change", args=[obj.issue_id])
+        return format_html('<a href="{}">{}</a>', url, obj.issue)
+
+    @admin.display(description=_("来源行"))
+    def source_lines(self, obj):
+        if obj.line_start is None:
+            return "—"
+        return f"{obj.line_start}–{obj.line_end}"
+
+    @admin.display(description=_("OCR原文"))
+    def original_text_display(self, obj):
+        return format_html('<pre class="nr-ocr" lang="zh">{}</pre>', obj.original_text or "")
+
+    @admin.display(description=_("正文与OCR原文的逐字差异"))
+    def body_diff(self, obj):
+        return diff_html(obj.original_text or "", obj.body or "")
+
+    @admin.display(description=_("审校标记"))
+    def open_flags_panel(self, obj):
+        if obj.pk is None:
+            return "—"
+        flags = list(obj.flags.open().order_by("line_start", "pk"))
+        if not flags:
+            return _("没有待处理的标记。")
+        change_url = reverse("admin:newsroom_article_change", args=[obj.pk])
+        rows = []
+        for flag in flags:
+            accept = reverse("admin:newsroom_reviewflag_accept", args=[flag.pk])
+            undo = reverse("admin:newsroom_reviewflag_undo", args=[flag.pk])
+            buttons = format_html(
+                '<button type="submit" class="button nr-accept" formaction="{}?next={}" '
+                'formnovalidate>{}</button>',
+                accept, change_url, _("接受"),
+            )
+            if flag.is_repair:
+                buttons += format_html(
+                    ' <button type="submit" class="button nr-undo" formaction="{}?next={}" '
+                    'formnovalidate>{}</button>',
+                    undo, change_url, _("撤销修复"),
+                )
+            repair = (
+                diff_html(flag.after, flag.before) if flag.is_repair else ""
+            )
+            rows.append(format_html(
+                '<li class="nr-flag" id="flag-{}"><strong>{}</strong>（{}）{}'
+                '<pre class="nr-ocr">{}</pre>{}<div class="nr-flag-actions">{}</div></li>',
+                flag.pk, flag.get_code_display(), _lines(flag), flag.message, flag.original,
+                format_html("<p>{}</p>{}", _("撤销后的变化："), repair) if repair else "",
+                buttons,
+            ))
+        note = format_html('<p class="help">{}</p>', _("处理标记前请先保存正文的修改。"))
+        return format_html('<ul class="nr-flags">{}</ul>{}', mark_safe("".join(rows)), note)
+
+    # -- saving goes through editorial.edit_article (locking, workflow, history)
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj._history_user = request.user
+            obj.save()
+            return
+        changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
+                   if name in form.cleaned_data}
+        reason = ""
+        match = request.resolver_match
+        if match and match.url_name.endswith("_simple_history"):
+            reason = _("恢复到历史版本 %(id)s") % {"id": match.args[1] if len(match.args) > 1 else ""}
+        editorial.edit_article(
+            obj,
+            changes=changes,
+            expected_version=form.cleaned_data["expected_version"],
+            user=request.user,
+            tags=list(form.cleaned_data.get("tags") or []),
+            reason=str(reason),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # Tags were saved by edit_article; saving them again through the form is harmless but
+        # would cost queries, so only the inlines are saved here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if not change:
+            form.save_m2m()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as error:
+            # Someone saved between the form's check and our save: nothing was written.
+            self.message_user(
+                request,
+                _("保存失败：在您保存的同时，%(user)s 保存了这篇文章。您的修改没有保存，请重新修改。")
+                % {"user": _last_editor(error.current)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except StaleEditError as error:
+            self.message_user(
+                request,
+                _("恢复失败：%(user)s 刚刚保存了这篇文章，请重新选择版本。")
+                % {"user": _last_editor(error.current)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["stale_diffs"] = form.stale_diffs() if hasattr(form, "stale_diffs") else []
+        if obj is not None:
+            context["workflow_buttons"] = self._workflow_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow_buttons(self, request, obj):
+        buttons = []
+        if self.has_change_permission(request, obj):
+            for status, label in (
+                (models.CorrectionStatus.IN_REVIEW, _("开始校对")),
+                (models.CorrectionStatus.REVIEWED, _("标记为已校对")),
+                (models.CorrectionStatus.UNREVIEWED, _("退回未校对")),
+            ):
+                if obj.correction_status != status:
+                    buttons.append({
+                        "label": label,
+                        "url": reverse("admin:newsroom_article_set_status", args=[obj.pk, status]),
+                    })
+        if self.has_publish_permission(request, obj):
+            target = (models.Visibility.WITHDRAWN if obj.is_public else models.Visibility.PUBLISHED)
+            buttons.append({
+                "label": _("撤回") if obj.is_public else _("重新发布"),
+                "url": reverse("admin:newsroom_article_set_visibility", args=[obj.pk, target]),
+                "danger": obj.is_public,
+            })
+        return buttons
+
+    # -- one-article workflow views (buttons on the change form)
+    def set_status_view(self, request, object_id, status):
+        return self._one_article(
+            request, object_id,
+            lambda qs: editorial.set_correction_status(qs, status, user=request.user),
+            _("校对状态已改为“%(label)s”。"),
+            dict(models.CorrectionStatus.choices).get(status, status),
+        )
+
+    def set_visibility_view(self, request, object_id, visibility):
+        return self._one_article(
+            request, object_id,
+            lambda qs: editorial.set_visibility(qs, visibility, user=request.user),
+            _("公开状态已改为“%(label)s”。"),
+            dict(models.Visibility.choices).get(visibility, visibility),
+        )
+
+    def _one_article(self, request, object_id, operation, message, label):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(models.Article, pk=unquote(object_id))
+        url = reverse("admin:newsroom_article_change", args=[article.pk])
+        try:
+            operation(models.Article.objects.filter(pk=article.pk))
+        except ValidationError as error:
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, message % {"label": label}, messages.SUCCESS)
+        return HttpResponseRedirect(_next_url(request, url))
+
+    def tag_suggestions_view(self, request):
+        """Return existing tag names starting with (or containing) the typed text, as JSON."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()
+        tags = Tag.objects.order_by("name")
+        if term:
+            tags = tags.filter(name__icontains=term)
+        return JsonResponse({"results": list(tags.values_list("name", flat=True)[:20])})
+
+    # -- search: the Chinese search module, when it is there
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        try:
+            from newsroom.search import search_articles
+        except ImportError:
+            search_articles = None
+        if search_articles is not None:
+            return search_articles(term, queryset), False
+        found = Q()
+        for name in ("headline", "kicker", "subheadline", "body"):
+            found |= Q(**{f"{name}__icontains": term})
+        return queryset.filter(found), False
+
+    # -- bulk actions
+    @admin.action(description=_("为所选文章添加标签"), permissions=["change"])
+    def add_tags_action(self, request, queryset):
+        if "apply" in request.POST:
+            form = AddTagsForm(request.POST)
+            if form.is_valid():
+                count = editorial.add_tags(queryset, form.cleaned_data["tags"], user=request.user)
+                self.message_user(
+                    request,
+                    ngettext("已为 %(n)d 篇文章添加标签。", "已为 %(n)d 篇文章添加标签。", count)
+                    % {"n": count},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = AddTagsForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("为所选文章添加标签"),
+            "opts": self.model._meta,
+            "form": form,
+            "articles": queryset.select_related("issue"),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "action": "add_tags_action",
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/newsroom/article/add_tags.html", context)
+
+    def _bulk(self, request, count, message):
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("标记为校对中"), permissions=["change"])
+    def mark_in_review(self, request, queryset):
+        count = editorial.set_correction_status(queryset, "in_review", user=request.user)
+        self._bulk(request, count, _("%(n)d 篇文章已标记为校对中。"))
+
+    @admin.action(description=_("标记为已校对"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        count = editorial.set_correction_status(queryset, "reviewed", user=request.user)
+        self._bulk(request, count, _("%(n)d 篇文章已标记为已校对。"))
+
+    @admin.action(description=_("撤回所选文章"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        count = editorial.set_visibility(queryset, "withdrawn", user=request.user)
+        self._bulk(request, count, _("%(n)d 篇文章已撤回。"))
+
+    @admin.action(description=_("重新发布所选文章"), permissions=["publish"])
+    def republish(self, request, queryset):
+        count = editorial.set_visibility(queryset, "published", user=request.user)
+        self._bulk(request, count, _("%(n)d 篇文章已重新发布。"))
+
+
+def _lines(flag) -> str:
+    if flag.line_start is None:
+        return str(_("无行号"))
+    if flag.line_end in (None, flag.line_start):
+        return str(_("第 %(n)d 行") % {"n": flag.line_start})
+    return str(_("第 %(a)d–%(b)d 行") % {"a": flag.line_start, "b": flag.line_end})
+
+
+# Review queue -----------------------------------------------------------------------------------
+
+
+@admin.register(models.ReviewFlag)
+class ReviewFlagAdmin(admin.ModelAdmin):
+    list_display = [
+        "code", "message_text", "where", "original_lines", "resolution", "row_actions",
+    ]
+    list_display_links = ["code"]
+    list_filter = ["status", "code"]
+    date_hierarchy = "issue__date"
+    list_select_related = ["issue", "article", "resolved_by"]
+    search_fields = ["message", "original"]
+    actions = ["accept_selected", "undo_selected"]
+    readonly_fields = [
+        "code", "message", "issue", "article_link", "photo", "advertisement", "person",
+        "line_span", "original_display", "repair_display", "status", "resolved_by", "resolved_at",
+        "created_at",
+    ]
+    fields = readonly_fields
+    change_form_template = "admin/newsroom/reviewflag/change_form.html"
+
+    class Media:
+        css = {"all": ["newsroom/admin/editorial.css"]}
+
+    def get_ordering(self, request):
+        # The queue: open flags first, newest issue first, in the order they sit on the page.
+        open_first = Case(When(status=models.ReviewFlag.Status.OPEN, then=Value(0)), default=Value(1))
+        return [open_first.asc(), "-issue__date", "line_start", "pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [path("<path:object_id>/accept/", self.admin_site.admin_view(self.accept_view), name="{}_{}_accept".format(*info)), path("<path:object_id>/undo/", self.admin_site.admin_view(self.undo_view), name="{}_{}_undo".format(*info)), *super().get_urls()]
+
+    @admin.display(description=_("说明"))
+    def message_text(self, obj):
+        return obj.message
+
+    @admin.display(description=_("日期"), ordering="issue__date")
+    def issue_date(self, obj):
+        return obj.issue.date
+
+    @admin.display(description=_("文章"))
+    def article_link(self, obj):
+        if obj.article_id is None:
+            return "—"
+        url = reverse("admin:newsroom_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article)
+
+    @admin.display(description=_("期 / 文章"), ordering="issue__date")
+    def where(self, obj):
+        date = formats.date_format(obj.issue.date, "DATE_FORMAT")
+        if obj.article_id is None:
+            return date
+        url = reverse("admin:newsroom_article_change", args=[obj.article_id])
+        return format_html('{}<br><a href="{}">{}</a>', date, url, obj.article)
+
+    @admin.display(description=_("原始行"))
+    def original_lines(self, obj):
+        text = obj.original if len(obj.original) <= 240 else obj.original[:240] + "…"
+        return format_html('<span class="nr-lines">{}</span><pre class="nr-ocr nr-small">{}</pre>',
+                           _lines(obj), text)
+
+    @admin.display(description=_("处理"), ordering="status")
+    def resolution(self, obj):
+        if obj.status == models.ReviewFlag.Status.OPEN:
+            return format_html('<span class="nr-open">{}</span>', obj.get_status_display())
+        who = obj.resolved_by.get_username() if obj.resolved_by else _("系统")
+        return format_html(
+            '<span class="nr-resolved">{}</span><br><span class="nr-lines">{} · {}</span>',
+            obj.get_status_display(), who, formats.date_format(
+                timezone.localtime(obj.resolved_at), "SHORT_DATETIME_FORMAT"
+            ),
+        )
+
+    @admin.display(description=_("行号"))
+    def line_span(self, obj):
+        return _lines(obj)
+
+    @admin.display(description=_("原始行"))
+    def original_display(self, obj):
+        return format_html('<pre class="nr-ocr">{}</pre>', obj.original)
+
+    @admin.display(description=_("修复"))
+    def repair_display(self, obj):
+        if not obj.is_repair:
+            return _("（不是对正文的修复）")
+        return format_html(
+            "<p>{}</p>{}", _("撤销修复会把正文中的修复后文本换回修复前文本："),
+            diff_html(obj.after, obj.before),
+        )
+
+    @admin.display(description=_("操作"))
+    def row_actions(self, obj):
+        if obj.status != models.ReviewFlag.Status.OPEN:
+            return ""
+        # The changelist is one form; these buttons post it to the flag's own URL.
+        accept = reverse("admin:newsroom_reviewflag_accept", args=[obj.pk])
+        html = format_html('<button type="submit" class="button nr-accept" formaction="{}">{}</button>',
+                           accept, _("接受"))
+        if obj.is_repair and obj.article_id is not None:
+            undo = reverse("admin:newsroom_reviewflag_undo", args=[obj.pk])
+            html += format_html(
+                ' <button type="submit" class="button nr-undo" formaction="{}">{}</button>',
+                undo, _("撤销修复"),
+            )
+        return html
+
+    def _resolve_view(self, request, object_id, operation, done_message):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        flag = get_object_or_404(models.ReviewFlag, pk=unquote(object_id))
+        default = reverse("admin:newsroom_reviewflag_changelist")
+        referer = request.META.get("HTTP_REFERER", "")
+        if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            default = referer
+        try:
+            operation(flag, user=request.user)
+        except FlagError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, done_message % {"flag": flag}, messages.SUCCESS)
+        return HttpResponseRedirect(_next_url(request, default))
+
+    def accept_view(self, request, object_id):
+        return self._resolve_view(request, object_id, editorial.accept_flag, _("已接受：%(flag)s"))
+
+    def undo_view(self, request, object_id):
+        return self._resolve_view(request, object_id, editorial.undo_flag, _("已撤销修复：%(flag)s"))
+
+    def _resolve_many(self, request, queryset, operation, done):
+        ok, failed = 0, []
+        for flag in queryset.select_related("article"):
+            try:
+                operation(flag, user=request.user)
+                ok += 1
+            except FlagError as error:
+                failed.append(f"#{flag.pk} {error.message}")
+        if ok:
+            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
+        for failure in failed:
+            self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(description=_("接受所选标记"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        self._resolve_many(request, queryset, editorial.accept_flag, _("已接受 %(n)d 个标记。"))
+
+    @admin.action(description=_("撤销所选修复"), permissions=["change"])
+    def undo_selected(self, request, queryset):
+        self._resolve_many(request, queryset, editorial.undo_flag, _("已撤销 %(n)d 个修复。"))
+
+
+# Issues, photos, advertisements -----------------------------------------------------------------
+
+
+class IssueArticleInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = models.Article
+    fields = ["page", "position", "headline", "kind", "correction_status", "visibility"]
+    readonly_fields = fields
+    ordering = ["page", "position"]
+
+
+class IssuePhotoInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = models.Photo
+    fields = ["page", "position", "caption", "article"]
+    readonly_fields = fields
+    ordering = ["page", "position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+
+class IssueAdvertisementInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = models.Advertisement
+    fields = ["page", "position", "advertiser", "phone", "website"]
+    readonly_fields = fields
+    ordering = ["page", "position"]
 
 
 @admin.register(models.Publication)
-class PublicationAdmin(SimpleHistoryAdmin):
+class PublicationAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     list_display = ["name", "cn_number", "postal_code", "website"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(models.Issue)
-class IssueAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "publication", "edition", "number", "lunar_date", "weekday"]
+class IssueAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+    list_display = [
+        "date", "publication", "edition", "number", "lunar_date", "weekday", "article_count",
+        "open_flag_count", "source",
+    ]
     list_filter = ["publication"]
     date_hierarchy = "date"
-    list_select_related = ["publication"]
-
-
-@admin.register(models.Article)
-class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "headline", "issue", "page", "position", "kind", "correction_status", "visibility",
+    list_select_related = ["publication", "source"]
+    inlines = [IssueArticleInline, IssuePhotoInline, IssueAdvertisementInline]
+    readonly_fields = ["source_link", "source_text", "masthead"]
+    fieldsets = [
+        (None, {"fields": ["publication", "date", "edition", "number", "lunar_date", "weekday",
+                           "masthead"]}),
+        (_("来源文件"), {"fields": ["source_link", "source_text"], "classes": ["collapse"]}),
     ]
-    list_filter = ["kind", "correction_status", "visibility", "page"]
-    list_select_related = ["issue__publication"]
-    date_hierarchy = "issue__date"
-    readonly_fields = ["heading", "original_text"]
+
+    class Media:
+        css = {"all": ["newsroom/admin/editorial.css"]}
+
+    def get_queryset(self, request):
+        articles = (
+            models.Article.objects.filter(issue=OuterRef("pk")).order_by().values("issue")
+            .annotate(n=Count("pk")).values("n")
+        )
+        flags = (
+            models.ReviewFlag.objects.open().filter(issue=OuterRef("pk")).order_by()
+            .values("issue").annotate(n=Count("pk")).values("n")
+        )
+        return super().get_queryset(request).annotate(
+            n_articles=Coalesce(Subquery(articles, output_field=IntegerField()), Value(0)),
+            n_open_flags=Coalesce(Subquery(flags, output_field=IntegerField()), Value(0)),
+        ).defer("source__text")
+
+    @admin.display(description=_("文章数"), ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+    @admin.display(description=_("待处理标记"), ordering="n_open_flags")
+    def open_flag_count(self, obj):
+        if not obj.n_open_flags:
+            return ""
+        url = reverse("admin:newsroom_reviewflag_changelist")
+        return format_html('<a href="{}?issue__id__exact={}&status__exact=open">{}</a>',
+                           url, obj.pk, obj.n_open_flags)
+
+    @admin.display(description=_("来源文件"))
+    def source_link(self, obj):
+        if obj.source_id is None:
+            return "—"
+        url = reverse("admin:newsroom_sourcefile_change", args=[obj.source_id])
+        return format_html('<a href="{}">{}</a>（SHA-256 {}）', url, obj.source.name, obj.source.sha256[:12])
+
+    @admin.display(description=_("来源文本"))
+    def source_text(self, obj):
+        if obj.source_id is None:
+            return "—"
+        return format_html('<pre class="nr-ocr nr-source">{}</pre>', obj.source.text)
+
+
+class PhotoCreditInline(admin.TabularInline):
+    model = models.Credit
+    fk_name = "photo"
+    fields = ["person", "role", "order"]
+    autocomplete_fields = ["person"]
+    extra = 0
 
 
 @admin.register(models.Photo)
-class PhotoAdmin(SimpleHistoryAdmin):
+class PhotoAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "issue", "page", "position", "article"]
     list_select_related = ["issue__publication", "article"]
+    list_filter = ["page"]
+    date_hierarchy = "issue__date"
+    search_fields = ["caption"]
     raw_id_fields = ["article"]
+    readonly_fields = ["issue", "page", "position", "original_display"]
+    fields = ["issue", "page", "position", "article", "caption", "image", "original_display"]
+    inlines = [PhotoCreditInline]
+
+    class Media:
+        css = {"all": ["newsroom/admin/editorial.css"]}
+
+    @admin.display(description=_("OCR原文"))
+    def original_display(self, obj):
+        return format_html('<pre class="nr-ocr">{}</pre>', obj.original_text)
 
 
 @admin.register(models.Advertisement)
-class AdvertisementAdmin(SimpleHistoryAdmin):
+class AdvertisementAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     list_display = ["advertiser", "issue", "page", "position", "phone", "website"]
     list_select_related = ["issue__publication"]
+    date_hierarchy = "issue__date"
+    search_fields = ["advertiser", "text"]
+
+
+# Contributors -----------------------------------------------------------------------------------
 
 
 class PersonAliasInline(admin.TabularInline):
@@ -49,32 +960,159 @@ class PersonAliasInline(admin.TabularInline):
     extra = 0
 
 
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(models.Person.objects.all(), label=_("保留"))
+    remove = forms.ModelChoiceField(models.Person.objects.all(), label=_("并入后删除"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("keep") and cleaned.get("keep") == cleaned.get("remove"):
+            raise ValidationError(_("请选择两个不同的作者。"))
+        return cleaned
+
+
 @admin.register(models.Person)
-class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["name"]
+class PersonAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+    list_display = ["name", "alias_list", "credit_count"]
     search_fields = ["name", "aliases__name"]
     inlines = [PersonAliasInline]
+    actions = ["merge_selected"]
+    change_list_template = "admin/newsroom/person/change_list.html"
+
+    def get_queryset(self, request):
+        credits = (
+            models.Credit.objects.filter(person=OuterRef("pk")).order_by().values("person")
+            .annotate(n=Count("pk")).values("n")
+        )
+        qs = super().get_queryset(request).annotate(
+            n_credits=Coalesce(Subquery(credits, output_field=IntegerField()), Value(0))
+        )
+        return qs.prefetch_related("aliases")
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [path("merge/", self.admin_site.admin_view(self.merge_view), name="{}_{}_merge".format(*info)), path("duplicates/", self.admin_site.admin_view(self.duplicates_view), name="{}_{}_duplicates".format(*info)), *super().get_urls()]
+
+    def has_merge_permission(self, request, obj=None):
+        return request.user.has_perm(editorial.PERM_MERGE_PERSON)
+
+    @admin.display(description=_("别名"))
+    def alias_list(self, obj):
+        return "、".join(a.name for a in obj.aliases.all())
+
+    @admin.display(description=_("署名次数"), ordering="n_credits")
+    def credit_count(self, obj):
+        return obj.n_credits
+
+    @admin.action(description=_("合并所选的两位作者"), permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        people = list(queryset.order_by("name")[:3])
+        if len(people) != 2:
+            self.message_user(request, _("请恰好选择两位作者进行合并。"), messages.WARNING)
+            return None
+        url = reverse("admin:newsroom_person_merge")
+        return HttpResponseRedirect(f"{url}?keep={people[0].pk}&remove={people[1].pk}")
+
+    def merge_view(self, request):
+        """Ask which person to keep, then merge the other into them (editorial.merge_people)."""
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                keep, remove = form.cleaned_data["keep"], form.cleaned_data["remove"]
+                removed_name = remove.name
+                try:
+                    editorial.merge_people(keep=keep, remove=remove, user=request.user)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request, _("已将 %(remove)s 并入 %(keep)s。") % {"remove": removed_name, "keep": keep},
+                        messages.SUCCESS,
+                    )
+                    default = reverse("admin:newsroom_person_change", args=[keep.pk])
+                    return HttpResponseRedirect(_next_url(request, default))
+        else:
+            form = MergeForm(initial={"keep": request.GET.get("keep"), "remove": request.GET.get("remove")})
+        people = models.Person.objects.filter(
+            pk__in=[v for v in (form["keep"].value(), form["remove"].value()) if str(v or "").isdigit()]
+        ).prefetch_related("aliases").annotate(n_credits=Count("credits"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("合并作者"),
+            "opts": self.model._meta,
+            "form": form,
+            "people": people,
+        }
+        return TemplateResponse(request, "admin/newsroom/person/merge.html", context)
+
+    def duplicates_view(self, request):
+        """List the pairs of people editorial.suggested_duplicates() finds, with merge buttons."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        role_labels = dict(models.Role.choices)
+        suggestions = [
+            {"s": s, "roles": "、".join(str(role_labels.get(r, r)) for r in s.shared_roles)}
+            for s in editorial.suggested_duplicates()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("疑似重复的作者"),
+            "opts": self.model._meta,
+            "suggestions": suggestions,
+            "can_merge": self.has_merge_permission(request),
+            "merge_url": reverse("admin:newsroom_person_merge"),
+        }
+        return TemplateResponse(request, "admin/newsroom/person/duplicates.html", context)
 
 
 @admin.register(models.Credit)
-class CreditAdmin(SimpleHistoryAdmin):
+class CreditAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     list_display = ["person", "role", "article", "photo", "order"]
     list_select_related = ["person", "article", "photo"]
-    raw_id_fields = ["person", "article", "photo"]
+    list_filter = ["role"]
+    autocomplete_fields = ["person"]
+    raw_id_fields = ["article", "photo"]
 
 
-@admin.register(models.ReviewFlag)
-class ReviewFlagAdmin(admin.ModelAdmin):
-    list_display = ["code", "message", "issue", "article", "status", "resolved_by", "resolved_at"]
-    list_filter = ["status", "code"]
-    list_select_related = ["issue__publication", "article", "resolved_by"]
+# Provenance: read-only for everyone -------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(models.SourceFile)
-class SourceFileAdmin(admin.ModelAdmin):
+class SourceFileAdmin(ReadOnlyAdmin):
     list_display = ["name", "sha256", "size", "encoding", "imported_at"]
+    search_fields = ["name", "sha256"]
+    fields = ["name", "sha256", "size", "encoding", "imported_at", "text_display"]
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ["newsroom/admin/editorial.css"]}
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            qs = qs.defer("text")
+        return qs
+
+    @admin.display(description=_("解码后文本"))
+    def text_display(self, obj):
+        return format_html('<pre class="nr-ocr nr-source">{}</pre>', obj.text)
 
 
 @admin.register(models.ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "status", "files_total", "files_failed", "started_by"]
+    list_filter = ["status"]
+
