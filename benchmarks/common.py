@@ -113,3 +113,11 @@ def postgres_version(database_url: str) -> str:
 
     with psycopg.connect(database_url) as conn:
         return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def load_average() -> str:
+    """Return the 1, 5 and 15 minute load averages: other work on the machine skews figures."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"

@@ -30,6 +30,7 @@ from benchmarks.common import (
     ROOT,
     benchmark_env,
     ensure_database,
+    load_average,
     machine,
     pages,
     peak_rss_mb,
@@ -155,7 +156,8 @@ def main() -> None:
     ensure_database(args.database_url)
     facts = machine()
     print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
-          f"Python {facts['python']}, PostgreSQL {postgres_version(args.database_url)}")
+          f"Python {facts['python']}, PostgreSQL {postgres_version(args.database_url)}, "
+          f"load average {load_average()}")
     paths = pages(args.pages, seed=args.seed)
     size = sum(p.stat().st_size for p in paths)
     print(f"pages: {len(paths)} generated pages (seed {args.seed}), {size / 2**20:.0f} MiB")
@@ -188,6 +190,7 @@ def main() -> None:
         growth = (large["rss_peak_mb"] - large["rss_before_mb"]) - (
             small["rss_peak_mb"] - small["rss_before_mb"])
         print(f"memory growth from {args.small} to {args.pages} files: {growth:+.1f} MB")
+    print(f"load average at the end: {load_average()}")
     print(json.dumps({"parse_only": parsed, "imports": results}), file=sys.stderr)
 
 

@@ -1,0 +1,492 @@
+"""Print how fast gunicorn serves the archive, the search and the API over 100,000 articles.
+
+    .venv/bin/python benchmarks/serve_benchmark.py                 # fills the database once
+    .venv/bin/python benchmarks/serve_benchmark.py --duration 5 --articles 20000
+
+Steps: (1) fill its own PostgreSQL database (newsroom_bench_serve) with --articles articles from
+generated pages, parsed by the real parser and written with bulk_create (the importer's own speed
+is import_benchmark.py's business), then rebuild the search index and ANALYZE; a filled database
+is reused. (2) collectstatic into a temporary folder and start gunicorn with gunicorn.conf.py and
+production settings (DEBUG=0, HTTPS enforced, hashed static files) on 127.0.0.1. (3) drive each
+URL with wrk on the loopback for --duration seconds, cycling through many different articles,
+issues and years, and report requests/s, the client's p50/p95 and the server's own p50/p95 read
+from gunicorn's access log (rt_us), beside the targets. (4) --profile: profile each URL that
+missed its target in-process with pyinstrument (pip install pyinstrument into .venv).
+Only 127.0.0.1 is ever contacted; every wrk run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from multiprocessing import Pool
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import (
+    BENCH_DIR,
+    ROOT,
+    benchmark_env,
+    load_average,
+    machine,
+    postgres_version,
+    setup_django,
+)
+from benchmarks.generate_pages import generate_page, load_pools
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_bench_serve"
+LAST_DAY = dt.date(2022, 6, 16)  # the day before the newest seed page
+ARTICLES_PER_PAGE = 4.5  # what the generator averages
+BATCH = 400
+WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
+
+
+# --------------------------------------------------------------------------- filling the database
+
+
+def _parse(args: tuple[int, int, str]):
+    from importers.parser import read_page
+
+    index, seed, start = args
+    page = generate_page(index, seed=seed, start=dt.date.fromisoformat(start), pools=load_pools())
+    return read_page(page.text.encode("utf-8"), page.name)
+
+
+def populate(target: int, *, seed: int, force: bool) -> None:
+    """Fill the database with at least ``target`` articles unless it has them already."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from newsroom.models import Article
+
+    have = Article.objects.count()
+    if have >= target and not force:
+        print(f"database: {have} articles already there (--repopulate to refill)")
+        return
+    call_command("flush", "--noinput", verbosity=0)
+    pages = int(target / ARTICLES_PER_PAGE * 1.02) + 1
+    start = LAST_DAY - dt.timedelta(days=pages - 1)
+    print(f"database: writing ~{target} articles from {pages} generated pages "
+          f"({start} to {LAST_DAY}) ...", flush=True)
+    started = time.perf_counter()
+    writer = _Writer()
+    with Pool(os.cpu_count() or 1) as pool:
+        jobs = ((i, seed, start.isoformat()) for i in range(pages))
+        batch = []
+        for record in pool.imap(_parse, jobs, chunksize=50):
+            batch.append(record)
+            if len(batch) == BATCH:
+                writer.write(batch)
+                batch = []
+                if writer.articles >= target:
+                    break
+            if writer.pages and writer.pages % 4000 == 0:
+                print(f"  {writer.pages} pages, {writer.articles} articles", flush=True)
+        if batch and writer.articles < target:
+            writer.write(batch)
+        pool.terminate()
+    print(f"  wrote {writer.pages} issues, {writer.articles} articles, {writer.photos} photos in "
+          f"{time.perf_counter() - started:.0f} s; rebuilding the search index ...", flush=True)
+    started = time.perf_counter()
+    try:
+        call_command("rebuild_search_index", verbosity=0)
+        print(f"  search index rebuilt in {time.perf_counter() - started:.0f} s", flush=True)
+    except Exception as error:  # search may not have landed: serve what exists and say so
+        print(f"  search index NOT rebuilt: {type(error).__name__}: {error}", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+class _Writer:
+    """Write parsed pages with bulk_create: issues, articles, photos, ads, people, credits."""
+
+    def __init__(self):
+        from newsroom.models import Publication
+
+        self.publication = Publication.objects.create(
+            name="浙江工人日报", slug="zjgrrb", slogan="倾情关注劳动群体 全心服务工会组织",
+            cn_number="CN33-0018", postal_code="31-2", website="www.zjgrrb.com",
+            email="zjgrrb@163.com", address="杭州市学院路107号", postcode="310012",
+        )
+        self.people: dict[str, int] = {}
+        self.pages = self.articles = self.photos = 0
+
+    def person_ids(self, names: set[str]) -> None:
+        from newsroom.models import Person
+
+        new = names - self.people.keys()
+        if new:
+            Person.objects.bulk_create([Person(name=n) for n in sorted(new)], ignore_conflicts=True)
+            self.people.update(Person.objects.filter(name__in=new).values_list("name", "id"))
+
+    def write(self, records) -> None:
+        from django.db import transaction
+
+        from newsroom.lib.blocks import render_body
+        from newsroom.models import Advertisement, Article, Credit, Issue, Photo
+
+        names = {c.name for r in records for a in r.articles for c in a.contributors}
+        names |= {c.name for r in records for a in r.articles for p in a.photos
+                  for c in p.contributors}
+        with transaction.atomic():
+            self.person_ids(names)
+            issues = Issue.objects.bulk_create([
+                Issue(publication=self.publication, date=r.issue.date, edition=1,
+                      lunar_date=r.issue.lunar_date, weekday=r.issue.weekday,
+                      number=r.issue.number, masthead={"cn_number": r.issue.cn_number})
+                for r in records
+            ])
+            articles, photos, ads, credits = [], [], [], []
+            photo_credits = []
+            for issue, record in zip(issues, records, strict=True):
+                photo_position = 0
+                for a in record.articles:
+                    article = Article(
+                        issue=issue, page=a.page, position=a.position, kind=a.kind,
+                        heading=a.heading[:500], kicker=a.kicker[:300],
+                        headline=(a.headline or a.heading)[:300], subheadline=a.subheadline[:300],
+                        dateline=a.dateline[:100], body=render_body(a.blocks),
+                        original_text=a.original_text, line_start=a.lines[0],
+                        line_end=a.lines[1], truncated=a.truncated,
+                    )
+                    articles.append(article)
+                    seen = set()
+                    for order, c in enumerate(a.contributors, start=1):
+                        if (c.name, c.role) not in seen:
+                            seen.add((c.name, c.role))
+                            credits.append((article, c, order))
+                    for p in a.photos:
+                        photo_position += 1
+                        photo = Photo(issue=issue, article=article, page=a.page,
+                                      position=photo_position, caption=p.caption,
+                                      line_start=p.lines[0], line_end=p.lines[1])
+                        photos.append(photo)
+                        photo_credits.extend((photo, c, order)
+                                             for order, c in enumerate(p.contributors, start=1))
+                for ad in record.advertisements:
+                    ads.append(Advertisement(
+                        issue=issue, page=ad.page, position=ad.position,
+                        advertiser=ad.advertiser[:200], text=ad.text, phone=ad.phone[:50],
+                        website=ad.website[:200], line_start=ad.lines[0], line_end=ad.lines[1],
+                    ))
+            Article.objects.bulk_create(articles)
+            for photo in photos:
+                photo.article_id = photo.article.pk
+            Photo.objects.bulk_create(photos)
+            Advertisement.objects.bulk_create(ads)
+            Credit.objects.bulk_create(
+                [Credit(person_id=self.people[c.name], role=c.role, order=o, article_id=a.pk)
+                 for a, c, o in credits]
+                + [Credit(person_id=self.people[c.name], role=c.role, order=o, photo_id=p.pk)
+                   for p, c, o in photo_credits],
+                ignore_conflicts=True,
+            )
+        self.pages += len(records)
+        self.articles += len(articles)
+        self.photos += len(photos)
+
+
+# --------------------------------------------------------------------------- the URLs
+
+
+def url_sets(count: int, rng: random.Random) -> dict[str, list[str]]:
+    """Return, per benchmarked page, the paths wrk cycles through."""
+    from newsroom.models import Article, Issue
+
+    public = Article.objects.public()
+    ids = list(public.values_list("pk", flat=True).order_by("pk"))
+    dates = list(Issue.objects.values_list("date", flat=True))
+    years = sorted({d.year for d in dates})
+    return {
+        "trivial view (/healthz)": ["/healthz"],
+        "article page": [f"/articles/{pk}/" for pk in rng.sample(ids, min(count, len(ids)))],
+        "issue page": [f"/issues/{d.isoformat()}/" for d in rng.sample(dates, min(count, len(dates)))],
+        "calendar page (year)": [f"/issues/{y}/" for y in years],
+        "search 工会": ["/search/?q=" + urllib.request.quote("工会")],
+        "search 数字化改革": ["/search/?q=" + urllib.request.quote("数字化改革")],
+        "API articles (20)": ["/api/v1/articles/?page_size=20"],
+        "API issues": ["/api/v1/issues/"],
+    }
+
+
+TARGETS = {
+    "article page": ("p95<30ms, >=50% of trivial req/s", 30, 0.5),
+    "issue page": ("p95<30ms, >=50% of trivial req/s", 30, 0.5),
+    "search 工会": ("p95<50ms", 50, None),
+    "search 数字化改革": ("p95<50ms", 50, None),
+    "API articles (20)": ("p95<40ms", 40, None),
+}
+
+
+def queries_per_request(paths: dict[str, list[str]]) -> dict[str, int]:
+    """Return how many SQL queries one request of each page runs (in-process, first path)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for name, options in paths.items():
+        client.get(options[0], secure=True)  # warm caches a worker would have warm
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(options[-1], secure=True)
+        counts[name] = len(ctx.captured_queries) if response.status_code == 200 else -1
+    return counts
+
+
+# --------------------------------------------------------------------------- serving
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serving_env(database_url: str, data_dir: Path, port: int, workers: int | None) -> dict:
+    env = {
+        **os.environ,
+        **benchmark_env(database_url),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_HTTPS": "1",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "STATIC_MANIFEST": "1",
+        "NEWSROOM_DATA_DIR": str(data_dir),
+        "API_ANON_THROTTLE": "100000000/min",  # wrk is one client; production keeps the default
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": str(data_dir / "access.log"),
+        "GUNICORN_ERRORLOG": str(data_dir / "error.log"),
+        "LOG_LEVEL": "ERROR",
+    }
+    if workers:
+        env["GUNICORN_WORKERS"] = str(workers)
+    return env
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        time.sleep(0.2)
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}; see {env['GUNICORN_ERRORLOG']}")
+        try:
+            if fetch(port, "/healthz")[0] == 200:
+                return server
+        except OSError:
+            continue
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 20 s")
+
+
+def worker_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Return the resident memory of gunicorn's workers (children of the master), in MB."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server.pid):
+            sizes.append(int(fields.get("VmRSS", "0 kB").split()[0]) / 1024)
+    return sorted(sizes)
+
+
+def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, workdir: Path) -> dict:
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    command = [
+        "wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+        "-H", "X-Forwarded-Proto: https", "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}",
+    ]
+    result = subprocess.run(command, env={**os.environ, "WRK_PATHS": str(listing)},
+                            capture_output=True, text=True, timeout=seconds + 60)
+    for line in result.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line.removeprefix("WRK_JSON "))
+    raise SystemExit(f"wrk printed no figures:\n{result.stdout}\n{result.stderr}")
+
+
+def server_times(log: Path, offset: int) -> tuple[list[int], dict[str, int]]:
+    """Return the rt_us of the access-log lines after ``offset``, and their status counts."""
+    times, statuses = [], {}
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        for raw in handle:
+            line = raw.decode("utf-8", "replace")
+            if "rt_us=" not in line:
+                continue
+            times.append(int(line.rsplit("rt_us=", 1)[1]))
+            status = line.split('" ', 1)[1].split()[0] if '" ' in line else "?"
+            statuses[status] = statuses.get(status, 0) + 1
+    return times, statuses
+
+
+def percentile(values: list[int], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--repopulate", action="store_true", help="empty and refill the database")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per URL (max 60)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--paths", type=int, default=300, help="distinct articles/issues cycled")
+    parser.add_argument("--profile", action="store_true", help="profile pages that miss a target")
+    parser.add_argument("--populate-only", action="store_true", help="fill the database and stop")
+    parser.add_argument("--only", help="comma-separated names of the pages to run (substrings)")
+    args = parser.parse_args()
+    if not 1 <= args.duration <= 60:
+        parser.error("--duration must be between 1 and 60 seconds")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1"  # for the in-process query counts
+    setup_django(args.database_url)
+    facts = machine()
+    print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
+          f"Python {facts['python']}, PostgreSQL {postgres_version(args.database_url)}, "
+          f"load average {load_average()}")
+    populate(args.articles, seed=args.seed, force=args.repopulate)
+    from newsroom.models import Article, Issue
+
+    print(f"database: {Article.objects.count()} articles, {Issue.objects.count()} issues")
+    if args.populate_only:
+        return
+    paths = url_sets(args.paths, random.Random(args.seed))
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",")]
+        paths = {k: v for k, v in paths.items() if k.startswith("trivial") or any(w in k for w in wanted)}
+
+    workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=BENCH_DIR))
+    port = free_port()
+    env = serving_env(args.database_url, workdir, port, args.workers)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                   cwd=ROOT, env=env, check=True)
+    queries = queries_per_request(paths)
+    server = start_gunicorn(env, port)
+    rows = []
+    try:
+        for name, options in paths.items():
+            status, body = fetch(port, options[0])
+            if status != 200:
+                print(f"{name}: {options[0]} answered {status}; skipped: {body[:200]!r}")
+                continue
+            run_wrk(port, options, seconds=2, connections=args.connections, workdir=workdir)  # warm
+            log = workdir / "access.log"
+            offset = log.stat().st_size
+            figures = run_wrk(port, options, seconds=args.duration,
+                              connections=args.connections, workdir=workdir)
+            time.sleep(0.3)  # let the workers flush their access-log lines
+            times, statuses = server_times(log, offset)
+            rows.append({
+                "name": name,
+                "paths": len(options),
+                "queries": queries.get(name),
+                "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+                "client_p50_ms": figures["p50_us"] / 1000,
+                "client_p95_ms": figures["p95_us"] / 1000,
+                "server_p50_ms": percentile(times, 50) / 1000,
+                "server_p95_ms": percentile(times, 95) / 1000,
+                "server_mean_ms": statistics.fmean(times) / 1000 if times else float("nan"),
+                "non_200": sum(n for s, n in statuses.items() if s != "200") + figures["status_errors"],
+                "socket_errors": figures["connect_errors"] + figures["read_errors"] + figures["timeouts"],
+            })
+        rss = worker_rss_mb(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    ceiling = next((r["rps"] for r in rows if r["name"].startswith("trivial")), None)
+    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    print(f"\nload average after the runs: {load_average()}")
+    print(f"gunicorn: {workers} sync workers, wrk 2 threads x {args.connections} connections, "
+          f"{args.duration} s per URL, loopback; worker RSS after the run: "
+          f"{', '.join(f'{m:.0f}' for m in rss)} MB")
+    header = (f"{'page':<26} {'req/s':>7} {'server p50':>10} {'p95':>7} {'client p50':>10} "
+              f"{'p95':>7} {'SQL':>4} {'non-200':>7}  target")
+    print(header)
+    print("-" * len(header))
+    missed = []
+    for r in rows:
+        target = TARGETS.get(r["name"])
+        verdict = ""
+        if target:
+            label, p95_limit, share = target
+            ok = r["server_p95_ms"] < p95_limit and (
+                share is None or (ceiling and r["rps"] >= share * ceiling))
+            verdict = f"{label}: {'ok' if ok else 'MISSED'}"
+            if not ok:
+                missed.append(r["name"])
+        print(f"{r['name']:<26} {r['rps']:>7.0f} {r['server_p50_ms']:>8.1f}ms {r['server_p95_ms']:>5.1f}ms "
+              f"{r['client_p50_ms']:>8.1f}ms {r['client_p95_ms']:>5.1f}ms {r['queries']:>4} "
+              f"{r['non_200'] + r['socket_errors']:>7}  {verdict}")
+    print(json.dumps({"rows": rows, "worker_rss_mb": rss}, ensure_ascii=False), file=sys.stderr)
+    shutil.rmtree(workdir, ignore_errors=True)
+    if args.profile and missed:
+        profile(paths, missed)
+
+
+def profile(paths: dict[str, list[str]], names: list[str]) -> None:
+    """Profile the pages that missed a target, in-process, and write pyinstrument reports."""
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    for name in names:
+        options = paths[name]
+        client.get(options[0], secure=True)
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for i in range(100):
+            client.get(options[i % len(options)], secure=True)
+        profiler.stop()
+        slug = "".join(ch if ch.isalnum() else "-" for ch in name)
+        out = BENCH_DIR / f"serve-profile-{slug}.txt"
+        out.write_text(profiler.output_text(unicode=True, color=False))
+        print(f"profile of 100 requests of {name}: {out}")
+
+
+if __name__ == "__main__":
+    main()
