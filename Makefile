@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on (a development key, static files served by runserver).
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo install install-dev migrate seeds serve test test-fast lint browser-deps clean
+.PHONY: demo install install-dev migrate seeds serve test test-fast lint browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test: install-dev browser-deps
 ## test-fast: the suite without the browser tests
 test-fast: install-dev
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+## bench: import and serving benchmarks on PostgreSQL (needs wrk; prints figures, see docs/performance.md)
+bench: install
+	@command -v wrk > /dev/null || (apt-get update -qq && apt-get install -y -qq wrk > /dev/null)
+	$(BIN)/python benchmarks/import_benchmark.py $(BENCH_IMPORT_ARGS)
+	$(BIN)/python benchmarks/serve_benchmark.py $(BENCH_SERVE_ARGS)
 
 browser-deps:
 	@scripts/ensure-chromium
