@@ -91,7 +91,8 @@ class SearchForm(forms.Form):
         articles = self._filtered()
         if self.cleaned_data.get("year"):
             articles = articles.filter(issue__date__year=self.cleaned_data["year"])
-        return articles.select_related("issue").prefetch_related(credits_prefetch())
+        # Photos too: the search module's snippet looks in their captions.
+        return articles.select_related("issue").prefetch_related(credits_prefetch(), "photos")
 
     def querystring(self, *, exclude: tuple[str, ...] = ()) -> str:
         """Return the valid criteria as a query string, for page and facet links."""

@@ -23,6 +23,7 @@ from taggit.models import Tag
 
 from archive import queries
 from archive.forms import SearchForm
+from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
 
 PER_PAGE = 20
@@ -300,42 +301,39 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """Render search results with filters, year facets, snippets and pages.
+    """Render search results with filters, year facets, highlighted snippets and pages.
 
     Queries when something is asked: the result count, the page of results with their
-    issues, their credits, the year facets (plus one for a contributor filter by name).
+    issues, their credits, their photos, the year facets.
     """
-    from newsroom.search import highlight, snippet
+    from newsroom.search import highlight, parse_query, snippet
 
     form = SearchForm(request.GET or None)
     context = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.has_criteria():
-        results = form.results()
-        facets = form.year_facets()
-        page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
         query = form.cleaned_data["q"]
-        items = []
-        for article in page.object_list:
-            if query:
-                items.append(
-                    {
-                        "article": article,
-                        "headline": highlight(article.headline, query),
-                        "snippet": snippet(article, query),
-                    }
-                )
-            else:
-                items.append(
-                    {"article": article, "headline": article.headline,
-                     "snippet": article.body_text[:120]}
-                )
+        parsed = parse_query(query) if query else None
+        results = form.results()
+        page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+        items = [
+            {
+                "article": article,
+                "kicker": highlight(article.kicker, parsed) if parsed else article.kicker,
+                "headline": highlight(article.headline, parsed) if parsed else article.headline,
+                "snippet": snippet(article, parsed) if parsed else lead_text(article)[:120],
+            }
+            for article in page.object_list
+        ]
         context.update(
-            searched=True, page=page, items=items, facets=facets,
-            query=query, querystring=form.querystring(exclude=("page",)),
+            searched=True,
+            page=page,
+            items=items,
+            facets=form.year_facets(),
+            query=query,
+            querystring=form.querystring(exclude=("page",)),
             facet_querystring=form.querystring(exclude=("page", "year")),
         )
-    response = render(request, "archive/search.html", context)
-    return response
+    return render(request, "archive/search.html", context)
 
 
 @require_safe

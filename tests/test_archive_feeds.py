@@ -47,7 +47,7 @@ def sitemap_urls(client) -> list[str]:
 def test_the_issues_feed_lists_public_issues_newest_first_with_their_headlines(client):
     _, old = front_page(2)
     front_page(1, date=dt.date(2022, 6, 17))
-    gone_issue, gone = front_page(1, date=dt.date(2021, 3, 18))
+    _gone_issue, gone = front_page(1, date=dt.date(2021, 3, 18))
     Article.objects.filter(pk=gone[0].pk).update(visibility=Visibility.WITHDRAWN)
     entries = atom_entries(client.get("/feeds/issues/"))
     assert [e["link"] for e in entries] == [
@@ -97,8 +97,8 @@ def test_feed_text_is_escaped_for_readers_that_render_html(client):
 
 def test_the_sitemap_lists_public_issues_articles_people_and_tags_on_site_url(client):
     reporter = make_person("阮向民")
-    issue, articles = front_page(2, reporter=reporter, tag="劳模")
-    gone_issue, gone = front_page(1, date=dt.date(2021, 3, 18), tag="撤回")
+    _issue, articles = front_page(2, reporter=reporter, tag="劳模")
+    _gone_issue, gone = front_page(1, date=dt.date(2021, 3, 18), tag="撤回")
     Article.objects.filter(pk=gone[0].pk).update(visibility=Visibility.WITHDRAWN)
     hidden = make_person("只署名在撤回文章")
     make_credit(person=hidden, article=gone[0], role="correspondent")

@@ -131,7 +131,7 @@ def test_an_issue_whose_articles_are_all_withdrawn_is_404_and_listed_nowhere(cli
 
 
 def test_the_article_page_shows_headline_block_byline_body_photos_tags_and_issue(client):
-    issue, articles = front_page(3)
+    _issue, articles = front_page(3)
     article = articles[1]
     reporter = article.credits.get().person
     page = html(client.get(article.get_absolute_url()))
