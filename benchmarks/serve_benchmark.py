@@ -94,8 +94,8 @@ def populate(target: int, *, seed: int, force: bool) -> None:
                 batch = []
                 if writer.articles >= target:
                     break
-            if writer.pages and writer.pages % 4000 == 0:
-                print(f"  {writer.pages} pages, {writer.articles} articles", flush=True)
+                if writer.pages % 4000 == 0:
+                    print(f"  {writer.pages} pages, {writer.articles} articles", flush=True)
         if batch and writer.articles < target:
             writer.write(batch)
         pool.terminate()
