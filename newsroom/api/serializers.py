@@ -192,7 +192,7 @@ class PhotoSerializer(serializers.ModelSerializer):
     )
     issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
     article = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The article it illustrates, or null for a stand-alone photo."
+        read_only=True, allow_null=True, help_text="The article it illustrates, or null for a stand-alone photo."
     )
     credits = CreditSerializer(many=True, read_only=True, help_text="Photographers credited.")
     image = serializers.SerializerMethodField(help_text="The image file, or null when none was kept.")
@@ -312,7 +312,7 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 class OriginalTextSerializer(serializers.ModelSerializer):
     source_file = serializers.SlugRelatedField(
-        source="issue.source", slug_field="name", read_only=True,
+        source="issue.source", slug_field="name", read_only=True, allow_null=True,
         help_text="The OCR file it was imported from, or null.",
     )
     original_text = serializers.CharField(
@@ -426,7 +426,7 @@ class TagSerializer(serializers.Serializer):
 
 class ReviewFlagSerializer(serializers.ModelSerializer):
     resolved_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, help_text="Who accepted or undid it, or null."
+        slug_field="username", read_only=True, allow_null=True, help_text="Who accepted or undid it, or null."
     )
     is_repair = serializers.BooleanField(
         read_only=True, help_text="True when undoing it puts the text before the repair back."
