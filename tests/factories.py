@@ -110,12 +110,13 @@ def make_flag(issue: Issue, **fields) -> ReviewFlag:
     return ReviewFlag.objects.create(issue=issue, **defaults)
 
 
-def make_user(username: str | None = None, *, role: str | None = None, password: str = "pw-Newsroom-1",
+def make_user(username: str | None = None, *, role: str | None = None, password: str | None = None,
               **fields):
     """Make a staff user, in the editorial group ``role`` ("editor" or "chief editor") if given.
 
     The groups come from the data migration newsroom/0003_editorial_roles; tests that flush the
-    database (live server) lose them, so they are re-created here when missing.
+    database (live server) lose them, so they are re-created here when missing. Without a
+    password (the default: hashing one is slow) the user can only be logged in with force_login.
     """
     import importlib
 
