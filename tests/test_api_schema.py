@@ -9,6 +9,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.drainage import GENERATOR_STATS
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -119,4 +121,10 @@ def test_every_read_endpoint_keeps_to_the_schema_for_generated_requests(archive,
 def settings_override(settings):
     # Schemathesis calls the WSGI app as host "localhost".
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    return settings
+    # The WSGI handler closes "old" connections around each request, and to it the test's
+    # open transaction looks like one; Django's own test client unhooks this the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield settings
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
