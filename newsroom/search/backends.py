@@ -76,9 +76,9 @@ class PostgresBackend(SearchBackend):
     """tsvector + GIN: each element becomes a tsquery over the positioned tokens."""
 
     vendor = "postgresql"
-    # Rank with ts_rank only among the most recent matches: ts_rank unpacks every
-    # vector it ranks (0.1-0.4 s over tens of thousands of matches). Older matches keep
-    # their headline order and sort by date. See docs/search.md.
+    # ts_rank unpacks every vector it ranks (0.1-0.4 s over tens of thousands of
+    # matches), so it only orders matches among the most recent articles; older matches
+    # keep their headline order and sort by date. See docs/search.md.
     RANKED_CANDIDATES = 200
 
     @staticmethod
@@ -109,16 +109,21 @@ class PostgresBackend(SearchBackend):
         return " & ".join(required + forbidden)
 
     def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        return queryset.filter(search_document__vector=RawTsQuery(self.tsquery(parsed)))
+        # search_matching_articles() (migration 0003) reads the GIN index only; a plain
+        # `vector @@ query` filter lets the planner decompress every vector for common words.
+        return queryset.filter(
+            pk__in=RawSQL("SELECT search_matching_articles(%s::tsquery)", (self.tsquery(parsed),))
+        )
 
     def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         query = RawTsQuery(self.tsquery(parsed))
-        # The N-th most recent match's pk bounds the ranked candidates; the subquery is
-        # run once (an InitPlan) and reads only the GIN index and the issue dates.
-        recent = queryset.order_by(*DATE_ORDER).values("pk")[: self.RANKED_CANDIDATES]
+        # ts_rank only the matches among the RANKED_CANDIDATES most recent articles of the
+        # queryset: the window comes from the date index alone, without matching again.
+        window = queryset.model._default_manager.using(queryset.db).order_by(*DATE_ORDER)
+        window = window.values("pk")[: self.RANKED_CANDIDATES]
         rank = Case(
             When(
-                pk__in=recent,
+                pk__in=window,
                 then=SearchRank(
                     F("search_document__vector"), query, weights=RANK_WEIGHTS, normalization=0
                 ),

@@ -37,20 +37,24 @@ def check_search_database(app_configs=None, databases=None, **kwargs):
         ctype = database_ctype(connection)
     except DatabaseError:
         return []
-    if ctype.upper() in ("C", "POSIX"):
-        return [
-            Error(
-                f"The database {connection.settings_dict['NAME']!r} has LC_CTYPE {ctype!r}: "
-                "PostgreSQL then treats Chinese characters as non-letters and full-text "
-                "search finds nothing.",
-                hint=(
-                    "Create the database with a UTF-8 ctype, e.g. createdb -T template0 "
-                    "-E UTF8 --lc-ctype=C.UTF-8 newsroom, and restore the data into it."
-                ),
-                id="search.E001",
-            )
-        ]
-    return []
+    return ctype_errors(ctype, connection.settings_dict["NAME"])
+
+
+def ctype_errors(ctype: str, name: str) -> list[Error]:
+    """Return the error for a database LC_CTYPE under which Chinese is not text."""
+    if ctype.upper() not in ("C", "POSIX"):
+        return []
+    return [
+        Error(
+            f"The database {name!r} has LC_CTYPE {ctype!r}: PostgreSQL then treats Chinese "
+            "characters as non-letters and full-text search finds nothing.",
+            hint=(
+                "Create the database with a UTF-8 ctype, e.g. createdb -T template0 "
+                "-E UTF8 --lc-ctype=C.UTF-8 newsroom, and restore the data into it."
+            ),
+            id="search.E001",
+        )
+    ]
 
 
 def database_ctype(connection) -> str:

@@ -8,7 +8,11 @@ collects article ids during a transaction and indexes each of them once after co
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
@@ -19,14 +23,17 @@ from newsroom.search.text import (
     MAX_POSITION,
     MAX_POSITIONS_PER_LEXEME,
     SEGMENTER_VERSION,
+    TOKEN_RUN,
     document_lexemes,
-    document_tokens,
+    long_words,
     normalize,
 )
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Below this many articles a rebuild is quicker without worker processes.
+PARALLEL_THRESHOLD = 5000
 UPDATE_FIELDS = [
     "title",
     "body",
@@ -61,35 +68,58 @@ def article_texts(article: Article) -> tuple[str, str, str]:
 def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
     """Return a tsvector literal for normalized (text, weight) fields, in order.
 
-    Positions are character offsets + 1 across the fields joined by one separator, so
-    PostgreSQL's phrase operator can find any substring from its bigrams.
+    The lexemes are those of document_tokens(). Positions are character offsets + 1
+    across the fields joined by one separator, so PostgreSQL's phrase operator can find
+    any substring from its bigrams. Written for speed: this runs for every article in a
+    rebuild.
     """
-    positions: dict[str, list[str]] = {}
-    base = 0
+    positions: defaultdict[str, list[str]] = defaultdict(list)
+    base = 1
     for text, weight in fields:
-        for lexeme, offset in document_tokens(text):
-            found = positions.setdefault(lexeme, [])
-            if len(found) < MAX_POSITIONS_PER_LEXEME:
-                found.append(f"{min(base + offset + 1, MAX_POSITION)}{weight}")
+        for match in TOKEN_RUN.finditer(text):
+            start, run = base + match.start(), match.group()
+            if match.lastgroup != "cjk":
+                positions[run].append(f"{min(start, MAX_POSITION)}{weight}")
+                continue
+            labels = [f"{min(p, MAX_POSITION)}{weight}" for p in range(start, start + len(run))]
+            for char, label in zip(run, labels, strict=True):
+                positions[char].append(label)
+            for bigram, label in zip(map(str.__add__, run, run[1:]), labels, strict=False):
+                positions[bigram].append(label)
+            for word, offset in long_words(run):
+                positions[word].append(labels[offset])
         base += len(text) + 1
     return " ".join(
-        "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "':" + ",".join(found)
+        _quote_lexeme(lexeme) + ":" + ",".join(found[:MAX_POSITIONS_PER_LEXEME])
         for lexeme, found in positions.items()
     )
 
 
+def _quote_lexeme(lexeme: str) -> str:
+    # Tokens are letters and digits only; quote anyway so no text can break the literal.
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def document_values(texts: tuple[str, str, str], vendor: str) -> dict[str, str]:
+    """Return the index columns for raw (title, body, extra) texts (pure; runs in workers)."""
+    title, body, extra = (normalize(text) for text in texts)
+    if vendor == "postgresql":
+        vector = tsvector_literal([(title, "A"), (body, "B"), (extra, "C")])
+        return {"title": title, "vector": vector}
+    return {
+        "title": title,
+        "body": body,
+        "extra": extra,
+        "title_words": " ".join(document_lexemes(title)),
+        "body_words": " ".join(document_lexemes(body)),
+        "extra_words": " ".join(document_lexemes(extra)),
+    }
+
+
 def build_document(article: Article, vendor: str) -> ArticleDocument:
     """Return the unsaved index document of an article for a database vendor."""
-    title, body, extra = (normalize(text) for text in article_texts(article))
-    document = ArticleDocument(article_id=article.pk, title=title, segmenter=SEGMENTER_VERSION)
-    if vendor == "postgresql":
-        document.vector = tsvector_literal([(title, "A"), (body, "B"), (extra, "C")])
-    else:
-        document.body, document.extra = body, extra
-        document.title_words = " ".join(document_lexemes(title))
-        document.body_words = " ".join(document_lexemes(body))
-        document.extra_words = " ".join(document_lexemes(extra))
-    return document
+    values = document_values(article_texts(article), vendor)
+    return ArticleDocument(article_id=article.pk, segmenter=SEGMENTER_VERSION, **values)
 
 
 def _articles_for_index(using: str):
@@ -98,15 +128,26 @@ def _articles_for_index(using: str):
     )
 
 
-def index_articles(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Write the index documents of these articles now (ids of deleted articles are skipped)."""
+def index_articles(
+    article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS, pool: Executor | None = None
+) -> None:
+    """Write the index documents of these articles now (ids of deleted articles are skipped).
+
+    With a process pool (rebuilds), the tokens are computed in its workers.
+    """
     ids = sorted({int(i) for i in article_ids if i is not None})
     vendor = connections[using].vendor
     for start in range(0, len(ids), BATCH_SIZE):
         chunk = ids[start : start + BATCH_SIZE]
+        articles = list(_articles_for_index(using).filter(pk__in=chunk))
+        texts = [article_texts(article) for article in articles]
+        if pool is None:
+            values = [document_values(t, vendor) for t in texts]
+        else:
+            values = list(pool.map(document_values, texts, [vendor] * len(texts), chunksize=25))
         documents = [
-            build_document(article, vendor)
-            for article in _articles_for_index(using).filter(pk__in=chunk)
+            ArticleDocument(article_id=article.pk, segmenter=SEGMENTER_VERSION, **v)
+            for article, v in zip(articles, values, strict=True)
         ]
         # An upsert, so two transactions indexing the same article cannot collide.
         ArticleDocument.objects.using(using).bulk_create(
@@ -128,14 +169,29 @@ def stale_article_ids(*, using: str = DEFAULT_DB_ALIAS):
 
 
 def rebuild_index(*, stale_only: bool = False, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Re-index every article (or only stale ones) and return how many were indexed."""
+    """Re-index every article (or only stale ones) and return how many were indexed.
+
+    Large rebuilds compute tokens in one worker process per CPU; each batch is written
+    in its own transaction, so searches keep working (on the old documents) meanwhile.
+    """
     if stale_only:
         ids = list(stale_article_ids(using=using))
     else:
         ids = list(Article.objects.using(using).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH_SIZE * 4):
-        with transaction.atomic(using=using):
-            index_articles(ids[start : start + BATCH_SIZE * 4], using=using)
+    step = BATCH_SIZE * 4
+    pool = None
+    parallel = len(ids) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
+    if parallel and not connections[using].in_atomic_block:
+        # Fork before the workers could inherit an open database connection.
+        connections.close_all()
+        pool = ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork"))
+    try:
+        for start in range(0, len(ids), step):
+            with transaction.atomic(using=using):
+                index_articles(ids[start : start + step], using=using, pool=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if not stale_only and connections[using].vendor == "sqlite":
         # Re-read the FTS tables from the documents, repairing any drift.
         with connections[using].cursor() as cursor:

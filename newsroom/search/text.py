@@ -77,6 +77,21 @@ def is_cjk(text: str) -> bool:
 # -- Documents -----------------------------------------------------------------------------
 
 
+def long_words(run: str) -> list[tuple[str, int]]:
+    """Return the (word, offset) pairs of 3+ characters rjieba cuts from a Chinese run.
+
+    Search mode gives the sub-words too (数字 + 数字化); one- and two-character words are
+    already indexed as unigrams and bigrams.
+    """
+    if len(run) < 3:
+        return []
+    return [
+        (word, start)
+        for word, start, end in rjieba.tokenize(run, mode="search", hmm=False)
+        if end - start >= 3
+    ]
+
+
 def document_tokens(text: str) -> list[tuple[str, int]]:
     """Return the (lexeme, offset) pairs indexed for an already normalized text.
 
@@ -85,18 +100,11 @@ def document_tokens(text: str) -> list[tuple[str, int]]:
     """
     tokens: list[tuple[str, int]] = []
     for match in TOKEN_RUN.finditer(text):
-        start = match.start()
-        run = match.group()
-        if match.group("cjk"):
-            for i, char in enumerate(run):
-                tokens.append((char, start + i))
-                if i + 1 < len(run):
-                    tokens.append((run[i : i + 2], start + i))
-            if len(run) >= 3:
-                for word, word_start, _end in rjieba.tokenize(run, mode="search", hmm=False):
-                    # One- and two-character words are already there as unigrams and bigrams.
-                    if len(word) >= 3:
-                        tokens.append((word, start + word_start))
+        start, run = match.start(), match.group()
+        if match.lastgroup == "cjk":
+            tokens.extend((char, start + i) for i, char in enumerate(run))
+            tokens.extend((run[i : i + 2], start + i) for i in range(len(run) - 1))
+            tokens.extend((word, start + offset) for word, offset in long_words(run))
         else:
             tokens.append((run, start))
     return tokens

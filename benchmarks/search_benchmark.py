@@ -1,0 +1,281 @@
+"""Search benchmark: query latency at 100,000 articles on PostgreSQL (not a test).
+
+Builds a synthetic archive from the sentences of the two seed pages (split into
+sentences, shuffled into articles of 800-2000 characters with a fixed random seed) in
+its own PostgreSQL database, indexes it through the rebuild path, then prints p50/p95
+latency of 1-, 2-, 4-character and multi-word queries: the top 20 by relevance with
+their snippets, and the count.
+
+    .venv/bin/python benchmarks/search_benchmark.py                 # 100,000 articles
+    .venv/bin/python benchmarks/search_benchmark.py --articles 20000 --queries 10
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench_search ...
+
+The database (default newsroom_bench_search) is created when missing and refilled
+when it does not hold the requested number of articles (or with --refill).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEED = 20210319
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench_search"
+ARTICLES_PER_ISSUE = 8
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤阮"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=25, help="queries per kind")
+    parser.add_argument("--refill", action="store_true", help="rebuild the archive even if full")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    return parser.parse_args()
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database (UTF-8, C.UTF-8 ctype) unless it exists."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql") or not name.startswith("newsroom_bench"):
+        raise SystemExit(f"refusing {url!r}: use a PostgreSQL database named newsroom_bench*")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
+
+
+def setup_django(url: str) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DATABASE_URL": url,
+            "DEBUG": "0",  # with DEBUG on Django keeps every query in memory
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "x" * 50,
+            "STATIC_MANIFEST": "0",
+            "SECURE_HTTPS": "0",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    ensure_database(url)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def seed_sentences() -> list[str]:
+    """Return the Chinese sentences of the seed pages, each ending with its punctuation."""
+    sentences: list[str] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith(("#", "|", "!", "<")):
+                continue
+            for sentence in re.findall(r"[^。！？]+[。！？]?", line):
+                sentence = sentence.strip()
+                if len(CJK.findall(sentence)) >= 8:
+                    sentences.append(sentence)
+    return sentences
+
+
+def fill_archive(total: int, sentences: list[str], rng: random.Random) -> None:
+    """Replace the archive with `total` synthetic articles, written by bulk inserts."""
+    from django.db import transaction
+
+    from newsroom.models import Article, Credit, Issue, Person, Photo, Publication
+    from newsroom.search.models import ArticleDocument
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        ArticleDocument.objects.all().delete()
+        Credit.objects.all().delete()
+        Photo.objects.all().delete()
+        Article.objects.all().delete()
+        Issue.objects.all().delete()
+        Person.objects.all().delete()
+        publication, _ = Publication.objects.get_or_create(
+            name="浙江工人日报", defaults={"slug": "zjgrrb"}
+        )
+        chars = [c for s in sentences for c in s if CJK.match(c)]
+        names = {"阮向民", "金钩", "史济锡"}
+        while len(names) < 400:
+            names.add(rng.choice(SURNAMES) + "".join(rng.choices(chars, k=rng.choice((1, 2)))))
+        people = Person.objects.bulk_create([Person(name=n) for n in sorted(names)])
+        issues = Issue.objects.bulk_create(
+            [
+                Issue(publication=publication, date=dt.date(1985, 1, 1) + dt.timedelta(days=k))
+                for k in range(-(-total // ARTICLES_PER_ISSUE))
+            ],
+            batch_size=2000,
+        )
+        articles: list[Article] = []
+        for n in range(total):
+            target = rng.randint(800, 2000)
+            paragraphs, length = [], 0
+            while length < target:
+                paragraph = "".join(rng.choices(sentences, k=rng.randint(2, 5)))
+                paragraphs.append(paragraph)
+                length += len(paragraph)
+            headline = rng.choice(sentences).rstrip("。！？")[: rng.randint(8, 24)]
+            articles.append(
+                Article(
+                    issue=issues[n // ARTICLES_PER_ISSUE],
+                    page=1,
+                    position=n % ARTICLES_PER_ISSUE + 1,
+                    headline=headline,
+                    kicker=rng.choice(sentences)[:16] if rng.random() < 0.2 else "",
+                    body="\n\n".join(paragraphs),
+                    visibility="withdrawn" if rng.random() < 0.01 else "published",
+                )
+            )
+        Article.objects.bulk_create(articles, batch_size=2000)
+        photos = [
+            Photo(
+                issue_id=a.issue_id,
+                article=a,
+                page=1,
+                position=a.position,
+                caption=rng.choice(sentences),
+            )
+            for a in articles[::5]
+        ]
+        Photo.objects.bulk_create(photos, batch_size=2000)
+        credits = [
+            Credit(person=rng.choice(people), article=a, role="reporter") for a in articles
+        ] + [Credit(person=rng.choice(people), photo=p, role="photographer") for p in photos]
+        Credit.objects.bulk_create(credits, batch_size=5000)
+    print(f"archive: {total} articles written in {time.perf_counter() - started:.0f} s")
+
+
+def make_queries(sentences: list[str], rng: random.Random, count: int) -> dict[str, list[str]]:
+    """Return queries of each kind, drawn from the seed text like a reader's would be."""
+    import rjieba
+
+    text = "".join(sentences)
+    words = [w for w in rjieba.cut(text, hmm=False) if CJK.fullmatch(w[0])]
+    two = sorted({w for w in words if len(w) == 2})
+    four = sorted({w for w in words if len(w) == 4})
+    runs = [r for r in re.findall(r"[\u4e00-\u9fff]{4,}", text)]
+    four += [r[i : i + 4] for r in rng.sample(runs, 40) for i in (0,)]
+    chars = sorted({c for c in text if CJK.match(c)})
+    multi = []
+    for sentence in rng.sample(sentences, count):
+        cut = [w for w in rjieba.cut(sentence, hmm=False) if len(w) >= 2 and CJK.match(w)]
+        multi.append(" ".join(rng.sample(cut, min(len(cut), rng.choice((2, 3))))))
+    return {
+        "1 character": rng.sample(chars, count),
+        "2 characters": rng.sample(two, count),
+        "4 characters": rng.sample(sorted(set(four)), count),
+        "several words": multi,
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run_queries(queries: dict[str, list[str]]) -> None:
+    from newsroom.search import search_articles, snippet
+
+    def top_page(q: str) -> int:
+        page = list(search_articles(q).prefetch_related("photos")[:20])
+        for article in page:
+            snippet(article, q)
+        return len(page)
+
+    def count(q: str) -> int:
+        return search_articles(q).count()
+
+    for qs in queries.values():  # warm the caches once
+        for q in qs:
+            top_page(q)
+            count(q)
+    print(
+        f"\n{'query kind':<15}{'what':<28}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}  matches (median)"
+    )
+    for kind, qs in queries.items():
+        counts = []
+        timings: dict[str, list[float]] = {"top 20 + snippets": [], "count": [], "page (both)": []}
+        for q in qs:
+            t0 = time.perf_counter()
+            top_page(q)
+            t1 = time.perf_counter()
+            counts.append(count(q))
+            t2 = time.perf_counter()
+            timings["top 20 + snippets"].append((t1 - t0) * 1000)
+            timings["count"].append((t2 - t1) * 1000)
+            timings["page (both)"].append((t2 - t0) * 1000)
+        for what, values in timings.items():
+            print(
+                f"{kind:<15}{what:<28}{percentile(values, 50):>8.1f}{percentile(values, 95):>8.1f}"
+                f"{max(values):>8.1f}  {statistics.median(counts):.0f}"
+            )
+        print(f"{'':<15}e.g. {', '.join(qs[:4])}")
+
+
+def describe_machine() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('search_articledocument')),"
+            " pg_size_pretty(pg_relation_size('search_articledocument_vector_gin'))"
+        )
+        table, gin = cursor.fetchone()
+    print(
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"PostgreSQL {version}; index table {table} (GIN {gin}); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    setup_django(args.database_url)
+    from django.db import connection
+
+    from newsroom.models import Article
+    from newsroom.search import rebuild_index
+
+    rng = random.Random(SEED)
+    sentences = seed_sentences()
+    print(f"seed: {len(sentences)} sentences")
+    if args.refill or Article.objects.count() != args.articles:
+        fill_archive(args.articles, sentences, rng)
+        started = time.perf_counter()
+        indexed = rebuild_index()
+        elapsed = time.perf_counter() - started
+        print(f"rebuild_index: {indexed} articles in {elapsed:.0f} s ({indexed / elapsed:.0f}/s)")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    describe_machine()
+    run_queries(make_queries(sentences, random.Random(SEED + 1), args.queries))
+
+
+if __name__ == "__main__":
+    main()
