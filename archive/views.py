@@ -220,12 +220,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": photos,
             "previous": previous,
             "following": following,
-            "json_ld": _news_article_json_ld(request, article, credits, tags, photos),
+            "json_ld": _news_article_json_ld(article, credits, tags, photos),
         },
     )
 
 
-def _news_article_json_ld(request, article, credits, tags, photos) -> dict:
+def _news_article_json_ld(article, credits, tags, photos) -> dict:
     """Return the schema.org NewsArticle description of an article (serialized by the template)."""
     site = settings.SITE_URL.rstrip("/")
     issue = article.issue
@@ -254,7 +254,8 @@ def _news_article_json_ld(request, article, credits, tags, photos) -> dict:
         },
         "pageStart": str(article.page),
     }
-    images = [request.build_absolute_uri(p.image.url) for p in photos if p.image]
+    images = [site + p.image.url if p.image.url.startswith("/") else p.image.url
+              for p in photos if p.image]
     if images:
         data["image"] = images
     return data

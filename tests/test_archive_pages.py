@@ -501,3 +501,20 @@ def test_reverse_names_used_by_models_keep_their_shape():
     assert reverse("archive:article", kwargs={"pk": 5}) == "/articles/5/"
     assert reverse("archive:person", kwargs={"pk": 5}) == "/people/5/"
     assert reverse("archive:home") == "/"
+
+
+def test_a_photo_with_an_image_shows_it_with_its_caption_as_alt_text(client, settings):
+    settings.SITE_URL = "https://archive.example.org"
+    article = make_article()
+    make_photo(article.issue, article=article, caption="比赛现场。", image="photos/2021/03/a.jpg")
+    page = html(client.get(article.get_absolute_url()))
+    assert '<img src="/media/photos/2021/03/a.jpg" alt="比赛现场。"' in page
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(raw)["image"] == ["https://archive.example.org/media/photos/2021/03/a.jpg"]
+
+
+def test_article_and_issue_pages_vary_on_the_language_cookie(client):
+    article = make_article()
+    for url in (article.get_absolute_url(), article.issue.get_absolute_url()):
+        vary = client.get(url)["Vary"]
+        assert "Cookie" in vary and "Accept-Language" in vary

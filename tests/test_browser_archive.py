@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
 from tests.browser import DESKTOP, PHONE, screenshot
-from tests.browser import chromium, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
