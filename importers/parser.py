@@ -717,7 +717,7 @@ def split_heading(heading: str) -> tuple[str, str, str]:
 
     Joining the non-empty parts with single spaces always gives ``heading`` back.
     """
-    if not heading or heading != heading.strip() or re.search(r"\s{2,}|[\t\n]", heading):
+    if not heading or heading != heading.strip() or re.search(r"\s{2,}|[\t\n]", heading) or heading.count(" ") > 60:  # no heading prints 60 lines; splitting more is quadratic
         return "", heading, ""
     units = heading_units(heading.split(" "))
     if len(units) < 2:
