@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from taggit.models import Tag, TaggedItem
@@ -273,11 +273,6 @@ class ArticleViewSet(
                                       _("文章已被他人修改：请重新读取后再编辑。"))
         article = self.get_object()
         return Response(self.get_serializer(article).data, headers={"ETag": article.etag})
-
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            raise NotFound()
-        return super().update(request, *args, **kwargs)
 
     def _check_if_match(self, request, article: Article) -> Response | None:
         """Return a 428 or 412 response unless If-Match names the article's current version."""
