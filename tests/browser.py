@@ -28,9 +28,11 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: each test module star-imports this fixture, which makes one
+# fixture per module, and Playwright's sync API refuses a second instance while one is alive.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """Start Debian's chromium once for the session (never a downloaded browser)."""
+    """Start Debian's chromium once per test module (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
