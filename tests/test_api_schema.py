@@ -58,6 +58,9 @@ def test_the_schema_and_the_docs_are_served(client):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+    # The docs page loads Swagger UI from this site, not from a CDN (the archive may run offline).
+    assert b"cdn.jsdelivr.net" not in docs.content
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
 
 
 def test_the_schema_documents_the_error_responses(client):
