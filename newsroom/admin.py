@@ -392,7 +392,11 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         ]
         return urls + super().get_urls()
 
-    # -- permissions: publishing is its own permission (chief editors)
+    # -- permissions: articles come from the importer (their place on the page is read-only
+    # here); publishing is its own permission (chief editors)
+    def has_add_permission(self, request):
+        return False
+
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(editorial.PERM_PUBLISH_ARTICLE)
 
@@ -471,10 +475,6 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
     # -- saving goes through editorial.edit_article (locking, workflow, history)
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj._history_user = request.user
-            obj.save()
-            return
         changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
                    if name in form.cleaned_data}
         reason = ""
@@ -495,8 +495,6 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         # would cost queries, so only the inlines are saved here.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-        if not change:
-            form.save_m2m()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -935,6 +933,10 @@ class PhotoAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     readonly_fields = ["issue", "page", "position", "original_display"]
     fields = ["issue", "page", "position", "article", "caption", "image", "original_display"]
     inlines = [PhotoCreditInline]
+
+    def has_add_permission(self, request):
+        # Photos come from the importer; where they sit on the page is read-only here.
+        return False
 
     class Media:
         css = {"all": ["newsroom/admin/editorial.css"]}

@@ -221,3 +221,9 @@ def test_source_files_are_read_only_even_for_a_chief_editor(client, chief_editor
     url = reverse("admin:newsroom_sourcefile_change", args=[source.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {"name": "b.txt"}).status_code == 403
+
+
+@pytest.mark.parametrize("url_name", ["admin:newsroom_article_add", "admin:newsroom_photo_add"])
+def test_articles_and_photos_come_only_from_the_importer(client, chief_editor_user, url_name):
+    client.force_login(chief_editor_user)
+    assert client.get(reverse(url_name)).status_code == 403
