@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagField, TagWidget
 from taggit.models import Tag
 
@@ -1076,6 +1077,33 @@ class CreditAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     list_filter = ["role"]
     autocomplete_fields = ["person"]
     raw_id_fields = ["article", "photo"]
+
+
+# Tags -------------------------------------------------------------------------------------------
+
+
+class TagAdmin(TaggitTagAdmin):
+    """Taggit's tag admin, with its merge view and action limited to those who may retag."""
+
+    def has_merge_permission(self, request, obj=None):
+        # Merging rewrites and deletes tagged items; taggit's own view checks nothing.
+        return all(
+            request.user.has_perm(perm)
+            for perm in ("taggit.change_tag", "taggit.change_taggeditem", "taggit.delete_taggeditem")
+        )
+
+    @admin.action(description=_("合并所选标签"), permissions=["merge"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        return super().merge_tags_view(request)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, TagAdmin)
 
 
 # Provenance: read-only for everyone -------------------------------------------------------------

@@ -227,3 +227,11 @@ def test_source_files_are_read_only_even_for_a_chief_editor(client, chief_editor
 def test_articles_and_photos_come_only_from_the_importer(client, chief_editor_user, url_name):
     client.force_login(chief_editor_user)
     assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_only_those_who_may_retag_open_the_tag_merge_view(client, editor_user, staff_user):
+    url = reverse("admin:taggit_tag_merge_tags")
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 403
+    client.force_login(editor_user)
+    assert client.get(url).status_code == 200
