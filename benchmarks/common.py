@@ -81,6 +81,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def current_rss_mb() -> float:
+    """Return this process's resident memory now, in MB (VmRSS), or its peak where unknown."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
+
+
 def machine() -> dict[str, str]:
     """Return the facts the figures depend on: cores, memory, Python, PostgreSQL."""
     import platform

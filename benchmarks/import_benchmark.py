@@ -29,6 +29,7 @@ from benchmarks.common import (
     BENCH_DIR,
     ROOT,
     benchmark_env,
+    current_rss_mb,
     ensure_database,
     load_average,
     machine,
@@ -76,16 +77,22 @@ def child(args: argparse.Namespace) -> None:
     paths = pages(args.files, seed=args.seed)
     tenth = max(1, len(paths) // 10)
     marks: list[float] = []
+    rss_by_tenth: list[float] = []
 
     def progress(index: int, total: int, report) -> None:
         if index % tenth == 0:
             marks.append(time.perf_counter())
+            rss_by_tenth.append(round(current_rss_mb(), 1))
+            rate = tenth / (marks[-1] - (marks[-2] if len(marks) > 1 else started))
+            # Progress on stderr, so a run cut short still tells its rate and memory.
+            print(f"  {index}/{total} files: {rate:.1f} pages/s, RSS {rss_by_tenth[-1]} MB",
+                  file=sys.stderr, flush=True)
 
     if args.tracemalloc:
         import tracemalloc
 
         tracemalloc.start()
-    baseline_rss = peak_rss_mb()
+    baseline_rss = current_rss_mb()
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
@@ -114,6 +121,8 @@ def child(args: argparse.Namespace) -> None:
             round(tenth / (b - a), 1) for a, b in zip([started, *marks], marks, strict=False)
         ],
         "rss_before_mb": round(baseline_rss, 1),
+        "rss_by_tenth_mb": rss_by_tenth,
+        "rss_after_mb": round(current_rss_mb(), 1),
         "rss_peak_mb": round(peak_rss_mb(), 1),
     }
     if args.tracemalloc:
@@ -141,9 +150,9 @@ def run_child(args: argparse.Namespace, files: int) -> dict:
     import os
 
     env = {**os.environ, **benchmark_env(args.database_url)}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
+        sys.stderr.write(result.stdout)
         raise SystemExit(f"the import of {files} files failed")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -192,9 +201,9 @@ def main() -> None:
         print(f"    importer CPU (Python, without PostgreSQL): "
               f"{figures['python_cpu_ms_per_page']} ms a page")
         print(f"    pages/s by tenth of the run: {figures['tenths_pages_per_second']}")
-        memory = (f"    memory: peak RSS {figures['rss_peak_mb']} MB "
-                  f"(+{figures['rss_peak_mb'] - figures['rss_before_mb']:.1f} MB over the "
-                  f"{figures['rss_before_mb']} MB before the import)")
+        memory = (f"    memory: RSS {figures['rss_before_mb']} MB before the import, "
+                  f"{figures['rss_after_mb']} MB after (by tenth: {figures['rss_by_tenth_mb']}); "
+                  f"process peak {figures['rss_peak_mb']} MB")
         if "tracemalloc_peak_mb" in figures:
             memory += f", tracemalloc peak {figures['tracemalloc_peak_mb']} MB"
         print(memory)
@@ -204,8 +213,8 @@ def main() -> None:
             print(f"    first errors: {figures['errors']}")
     if len(results) == 2:
         small, large = results[args.small], results[args.pages]
-        growth = (large["rss_peak_mb"] - large["rss_before_mb"]) - (
-            small["rss_peak_mb"] - small["rss_before_mb"])
+        growth = (large["rss_after_mb"] - large["rss_before_mb"]) - (
+            small["rss_after_mb"] - small["rss_before_mb"])
         print(f"memory growth from {args.small} to {args.pages} files: {growth:+.1f} MB")
     print(f"load average at the end: {load_average()}")
     print(json.dumps({"parse_only": parsed, "imports": results}), file=sys.stderr)
