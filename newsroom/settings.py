@@ -125,6 +125,11 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Password guessing: after this many failures for one username from one address, logins for that
+# pair are refused for this many seconds (newsroom/throttle.py).
+AUTHENTICATION_BACKENDS = ["newsroom.throttle.LoginThrottleBackend"]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "newsroom.api.schema.NewsroomAutoSchema",
