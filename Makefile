@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on (a development key, static files served by runserver).
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo install install-dev migrate seeds serve test test-fast lint browser-deps bench clean
+.PHONY: demo install install-dev messages migrate seeds serve test test-fast lint browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# The English interface: compile the gettext catalogs (.po -> .mo; .mo files are not committed).
+messages: $(VENV)/.installed
+	@$(BIN)/python scripts/compile_messages.py > /dev/null
+
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev messages
 
 migrate: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
