@@ -24,8 +24,6 @@ import http.client
 import os
 import random
 import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import BENCH_DIR, ROOT, load_average, machine, setup_django  # noqa: E402
-from benchmarks.serve_benchmark import (  # noqa: E402
+from benchmarks.common import BENCH_DIR, load_average, machine, setup_django
+from benchmarks.serve_benchmark import (
     DEFAULT_DATABASE,
     free_port,
     populate,
@@ -56,8 +54,9 @@ def quote(value: str) -> str:
 
 def workload(rng: random.Random, size: int) -> list[tuple[str, str]]:
     """Return (kind, path) pairs in a fixed mix, from the rows in the database."""
-    from newsroom.models import Article, Issue, Person
     from taggit.models import Tag
+
+    from newsroom.models import Article, Issue, Person
 
     article_ids = list(Article.objects.public().order_by("?").values_list("pk", flat=True)[:size])
     issues = list(Issue.objects.order_by("?").values_list("pk", "date")[:size])
@@ -151,7 +150,7 @@ def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:
