@@ -189,6 +189,9 @@ INJECTIONS = [
     "' OR 1=1 --", '"', "%", "%%", "\x00", "a\x00b", "x" * 3000, "🙂📰", "NEAR(", "*",
     '"unbalanced', "-1", "99999999999999999999999", "2021-13-45", "(", "标题 AND", "\\",
 ]
+# The admin's changelists take no search syntax: the values that test types, lengths and bytes.
+ADMIN_INJECTIONS = ["' OR 1=1 --", "%", "\x00", "x" * 3000, "🙂📰", "-1",
+                    "99999999999999999999999", "2021-13-45"]
 
 
 @pytest.fixture
@@ -261,7 +264,7 @@ def test_every_admin_changelist_parameter_answers_injection_strings_without_cras
     for model, model_admin in admin.site._registry.items():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for name in sorted(admin_parameters(model_admin)):
-            for value in INJECTIONS:
+            for value in ADMIN_INJECTIONS:
                 status = client.get(url, {name: value}).status_code
                 # A bad filter makes the admin redirect to ?e=1, which it shows as an error.
                 if status not in (200, 302, 400):
