@@ -16,7 +16,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -79,7 +85,30 @@ def _open_flag_count():
     )
 
 
-class HistoryCompareMixin:
+class RejectNulMixin:
+    """Answer a changelist asked with impossible parameters with 400, not a 500.
+
+    PostgreSQL refuses NUL in text, so a filter or search value containing one would fail in
+    the database; and a date-hierarchy year of twenty digits overflows before Django can
+    refuse it. No real editor sends either.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        pairs = [(key, value) for key, values in request.GET.lists() for value in values]
+        if any("\x00" in key or "\x00" in value for key, value in pairs):
+            return HttpResponseBadRequest(_("查询参数中不能包含空字符（NUL）。"))
+        if self.date_hierarchy:
+            for part, digits in (("year", 4), ("month", 2), ("day", 2)):
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and not (value.isdigit() and len(value) <= digits):
+                    return HttpResponseBadRequest(
+                        _("日期参数 %(name)s 应为不超过 %(n)d 位的数字。")
+                        % {"name": f"{self.date_hierarchy}__{part}", "n": digits}
+                    )
+        return super().changelist_view(request, extra_context)
+
+
+class HistoryCompareMixin(RejectNulMixin):
     """Add a compare view to SimpleHistoryAdmin: any two versions, a character diff per field."""
 
     object_history_template = "admin/newsroom/object_history.html"
@@ -671,7 +700,7 @@ def _lines(flag) -> str:
 
 
 @admin.register(models.ReviewFlag)
-class ReviewFlagAdmin(admin.ModelAdmin):
+class ReviewFlagAdmin(RejectNulMixin, admin.ModelAdmin):
     list_display = [
         "code", "message_text", "where", "original_lines", "resolution", "row_actions",
     ]
@@ -1082,7 +1111,7 @@ class CreditAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 # Tags -------------------------------------------------------------------------------------------
 
 
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(RejectNulMixin, TaggitTagAdmin):
     """Taggit's tag admin, with its merge view and action limited to those who may retag."""
 
     def has_merge_permission(self, request, obj=None):
@@ -1109,7 +1138,7 @@ admin.site.register(Tag, TagAdmin)
 # Provenance: read-only for everyone -------------------------------------------------------------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RejectNulMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
