@@ -272,6 +272,7 @@ def serving_env(database_url: str, data_dir: Path, port: int, workers: int | Non
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": str(data_dir / "access.log"),
         "GUNICORN_ERRORLOG": str(data_dir / "error.log"),
+        "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling mid-run: its CPU time would be lost
         "LOG_LEVEL": "ERROR",
     }
     if workers:
@@ -284,7 +285,7 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
         f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -336,6 +337,63 @@ def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, work
         if line.startswith("WRK_JSON "):
             return json.loads(line.removeprefix("WRK_JSON "))
     raise SystemExit(f"wrk printed no figures:\n{result.stdout}\n{result.stderr}")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the user + system CPU seconds these processes have used (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def child_pids(parent: int) -> list[int]:
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("PPid:"):
+                    if line.split()[1] == str(parent):
+                        pids.append(int(status.parent.name))
+                    break
+        except OSError:
+            continue
+    return pids
+
+
+def backend_pids(database_url: str) -> list[int]:
+    """Return the PostgreSQL server processes serving the benchmark database (the workers')."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def drain(log: Path, *, quiet: float = 1.5, limit: float = 180) -> None:
+    """Wait until the workers have finished the requests wrk left queued (the log stops growing).
+
+    wrk closes its connections when its time is up, but sync workers still answer what was
+    already accepted; measuring the next URL before that would charge it for the last one.
+    """
+    deadline = time.monotonic() + limit
+    size, still_since = log.stat().st_size, time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = log.stat().st_size
+        if now != size:
+            size, still_since = now, time.monotonic()
+        elif time.monotonic() - still_since >= quiet:
+            return
 
 
 def server_times(log: Path, offset: int) -> tuple[list[int], dict[str, int]]:
@@ -409,19 +467,35 @@ def main() -> None:
     rows = []
     try:
         for name, options in paths.items():
-            status, body = fetch(port, options[0])
+            print(f"{name}: {len(options)} paths ...", flush=True)
+            try:
+                started = time.perf_counter()
+                status, body = fetch(port, options[0])
+                first_ms = (time.perf_counter() - started) * 1000
+            except OSError as error:
+                print(f"{name}: {options[0]} did not answer ({error}); skipped", flush=True)
+                continue
             if status != 200:
                 print(f"{name}: {options[0]} answered {status}; skipped: {body[:200]!r}")
                 continue
-            run_wrk(port, options, seconds=2, connections=args.connections, workdir=workdir)  # warm
             log = workdir / "access.log"
+            run_wrk(port, options, seconds=2, connections=args.connections, workdir=workdir)  # warm
+            drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             offset = log.stat().st_size
+            workers, backends = child_pids(server.pid), backend_pids(args.database_url)
+            app_cpu, db_cpu = cpu_seconds(workers), cpu_seconds(backends)
             figures = run_wrk(port, options, seconds=args.duration,
                               connections=args.connections, workdir=workdir)
-            time.sleep(0.3)  # let the workers flush their access-log lines
+            # The requests still queued when wrk stopped count for this URL.
+            drain(log, quiet=max(1.5, 2 * first_ms / 1000))
+            app_cpu = cpu_seconds(workers) - app_cpu
+            db_cpu = cpu_seconds(backends) - db_cpu
             times, statuses = server_times(log, offset)
             rows.append({
                 "name": name,
+                "first_request_ms": first_ms,
+                "app_cpu_ms": app_cpu * 1000 / max(1, len(times)),
+                "db_cpu_ms": db_cpu * 1000 / max(1, len(times)),
                 "paths": len(options),
                 "queries": queries.get(name),
                 "rps": figures["requests"] / (figures["duration_us"] / 1e6),
@@ -433,6 +507,10 @@ def main() -> None:
                 "non_200": sum(n for s, n in statuses.items() if s != "200") + figures["status_errors"],
                 "socket_errors": figures["connect_errors"] + figures["read_errors"] + figures["timeouts"],
             })
+            print(f"  {rows[-1]['rps']:.0f} req/s, server p50/p95 {rows[-1]['server_p50_ms']:.1f}/"
+                  f"{rows[-1]['server_p95_ms']:.1f} ms, first request {first_ms:.0f} ms, CPU a request: "
+                  f"gunicorn {rows[-1]['app_cpu_ms']:.1f} ms + PostgreSQL "
+                  f"{rows[-1]['db_cpu_ms']:.1f} ms", flush=True)
         rss = worker_rss_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -445,7 +523,7 @@ def main() -> None:
           f"{args.duration} s per URL, loopback; worker RSS after the run: "
           f"{', '.join(f'{m:.0f}' for m in rss)} MB")
     header = (f"{'page':<26} {'req/s':>7} {'server p50':>10} {'p95':>7} {'client p50':>10} "
-              f"{'p95':>7} {'SQL':>4} {'non-200':>7}  target")
+              f"{'p95':>7} {'SQL':>4} {'CPU app+db':>11} {'non-200':>7}  target")
     print(header)
     print("-" * len(header))
     missed = []
@@ -461,6 +539,7 @@ def main() -> None:
                 missed.append(r["name"])
         print(f"{r['name']:<26} {r['rps']:>7.0f} {r['server_p50_ms']:>8.1f}ms {r['server_p95_ms']:>5.1f}ms "
               f"{r['client_p50_ms']:>8.1f}ms {r['client_p95_ms']:>5.1f}ms {r['queries']:>4} "
+              f"{r['app_cpu_ms']:>5.1f}+{r['db_cpu_ms']:<5.1f}"
               f"{r['non_200'] + r['socket_errors']:>7}  {verdict}")
     print(json.dumps({"rows": rows, "worker_rss_mb": rss}, ensure_ascii=False), file=sys.stderr)
     shutil.rmtree(workdir, ignore_errors=True)
