@@ -11,8 +11,9 @@ import logging
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
@@ -231,9 +232,15 @@ def index_on_commit(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS
     ids = {i for i in article_ids if i is not None}
     if not ids:
         return
-    pending = _pending(using)
-    pending.update(ids)
+    _pending(using).update(ids)
+    _schedule(using)
+
+
+def _schedule(using: str) -> None:
+    """Index the pending ids now, or after the current transaction, unless deferred."""
     connection = connections[using]
+    if getattr(connection, "_search_deferred", False):
+        return
     if not connection.in_atomic_block:
         flush(using)
         return
@@ -244,6 +251,26 @@ def index_on_commit(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS
     )
     if not waiting:
         transaction.on_commit(_Flush(using), using=using, robust=True)
+
+
+@contextmanager
+def deferred(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Collect the ids of a run of transactions and index them when the block ends.
+
+    For an import of many pages, each in its own transaction: one batch instead of one
+    per commit. ``flush()`` inside the block indexes what has been collected so far. Ids
+    of a transaction that rolled back stay collected; indexing them is harmless (deleted
+    articles are skipped, others are indexed as they are).
+    """
+    connection = connections[using]
+    outer = getattr(connection, "_search_deferred", False)
+    connection._search_deferred = True
+    try:
+        yield
+    finally:
+        connection._search_deferred = outer
+        if not outer and _pending(using):
+            _schedule(using)
 
 
 def flush(using: str = DEFAULT_DB_ALIAS) -> None:
