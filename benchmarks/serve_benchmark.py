@@ -339,17 +339,26 @@ def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, work
     raise SystemExit(f"wrk printed no figures:\n{result.stdout}\n{result.stderr}")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """Return the user + system CPU seconds these processes have used (Linux /proc)."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Return the user + system CPU seconds each of these processes has used (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """Return the CPU seconds used between two readings (new processes count from zero).
+
+    A process that ended in between (a database connection closed after CONN_MAX_AGE) is
+    missing from ``after``; its last stretch is lost, so the figure errs low, never negative.
+    """
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def child_pids(parent: int) -> list[int]:
@@ -482,14 +491,15 @@ def main() -> None:
             run_wrk(port, options, seconds=2, connections=args.connections, workdir=workdir)  # warm
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             offset = log.stat().st_size
-            workers, backends = child_pids(server.pid), backend_pids(args.database_url)
-            app_cpu, db_cpu = cpu_seconds(workers), cpu_seconds(backends)
+            workers = child_pids(server.pid)
+            app_before = cpu_seconds(workers)
+            db_before = cpu_seconds(backend_pids(args.database_url))
             figures = run_wrk(port, options, seconds=args.duration,
                               connections=args.connections, workdir=workdir)
             # The requests still queued when wrk stopped count for this URL.
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
-            app_cpu = cpu_seconds(workers) - app_cpu
-            db_cpu = cpu_seconds(backends) - db_cpu
+            app_cpu = cpu_used(app_before, cpu_seconds(workers))
+            db_cpu = cpu_used(db_before, cpu_seconds(backend_pids(args.database_url)))
             times, statuses = server_times(log, offset)
             rows.append({
                 "name": name,
