@@ -1080,27 +1080,93 @@ def is_crosshead(entry: Entry, previous: Draft | None, *, has_next: bool) -> boo
     )
 
 
+STRAY_LENGTHS = range(6, 31)  # a stray fragment is a short line: 6 to 30 characters
+STRAY_KEY = STRAY_LENGTHS[0]  # fragments are looked up by their first 6 characters
+
+
+def is_stray_candidate(entry: Entry) -> bool:
+    """Tell whether an entry could be a stray fragment: kept, short and unfinished."""
+    return not entry.removed and len(entry.text) in STRAY_LENGTHS and not ends_sentence(entry.text)
+
+
 def mark_stray_copies(entries: list[Entry]) -> None:
-    """Mark short unfinished fragments that repeat text found elsewhere in the article."""
+    """Mark short unfinished fragments that repeat text found elsewhere in the article.
+
+    Entries are taken in order; a fragment is compared with the entries not removed so far:
+    the first one containing it is the copy it repeats, unless an equal one (its twin) stands.
+    The fragments are indexed by their text, so the work grows with the article's length,
+    not with the number of pairs of entries.
+    """
     kept = [e for e in entries if not e.removed]
-    for entry in kept:
-        if entry.removed or not 6 <= len(entry.text) <= 30 or ends_sentence(entry.text):
+    fragments = {e.text for e in kept if is_stray_candidate(e)}
+    if not fragments:
+        return
+    containing = entries_containing(kept, fragments)
+    equal = {fragment: Standing(kept) for fragment in fragments}
+    for index, entry in enumerate(kept):
+        if entry.text in equal:
+            equal[entry.text].indexes.append(index)
+    for index, entry in enumerate(kept):
+        if not is_stray_candidate(entry):
             continue
-        others = [o for o in kept if o is not entry and not o.removed and entry.text in o.text]
-        if not others:
+        other = containing[entry.text].first(skip=index)
+        if other is None:
             continue
-        twin = next((o for o in others if o.text == entry.text), None)
-        stray = entry if twin is None else pick_stray(kept, entry, twin)
-        copy = entry if stray is twin else (twin or others[0])
-        stray.removed = REMOVED_STRAY_LINE
-        stray.why = f"stray copy of text that also stands at line {copy.first}"
+        twin = equal[entry.text].first(skip=index)
+        stray = index if twin is None else pick_stray(kept, index, twin)
+        copy = index if stray == twin else (other if twin is None else twin)
+        kept[stray].removed = REMOVED_STRAY_LINE
+        kept[stray].why = f"stray copy of text that also stands at line {kept[copy].first}"
 
 
-def pick_stray(kept: list[Entry], one: Entry, other: Entry) -> Entry:
-    """Return which of two equal fragments is the stray: the one cutting into a sentence."""
+@dataclass
+class Standing:
+    """The entries (indexes into kept, ascending) that hold a fragment; some may be removed.
 
-    def interrupts(entry: Entry) -> bool:
-        index = kept.index(entry)
+    Removal is permanent, so ``head`` moves past removed entries once and for all: asking
+    for the first entry still standing costs, over all the asks, about the list's length.
+    """
+
+    kept: list[Entry]
+    indexes: list[int] = field(default_factory=list)
+    head: int = 0
+
+    def first(self, *, skip: int) -> int | None:
+        """Return the first index other than ``skip`` whose entry is not removed, or None."""
+        while self.head < len(self.indexes) and self.kept[self.indexes[self.head]].removed:
+            self.head += 1
+        at = self.head
+        while at < len(self.indexes) and (
+            self.indexes[at] == skip or self.kept[self.indexes[at]].removed
+        ):
+            at += 1
+        return self.indexes[at] if at < len(self.indexes) else None
+
+
+def entries_containing(kept: list[Entry], fragments: set[str]) -> dict[str, Standing]:
+    """Return, for each fragment, the entries whose text contains it (the fragment's own too).
+
+    One pass over the characters of every entry: at each place, the fragments that start with
+    the next 6 characters (at most one per length) are looked up in a dict.
+    """
+    lengths: dict[str, set[int]] = {}
+    for fragment in fragments:
+        lengths.setdefault(fragment[:STRAY_KEY], set()).add(len(fragment))
+    containing = {fragment: Standing(kept) for fragment in fragments}
+    for index, entry in enumerate(kept):
+        text = entry.text
+        for start in range(len(text) - STRAY_KEY + 1):
+            for length in lengths.get(text[start : start + STRAY_KEY], ()):
+                holders = containing.get(text[start : start + length])
+                if holders is not None and (not holders.indexes or holders.indexes[-1] != index):
+                    holders.indexes.append(index)
+    return containing
+
+
+def pick_stray(kept: list[Entry], one: int, other: int) -> int:
+    """Return which of two equal fragments (indexes into kept) is the stray: the one cutting into a sentence."""
+
+    def interrupts(index: int) -> bool:
         return index > 0 and not ends_sentence(kept[index - 1].text)
 
     if interrupts(other) and not interrupts(one):
