@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
@@ -164,24 +163,46 @@ def neighbour_articles(article: Article) -> tuple[Article | None, Article | None
     return previous.first(), following.first()
 
 
-def public_credits_of(person: Person):
-    """Return a person's credits on public articles and public photos, newest first."""
+def public_credits_of(person: Person, role: str | None = None):
+    """Return a person's credits (in one role, if given) on public work, newest first.
+
+    Unbounded: page it. Credits come with their article or photo and its issue.
+    """
+    credits = public_work_credits().filter(person=person)
+    if role:
+        credits = credits.filter(role=role)
     return (
-        public_work_credits()
-        .filter(person=person)
-        .select_related("article__issue", "photo__issue", "photo__article")
-        .annotate(day=Coalesce(F("article__issue__date"), F("photo__issue__date")))
-        .order_by("-day", "article__page", "article__position", "photo__position", "pk")
+        credits.select_related("article__issue", "photo__issue", "photo__article")
+        .annotate(
+            day=Coalesce(F("article__issue__date"), F("photo__issue__date")),
+            # One page and position for both kinds, so the order is the same on every database
+            # (they put NULLs at different ends).
+            on_page=Coalesce(F("article__page"), F("photo__page")),
+            at=Coalesce(F("article__position"), F("photo__position")),
+        )
+        .order_by("-day", "on_page", "at", "pk")
     )
 
 
-def credits_by_role(credits) -> list[tuple[str, list[Credit]]]:
-    """Return credits grouped by role, in the order roles are declared, as (label, credits)."""
-    groups: OrderedDict[str, list[Credit]] = OrderedDict((value, []) for value in Role.values)
-    for credit in credits:
-        groups.setdefault(credit.role, []).append(credit)
+@dataclass
+class RoleCount:
+    role: str
+    label: str
+    count: int
+
+
+def role_counts_of(person: Person) -> list[RoleCount]:
+    """Return how many public credits a person has in each role, in declared role order (one query).
+
+    Empty when the person has no public work.
+    """
+    rows = dict(
+        public_work_credits().filter(person=person).order_by().values_list("role")
+        .annotate(n=Count("pk")).values_list("role", "n")
+    )
     labels = dict(Role.choices)
-    return [(labels.get(role, role), items) for role, items in groups.items() if items]
+    order = [*Role.values, *sorted(set(rows) - set(Role.values))]
+    return [RoleCount(role, labels.get(role, role), rows[role]) for role in order if role in rows]
 
 
 def month_weeks(year: int, month: int, issue_dates: set[dt.date]) -> list[list[dict]]:

@@ -1,4 +1,7 @@
-"""The sitemap's sections: public issues, articles, contributors and tags, on SITE_URL."""
+"""The sitemap's sections: public issues, articles, contributors and tags, on SITE_URL.
+
+/sitemap.xml is an index of the sections' pages; each page holds at most ``limit`` addresses.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from newsroom.models import Article
 class ArchiveSitemap(Sitemap):
     """A section whose addresses are on SITE_URL, whatever host the request came to."""
 
+    # Addresses per sitemap page; the index (sitemap.xml) lists every page of every section,
+    # so no request reads more than this many rows whatever the size of the archive.
     limit = 10000
 
     def get_protocol(self, protocol=None) -> str:

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from archive import converters, feeds, views
@@ -22,6 +22,9 @@ urlpatterns = [
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("search/", views.search, name="search"),
     path("feeds/issues/", feeds.LatestIssuesFeed(), name="issues-feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, each cut into pages of ArchiveSitemap.limit addresses (?p=2, ...).
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
+         name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

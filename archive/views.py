@@ -9,12 +9,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
@@ -23,6 +27,7 @@ from taggit.models import Tag
 
 from archive import queries
 from archive.forms import SearchForm
+from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
 
@@ -263,20 +268,40 @@ def _news_article_json_ld(article, credits, tags, photos) -> dict:
 
 @require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Render a contributor's public articles and photos grouped by role (three queries).
+    """Render a page of a contributor's public work, filterable by role (four queries).
 
-    Queries: the person, their aliases, their credits with articles, photos and issues.
+    Queries: the person, their aliases, their credit count per role (which is also the
+    paginator's count), the page of credits with articles, photos and issues.
     """
     person = get_object_or_404(
         Person.objects.prefetch_related(Prefetch("aliases")), pk=pk
     )
-    credits = list(queries.public_credits_of(person))
-    if not credits:
+    roles = queries.role_counts_of(person)
+    if not roles:
         raise Http404(_("这位作者没有公开的作品。"))
+    counts = {entry.role: entry.count for entry in roles}
+    role = request.GET.get("role", "")
+    if role and role not in counts:
+        raise Http404(_("这位作者没有这个角色的公开作品。"))
+    total = sum(counts.values())
+    paginator = Paginator(queries.public_credits_of(person, role or None), PER_PAGE)
+    # The per-role counts already say how many credits there are: no second COUNT query.
+    paginator.count = counts[role] if role else total
+    page = paginator.get_page(request.GET.get("page"))
+    labels = {entry.role: entry.label for entry in roles}
+    for credit in page.object_list:
+        credit.role_label = labels[credit.role]
     return render(
         request,
         "archive/person.html",
-        {"person": person, "groups": queries.credits_by_role(credits), "total": len(credits)},
+        {
+            "person": person,
+            "roles": roles,
+            "role": role,
+            "total": total,
+            "page": page,
+            "querystring": urlencode({"role": role}) if role else "",
+        },
     )
 
 
@@ -335,6 +360,26 @@ def search(request: HttpRequest) -> HttpResponse:
             facet_querystring=form.querystring(exclude=("page", "year")),
         )
     return render(request, "archive/search.html", context)
+
+
+@require_safe
+@x_robots_tag
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Return the sitemap index: every page of every section, on SITE_URL (one COUNT a section).
+
+    Django's own index view builds addresses on the request's host; ours, like the sections,
+    are on SITE_URL, the archive's canonical address.
+    """
+    site = settings.SITE_URL.rstrip("/")
+    items = []
+    for section, sitemap_class in SITEMAPS.items():
+        location = site + reverse("archive:sitemap-section", kwargs={"section": section})
+        items.append(SitemapIndexItem(location))
+        for number in range(2, sitemap_class().paginator.num_pages + 1):
+            items.append(SitemapIndexItem(f"{location}?p={number}"))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )
 
 
 @require_safe

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from archive.sitemaps import ArchiveSitemap
 from newsroom.models import Article, Visibility
 from tests.factories import make_article, make_credit, make_person
 from tests.test_archive_pages import MARCH_19, front_page
@@ -37,11 +38,18 @@ def atom_entries(response) -> list[dict]:
     ]
 
 
-def sitemap_urls(client) -> list[str]:
-    response = client.get("/sitemap.xml")
+def locs(response) -> list[str]:
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    return [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+
+
+def sitemap_urls(client) -> list[str]:
+    """Return every address of every page of every section listed in the sitemap index."""
+    urls = []
+    for section in locs(client.get("/sitemap.xml")):
+        assert section.startswith("https://archive.example.org/sitemap-")
+        urls += locs(client.get(section.removeprefix("https://archive.example.org")))
+    return urls
 
 
 def test_the_issues_feed_lists_public_issues_newest_first_with_their_headlines(client):
@@ -132,11 +140,35 @@ def test_the_feeds_cost_a_fixed_number_of_queries(client, django_assert_num_quer
         client.get(f"/people/{reporter.pk}/feed/")
 
 
+def test_the_sitemap_is_an_index_of_section_pages_of_at_most_limit_addresses(client, monkeypatch):
+    monkeypatch.setattr(ArchiveSitemap, "limit", 3)
+    _, articles = front_page(7)
+    site = "https://archive.example.org"
+    sections = locs(client.get("/sitemap.xml"))
+    assert sections == [
+        f"{site}/sitemap-issues.xml",
+        f"{site}/sitemap-articles.xml", f"{site}/sitemap-articles.xml?p=2",
+        f"{site}/sitemap-articles.xml?p=3",
+        f"{site}/sitemap-people.xml",
+        f"{site}/sitemap-tags.xml", f"{site}/sitemap-tags.xml?p=2", f"{site}/sitemap-tags.xml?p=3",
+    ]
+    pages = [locs(client.get(f"/sitemap-articles.xml?p={p}")) for p in (1, 2, 3)]
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert sum(pages, []) == [f"{site}/articles/{a.pk}/" for a in articles]
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
 @pytest.mark.parametrize("n", [2, 10])
 def test_the_sitemap_costs_a_fixed_number_of_queries(client, django_assert_num_queries, n):
     for day in range(n):
         front_page(2, date=MARCH_19 + dt.timedelta(days=day))
     client.get("/sitemap.xml")
-    # for each of issues, articles, people and tags: the count, then the rows
-    with django_assert_num_queries(8):
+    # the count of issues, articles, people and tags (for the number of pages of each)
+    with django_assert_num_queries(4):
         client.get("/sitemap.xml")
+    for section in ("issues", "articles", "people", "tags"):
+        # the section's count, then its page of rows
+        with django_assert_num_queries(2):
+            assert client.get(f"/sitemap-{section}.xml").status_code == 200

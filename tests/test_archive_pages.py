@@ -251,6 +251,56 @@ def test_the_contributor_page_groups_their_articles_and_photos_by_role(client):
     assert f'href="/people/{photographer.pk}/feed/"' in photo_page
 
 
+def test_the_contributor_page_is_paginated_newest_first_with_per_role_counts(client):
+    reporter = make_person("阮向民")
+    _, old = front_page(1, reporter=reporter, photographer=reporter)
+    _, new = front_page(20, date=dt.date(2022, 6, 17), reporter=reporter, photographer=reporter)
+    # 21 articles as reporter, 21 article photos + 2 loose photos as photographer
+    url = reporter.get_absolute_url()
+    first = html(client.get(url))
+    assert "档案中共有44篇署名作品" in first
+    assert "记者</a> <span class=\"count\">（21）" in first
+    assert "摄影</a> <span class=\"count\">（23）" in first
+    assert first.count('class="result"') == 20
+    assert "第1页，共3页" in first and 'href="?page=2"' in first
+    assert "2021年3月19日" not in first
+    assert first.index(new[0].headline) < first.index(new[1].headline)
+    last = html(client.get(url + "?page=3"))
+    assert last.count('class="result"') == 4
+    assert "2021年3月19日" in last and old[0].headline in last
+    # Each item says in which role the person is credited on it.
+    assert re.search(r'<span class="role">摄影</span>', first)
+
+
+def test_the_contributor_page_filters_by_role_and_keeps_the_role_in_page_links(client):
+    reporter = make_person("阮向民")
+    front_page(21, reporter=reporter, photographer=make_person("邹伟锋"))
+    other = make_article(make_issue(date=dt.date(2020, 1, 2)))
+    make_credit(person=reporter, article=other, role="correspondent")
+    page = html(client.get(reporter.get_absolute_url() + "?role=correspondent"))
+    assert page.count('class="result"') == 1 and other.headline in page
+    assert '<span aria-current="true">通讯员</span>' in page
+    reporters = html(client.get(reporter.get_absolute_url() + "?role=reporter"))
+    assert reporters.count('class="result"') == 20
+    assert 'href="?role=reporter&amp;page=2"' in reporters
+    assert other.headline not in reporters
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "number"),
+    [("page=0", 200, 2), ("page=-1", 200, 2), ("page=999999999999999999999", 200, 2),
+     ("page=x", 200, 1), ("page=", 200, 1), ("page=2", 200, 2), ("role=nothing", 404, None),
+     ("role=intern", 404, None)],
+)
+def test_bad_page_numbers_or_roles_on_the_contributor_page_never_crash(client, query, status, number):
+    reporter = make_person()
+    front_page(21, reporter=reporter, photographer=make_person())
+    response = client.get(reporter.get_absolute_url() + "?" + query)
+    assert response.status_code == status
+    if number:
+        assert f"第{number}页，共2页" in html(response)
+
+
 def test_a_contributor_with_no_public_work_is_404(client):
     person = make_person()
     article = make_article(visibility=Visibility.WITHDRAWN)
@@ -268,6 +318,18 @@ def test_the_tag_page_lists_public_articles_newest_first_and_paginates(client):
     assert 'href="?page=2"' in first
     second = html(client.get("/tags/劳模/?page=2"))
     assert "2021年3月19日" in second
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [("page=0", 2), ("page=-1", 2), ("page=999999999999999999999", 2), ("page=x", 1), ("page=", 1),
+     ("page=1.5", 1)],
+)
+def test_bad_page_numbers_on_the_tag_page_show_the_first_or_last_page(client, query, number):
+    front_page(21, tag="劳模")
+    response = client.get("/tags/劳模/?" + query)
+    assert response.status_code == 200
+    assert f"第{number}页，共2页" in html(response)
 
 
 def test_an_unknown_tag_or_one_on_withdrawn_articles_only_is_404(client):
@@ -463,7 +525,7 @@ def test_a_not_modified_article_costs_one_query(client, django_assert_num_querie
 
 
 @pytest.mark.parametrize("n", [2, 10])
-def test_the_contributor_page_costs_three_queries_whatever_their_output(
+def test_the_contributor_page_costs_four_queries_whatever_their_output(
     client, django_assert_num_queries, n
 ):
     reporter = make_person()
@@ -471,9 +533,12 @@ def test_the_contributor_page_costs_three_queries_whatever_their_output(
         front_page(2, date=MARCH_19 + dt.timedelta(days=day), reporter=reporter,
                    photographer=reporter)
     client.get(reporter.get_absolute_url())
-    # the person; their aliases; their credits with articles, photos and issues
-    with django_assert_num_queries(3):
+    # the person; their aliases; their credit count per role (added with pagination: it also
+    # serves as the paginator's count); the page of credits with articles, photos and issues
+    with django_assert_num_queries(4):
         assert client.get(reporter.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get(reporter.get_absolute_url() + "?role=photographer&page=2").status_code == 200
 
 
 @pytest.mark.parametrize("n", [2, 10])
