@@ -717,7 +717,12 @@ def split_heading(heading: str) -> tuple[str, str, str]:
 
     Joining the non-empty parts with single spaces always gives ``heading`` back.
     """
-    if not heading or heading != heading.strip() or re.search(r"\s{2,}|[\t\n]", heading) or heading.count(" ") > 60:  # no heading prints 60 lines; splitting more is quadratic
+    if (
+        not heading
+        or heading != heading.strip()
+        or re.search(r"\s{2,}|[\t\n]", heading)
+        or heading.count(" ") > 60
+    ):  # no heading prints 60 lines; splitting more is quadratic
         return "", heading, ""
     units = heading_units(heading.split(" "))
     if len(units) < 2:
@@ -793,16 +798,58 @@ class Anchor:
 
 @dataclass
 class Draft:
-    """A block being assembled from entries, with the repairs made inside it."""
+    """A block being assembled from entries, with the repairs made inside it.
+
+    A paragraph may be joined from thousands of entries, so its text is kept as pieces
+    (joined once, at the end) with its length and sentence end updated as pieces come.
+    """
 
     type: str
-    text: str
     last: int  # the last source line its text came from
     anchors: list[Anchor] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    length: int = 0
+    finished: bool = False  # ends_sentence(text)
+    # What ends_sentence(text) would say without stripping trailing whitespace first: the
+    # answer when the next piece is only closing marks (and spaces).
+    finished_unstripped: bool = False
+
+    def add(self, piece: str) -> None:
+        """Append a piece of text, keeping the length and the sentence end up to date."""
+        stripped = piece.rstrip()
+        core = stripped.rstrip(CLOSING_MARKS)
+        unstripped_core = piece.rstrip(CLOSING_MARKS)
+        if core:
+            self.finished = core[-1] in SENTENCE_FINAL
+        elif stripped:  # only closing marks before the trailing spaces: look past them
+            self.finished = self.finished_unstripped
+        if unstripped_core:
+            self.finished_unstripped = unstripped_core[-1] in SENTENCE_FINAL
+        self.pieces.append(piece)
+        self.length += len(piece)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
 
     @property
     def rendered(self) -> str:
         return CROSSHEAD_MARK + self.text if self.type == CROSSHEAD else self.text
+
+    @property
+    def rendered_length(self) -> int:
+        return self.length + (len(CROSSHEAD_MARK) if self.type == CROSSHEAD else 0)
+
+    def tail(self, count: int) -> str:
+        """Return the last ``count`` characters of the text, joining only the last pieces."""
+        pieces: list[str] = []
+        size = 0
+        for piece in reversed(self.pieces):
+            pieces.append(piece)
+            size += len(piece)
+            if size >= count:
+                break
+        return "".join(reversed(pieces))[-count:]
 
 
 @dataclass
@@ -1037,46 +1084,52 @@ def repair_body(entries: list[Entry], lines: list[str]) -> tuple[list[Block], li
     """Repair column breaks in an article's body and return its blocks and repair flags."""
     mark_stray_copies(entries)
     drafts: list[Draft] = []
-    pending: list[Entry] = []
+    pending: list[list[Entry]] = []
     kept = [e for e in entries if not e.removed]
     for entry in entries:
         if entry.removed:
             add_removed(pending, entry)
             continue
         previous = drafts[-1] if drafts else None
+        removed = merged_runs(pending)
         if entry.marked:
-            drafts.append(new_draft(CROSSHEAD, entry, pending))
-        elif previous and previous.type == PARAGRAPH and not ends_sentence(previous.text):
-            join_entry(previous, entry, pending)
+            drafts.append(new_draft(CROSSHEAD, entry, removed))
+        elif previous and previous.type == PARAGRAPH and not previous.finished:
+            join_entry(previous, entry, removed)
         elif is_crosshead(entry, previous, has_next=entry is not kept[-1]):
-            drafts.append(new_draft(CROSSHEAD, entry, pending))
+            drafts.append(new_draft(CROSSHEAD, entry, removed))
             drafts[-1].anchors.append(crosshead_anchor(entry))
         else:
-            drafts.append(new_draft(PARAGRAPH, entry, pending))
+            drafts.append(new_draft(PARAGRAPH, entry, removed))
         pending = []
-    if pending and drafts:
-        offset = len(drafts[-1].rendered)
-        drafts[-1].anchors += [removal_anchor(e, offset, "\n\n" + e.text) for e in pending]
-        pending = []
-    return blocks_and_flags(drafts, pending, lines)
+    removed = merged_runs(pending)
+    if removed and drafts:
+        offset = drafts[-1].rendered_length
+        drafts[-1].anchors += [removal_anchor(e, offset, "\n\n" + e.text) for e in removed]
+        removed = []
+    return blocks_and_flags(drafts, removed, lines)
 
 
-def add_removed(pending: list[Entry], entry: Entry) -> None:
-    """Queue a removed entry, merging a run of removals of the same kind into one."""
-    if pending and pending[-1].removed == entry.removed:
-        run = pending[-1]
-        run.text, run.last = run.text + BLOCK_SEPARATOR + entry.text, entry.last
+def add_removed(pending: list[list[Entry]], entry: Entry) -> None:
+    """Queue a removed entry, in one run with the removals of the same kind right before it."""
+    if pending and pending[-1][-1].removed == entry.removed:
+        pending[-1].append(entry)
     else:
-        pending.append(replace(entry))
+        pending.append([entry])
+
+
+def merged_runs(pending: list[list[Entry]]) -> list[Entry]:
+    """Return each queued run of removals as one entry (the texts joined, the first's reason)."""
+    return [
+        replace(run[0], text=BLOCK_SEPARATOR.join(e.text for e in run), last=run[-1].last)
+        for run in pending
+    ]
 
 
 def is_crosshead(entry: Entry, previous: Draft | None, *, has_next: bool) -> bool:
     """Tell whether an entry is a crosshead: a title-like line between finished paragraphs."""
     return (
-        previous is not None
-        and ends_sentence(previous.text)
-        and has_next
-        and looks_like_crosshead(entry.text)
+        previous is not None and previous.finished and has_next and looks_like_crosshead(entry.text)
     )
 
 
@@ -1176,7 +1229,8 @@ def pick_stray(kept: list[Entry], one: int, other: int) -> int:
 
 def new_draft(kind: str, entry: Entry, removed: list[Entry]) -> Draft:
     """Start a block with an entry, recording the lines removed just before it."""
-    draft = Draft(kind, entry.text, entry.last)
+    draft = Draft(kind, entry.last)
+    draft.add(entry.text)
     draft.anchors += [removal_anchor(gone, 0, gone.text + "\n\n") for gone in removed]
     return draft
 
@@ -1187,12 +1241,12 @@ def join_entry(draft: Draft, entry: Entry, removed: list[Entry]) -> None:
     A line removed at the join point sits between the two halves, so undoing its
     removal puts back both the line and the paragraph break around it.
     """
-    offset = len(draft.rendered)
+    offset = draft.rendered_length
     draft.anchors += [removal_anchor(gone, offset, "\n\n" + gone.text + "\n\n") for gone in removed]
     draft.anchors.append(
         Anchor(
             code=JOINED_PARAGRAPHS,
-            message=f"joined a paragraph cut mid-sentence ('…{draft.text[-8:]}') with its "
+            message=f"joined a paragraph cut mid-sentence ('…{draft.tail(8)}') with its "
             f"continuation at line {entry.first} ('{entry.text[:8]}…')",
             lines=(draft.last, entry.last),
             offset=offset,
@@ -1200,7 +1254,7 @@ def join_entry(draft: Draft, entry: Entry, removed: list[Entry]) -> None:
             undo="\n\n",
         )
     )
-    draft.text += entry.text
+    draft.add(entry.text)
     draft.last = entry.last
 
 
@@ -1246,14 +1300,17 @@ def blocks_and_flags(
     undoing them in that order restores the printed paragraphs.
     """
     blocks = [Block(d.type, d.text) for d in drafts]
-    body = BLOCK_SEPARATOR.join(d.rendered for d in drafts)
+    body = BLOCK_SEPARATOR.join(
+        CROSSHEAD_MARK + block.text if block.type == CROSSHEAD else block.text for block in blocks
+    )
     placed: list[tuple[int, Anchor]] = []
     start = 0
     for draft in drafts:
         placed += [(start + anchor.offset, anchor) for anchor in draft.anchors]
-        start += len(draft.rendered) + len(BLOCK_SEPARATOR)
+        start += draft.rendered_length + len(BLOCK_SEPARATOR)
     placed.sort(key=lambda item: (REPAIR_ORDER[item[1].code], item[1].lines))
-    flags = [undoable_flag(body, at, anchor, lines) for at, anchor in placed]
+    windows = UniqueWindows(body, repairs=len(placed))
+    flags = [undoable_flag(windows, at, anchor, lines) for at, anchor in placed]
     flags += [
         FlagRecord(
             code=e.removed,
@@ -1283,22 +1340,88 @@ def source_lines(lines: list[str], first: int, last: int) -> str:
     return "\n".join(lines[first - 1 : last])
 
 
-def undoable_flag(body: str, at: int, anchor: Anchor, lines: list[str]) -> FlagRecord:
+def undoable_flag(windows: UniqueWindows, at: int, anchor: Anchor, lines: list[str]) -> FlagRecord:
     """Make a repair flag whose ``after`` occurs once in the body and ``before`` undoes it."""
     end = at + anchor.length
-    reach = 3
-    while True:
-        low, high = max(0, at - reach), min(len(body), end + reach)
-        after = body[low:high]
-        unique = body.find(after) == low and body.find(after, low + 1) == -1
-        if unique or (low == 0 and high == len(body)):
-            break
-        reach += 2
+    low, high = windows.around(at, end)
+    body = windows.body
     return FlagRecord(
         code=anchor.code,
         message=anchor.message,
         lines=anchor.lines,
         original=source_lines(lines, *anchor.lines),
         before=body[low:at] + anchor.undo + body[end:high],
-        after=after,
+        after=body[low:high],
     )
+
+
+class UniqueWindows:
+    """Find, around each repair, the smallest window of the body that occurs there only once.
+
+    A window starts 3 characters either side of the repair and grows by 2 a side until it
+    occurs once (or is the whole body). A short body is simply searched for each window.
+    A long body with many repairs would be searched thousands of times over, so it is
+    indexed once instead: the places where each run of ``GRAM`` characters starts. Every
+    other occurrence of a window holds the window's rarest run at the same distance from its
+    start, so the window is compared only at that run's other places; a common window is
+    usually told apart at its first few places, and after ``MANY_PLACES`` the body is searched.
+    """
+
+    GRAM = 6
+    INDEX_ABOVE = 1_000_000  # characters searched (body length x repairs) before indexing
+    MANY_PLACES = 64  # places of a run compared before searching the body instead
+
+    def __init__(self, body: str, *, repairs: int) -> None:
+        self.body = body
+        self.places: dict[str, list[int]] | None = None
+        if len(body) * repairs > self.INDEX_ABOVE:
+            self.places = {}
+            for start in range(len(body) - self.GRAM + 1):
+                self.places.setdefault(body[start : start + self.GRAM], []).append(start)
+
+    def around(self, at: int, end: int) -> tuple[int, int]:
+        """Return the bounds (low, high) of the smallest unique window around body[at:end]."""
+        size = len(self.body)
+        reach = 3
+        rarest: tuple[int, int] | None = None  # (how often, where) of the window's rarest run
+        seen = (0, 0)  # the runs starting in seen[0]..seen[1]-1 were counted into rarest
+        while True:
+            low, high = max(0, at - reach), min(size, end + reach)
+            if self.places is not None and high - low >= self.GRAM:
+                rarest, seen = self.rarest_run(low, high, rarest, seen)
+            if self.occurs_once(low, high, rarest) or (low == 0 and high == size):
+                return low, high
+            reach += 2
+
+    def rarest_run(
+        self, low: int, high: int, rarest: tuple[int, int] | None, seen: tuple[int, int]
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Return the rarest run starting in the window, and the starts now counted.
+
+        Windows only grow, so the runs of the window before (``seen``) need no second count.
+        """
+        last = high - self.GRAM + 1
+        if seen[0] == seen[1]:
+            seen = (low, low)
+        for start in (*range(low, seen[0]), *range(seen[1], last)):
+            count = len(self.places[self.body[start : start + self.GRAM]])
+            if rarest is None or count < rarest[0]:
+                rarest = (count, start)
+        return rarest, (low, last)
+
+    def occurs_once(self, low: int, high: int, rarest: tuple[int, int] | None) -> bool:
+        """Tell whether body[low:high] occurs nowhere in the body but at ``low``."""
+        body = self.body
+        window = body[low:high]
+        if rarest is not None:
+            start = rarest[1]
+            shift = start - low
+            places = self.places[body[start : start + self.GRAM]]
+            for checked, place in enumerate(places):
+                if checked == self.MANY_PLACES:
+                    break  # a common window: a search of the body is cheaper from here
+                if place != start and place >= shift and body.startswith(window, place - shift):
+                    return False
+            else:
+                return True
+        return body.find(window) == low and body.find(window, low + 1) == -1
