@@ -144,5 +144,4 @@ class PersonFeed(ArticleFeed):
         return reverse("archive:person-feed", kwargs={"pk": person.pk})
 
     def items(self, person):
-        credited = Article.objects.by_person(person).values("pk")
-        return self.articles().filter(pk__in=credited)[:FEED_SIZE]
+        return self.articles().by_person(person)[:FEED_SIZE]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
 
-from newsroom.models import Article, Credit, Issue, Person, Photo, Role
+from newsroom.models import Article, Credit, Issue, Person, Photo, Role, Visibility
 
 
 def credits_prefetch(lookup: str = "credits") -> Prefetch:
@@ -223,9 +223,18 @@ def month_weeks(year: int, month: int, issue_dates: set[dt.date]) -> list[list[d
 
 
 def public_work_credits():
-    """Return the credits on public articles and on public photos."""
+    """Return the credits on public articles and on public photos.
+
+    The conditions of ``Article.objects.public()`` and ``Photo.objects.public()``, written over
+    the credit's own joins (tests/test_archive_pages.py checks they agree): as
+    ``article_id IN (public articles) OR photo_id IN (public photos)`` PostgreSQL hashed every
+    article and photo of the archive on each query (0.5 s at 100,000 articles for one person).
+    """
+    published = Visibility.PUBLISHED
     return Credit.objects.filter(
-        Q(article__in=Article.objects.public()) | Q(photo__in=Photo.objects.public())
+        Q(article__visibility=published)
+        | Q(photo__isnull=False, photo__article__isnull=True)
+        | Q(photo__article__visibility=published)
     )
 
 
@@ -235,7 +244,7 @@ def people_with_public_work():
 
 
 def tags_with_public_articles():
-    """Return the tags on at least one public article."""
+    """Return the tags on at least one public article (a semi-join per tag, no DISTINCT)."""
     from taggit.models import Tag
 
-    return Tag.objects.filter(article__in=Article.objects.public()).distinct()
+    return Tag.objects.filter(Exists(Article.objects.public().filter(tags=OuterRef("pk"))))

