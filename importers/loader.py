@@ -8,9 +8,15 @@ then compares the records with the rows already there (keyed on natural keys: pu
 editor's correction is never overwritten: the ``imported`` snapshot on each row says what
 the importer last wrote, so a value that differs from it is an editor's.
 
-This is the only part of the importer that uses the ORM. It saves rows one by one through
-``.save()``/``.create()`` (never ``bulk_create``), so the history and the search index,
-which hook into saves, stay up to date.
+This is the only part of the importer that uses the ORM. A page of a new issue (every
+page of a first import) has nothing to compare with: its articles, photos, advertisements,
+credits and review flags are built unsaved and written a kind at a time
+(``bulk_create_with_history``, so each still gets its history row, and the search index is
+told the new article ids explicitly, since ``bulk_create`` sends no signals). Re-imports
+compare and merge row by row through ``.save()``, so history and search follow each change.
+
+``import_paths`` keeps one name -> Person cache for the whole run, indexes search in
+batches of pages, and can load files in several worker processes (``jobs``).
 """
 
 from __future__ import annotations
@@ -19,16 +25,25 @@ import glob
 import hashlib
 import json
 import logging
-from collections import Counter
+import multiprocessing
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    OperationalError,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models.functions import Length
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from importers.publications import KNOWN_PUBLICATIONS, masthead_mismatches
 from importers.records import (
@@ -54,6 +69,7 @@ from newsroom.models import (
     SourceFile,
     Visibility,
 )
+from newsroom.search import indexing
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +88,13 @@ PAGE_SUFFIXES = (".txt", ".md")
 KINDS = ("articles", "photos", "advertisements", "people", "credits", "flags")
 CREATED, UPDATED, UNCHANGED, KEPT, DELETED = "created", "updated", "unchanged", "kept", "deleted"
 FAILED = "failed"
+
+# A page of a new issue writes its rows a kind at a time (False: row by row, as re-imports do).
+BULK_NEW_ISSUES = True
+# During import_paths the search index is written once per this many pages, not per page.
+INDEX_EVERY_PAGES = 200
+# Files handed to a worker process at a time (with --jobs): it indexes search after each lot.
+FILES_PER_TASK = 50
 
 
 def max_file_bytes() -> int:
@@ -163,17 +186,38 @@ def load_page(
     run: ImportRun | None = None,
     source_text: str = "",
     size: int | None = None,
+    people: dict[str, Person] | None = None,
+    concurrent: bool = False,
 ) -> PageReport:
     """Write one parsed page to the database in one transaction and return what changed.
 
     ``source_text`` (the decoded file) and ``size`` (its bytes) are stored on the
-    SourceFile. Raises ParseError for values the database cannot hold; any error rolls
-    back everything this page wrote.
+    SourceFile. ``people`` is a run's name -> Person cache: read, and given the people
+    this page found or created once (and only if) its transaction commits. With
+    ``concurrent`` (a worker of a parallel run) a person or publication that another
+    process creates at the same moment is taken from it instead of failing the page.
+    Raises ParseError for values the database cannot hold; any error rolls back
+    everything this page wrote.
     """
     report = PageReport(source=page.source, encoding=page.encoding)
     _validate(page)
     with transaction.atomic():
-        _PageLoader(page, report=report, run=run, source_text=source_text, size=size).load()
+        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+            # Do not wait for the WAL flush at commit: a crash may lose the last fraction of
+            # a second of imported pages but never corrupts anything, and re-running the
+            # import (idempotent) brings them back. Only this transaction is affected.
+            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        loader = _PageLoader(
+            page, report=report, run=run, source_text=source_text, size=size,
+            people=people, concurrent=concurrent,
+        )
+        loader.load()
+    if people is not None:
+        found = loader.people
+        # Runs now when the page's transaction was the outermost; inside a dry run's
+        # transaction only if it ever commits (it does not), so no rolled-back person stays.
+        transaction.on_commit(lambda: people.update(found))
     if report.status != CREATED:
         report.status = UPDATED if report.wrote else UNCHANGED
     return report
@@ -277,7 +321,10 @@ def one_edit_apart(a: str, b: str) -> bool:
 class _PageLoader:
     """Compare one page's records with the rows already stored, and write the differences."""
 
-    def __init__(self, page: PageRecord, *, report: PageReport, run, source_text: str, size):
+    def __init__(
+        self, page: PageRecord, *, report: PageReport, run, source_text: str, size,
+        people: dict[str, Person] | None = None, concurrent: bool = False,
+    ):
         self.page = page
         self.report = report
         self.run = run
@@ -285,8 +332,16 @@ class _PageLoader:
         self.size = size
         where = f"import run {run.pk}" if run is not None and run.pk else "import"
         self.reason = f"{where}: {page.source}"[:100]
+        # The people this page found or created; ``known_people`` holds those of pages
+        # already committed in this run.
         self.people: dict[str, Person] = {}
+        self.known_people = people if people is not None else {}
+        self.concurrent = concurrent
         self.fingerprints: set[str] = set()
+        # True for a page of a new issue: its rows are collected here and written a kind at
+        # a time by write_collected().
+        self.bulk = False
+        self.collected: defaultdict[type[models.Model], list] = defaultdict(list)
 
     # -- the issue
 
@@ -295,7 +350,10 @@ class _PageLoader:
         source = self.source_file()
         self.issue = self.load_issue(publication, source)
         self.report.issue_id = self.issue.pk
-        self.fingerprints = set(self.issue.flags.values_list("fingerprint", flat=True))
+        # A new issue has no rows to compare with: build them all and write them at once.
+        self.bulk = BULK_NEW_ISSUES and self.report.status == CREATED
+        if not self.bulk:
+            self.fingerprints = set(self.issue.flags.values_list("fingerprint", flat=True))
         pages = (
             {self.page.page}
             | {a.page for a in self.page.articles}
@@ -304,6 +362,24 @@ class _PageLoader:
         self.load_articles(pages)
         self.load_advertisements(pages)
         self.load_page_flags(publication)
+        if self.bulk:
+            self.write_collected()
+
+    def write_collected(self) -> None:
+        """Write the collected rows a kind at a time, parents first, with their history rows."""
+        for model in (Article, Photo, Advertisement, Credit):
+            rows = self.collected.pop(model, [])
+            if rows:
+                # Each row gets the history row a .save() would give it (type "+", this
+                # reason, no user); PostgreSQL and SQLite >= 3.35 return the new keys.
+                bulk_create_with_history(rows, model, default_change_reason=self.reason)
+        flags = self.collected.pop(ReviewFlag, [])
+        if flags:
+            ReviewFlag.objects.bulk_create(flags)
+        # bulk_create sends no post_save: tell the search index about the new articles.
+        indexing.index_on_commit(
+            [article.pk for article in self.articles_written], using=DEFAULT_DB_ALIAS
+        )
 
     def publication(self) -> Publication:
         record = self.page.issue
@@ -329,7 +405,11 @@ class _PageLoader:
             name=record.publication, slug=_publication_slug(record.publication, values), **values
         )
         publication._change_reason = self.reason
-        publication.save()
+        if not self.concurrent:
+            publication.save()
+        elif not _save_unless_taken(publication):
+            # Another import process created the paper a moment ago: use theirs.
+            return Publication.objects.get(name=record.publication)
         self.report.notes.append(f"created publication {record.publication}")
         return publication
 
@@ -382,24 +462,30 @@ class _PageLoader:
     # -- articles and their photos
 
     def load_articles(self, pages: set[int]) -> None:
-        existing = {
-            (a.page, a.position): a for a in self.issue.articles.filter(page__in=pages)
-        }
-        self.existing_photos = {
-            (p.page, p.position): p for p in self.issue.photos.filter(page__in=pages)
-        }
-        # (model name, row id, person id, role) of every credit on these pages.
-        self.credits = {
-            ("article", *values)
-            for values in Credit.objects.filter(
-                article__issue=self.issue, article__page__in=pages
-            ).values_list("article_id", "person_id", "role")
-        } | {
-            ("photo", *values)
-            for values in Credit.objects.filter(
-                photo__issue=self.issue, photo__page__in=pages
-            ).values_list("photo_id", "person_id", "role")
-        }
+        self.articles_written: list[Article] = []
+        if self.bulk:
+            existing: dict = {}
+            self.existing_photos: dict = {}
+            self.credits: set[tuple] = set()
+        else:
+            existing = {
+                (a.page, a.position): a for a in self.issue.articles.filter(page__in=pages)
+            }
+            self.existing_photos = {
+                (p.page, p.position): p for p in self.issue.photos.filter(page__in=pages)
+            }
+            # (model name, row id, person id, role) of every credit on these pages.
+            self.credits = {
+                ("article", *values)
+                for values in Credit.objects.filter(
+                    article__issue=self.issue, article__page__in=pages
+                ).values_list("article_id", "person_id", "role")
+            } | {
+                ("photo", *values)
+                for values in Credit.objects.filter(
+                    photo__issue=self.issue, photo__page__in=pages
+                ).values_list("photo_id", "person_id", "role")
+            }
         for record in self.page.articles:
             article = existing.pop((record.page, record.position), None)
             article = self.load_article(record, article)
@@ -470,7 +556,7 @@ class _PageLoader:
     # -- advertisements
 
     def load_advertisements(self, pages: set[int]) -> None:
-        existing = {
+        existing = {} if self.bulk else {
             (a.page, a.position): a for a in self.issue.advertisements.filter(page__in=pages)
         }
         for record in self.page.advertisements:
@@ -497,8 +583,14 @@ class _PageLoader:
     # -- writing rows
 
     def write_new(self, row, kind: str):
+        """Save a new row, or (for a new issue) collect it for write_collected()."""
         row._change_reason = self.reason
-        row.save()
+        if self.bulk:
+            self.collected[type(row)].append(row)
+            if isinstance(row, Article):
+                self.articles_written.append(row)
+        else:
+            row.save()
         self.report.count(kind, CREATED)
         return row
 
@@ -586,28 +678,39 @@ class _PageLoader:
         """Return the person with this name or alias, creating (and maybe flagging) a new one."""
         if name in self.people:
             return self.people[name]
-        person = Person.objects.named(name).first()
+        person = self.known_people.get(name) or Person.objects.named(name).first()
         if person is None:
             similar = self.similar_person(name, role)
-            person = Person(name=name)
-            person._change_reason = self.reason
-            person.save()
-            self.report.count("people", CREATED)
-            if similar is not None:
-                self.add_flag(
-                    code=ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR,
-                    message=(
-                        f"{name} may be the same contributor as {similar.name} (both credited as "
-                        f"{role}); merge them if so"
-                    ),
-                    fingerprint=fingerprint(
-                        ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR, name, similar.name
-                    ),
-                    person=person,
-                    **target,
-                )
+            person = self.create_person(name)
+            if person is None:
+                # Another import process created this person a moment ago: use theirs.
+                person = Person.objects.named(name).get()
+            else:
+                self.report.count("people", CREATED)
+                if similar is not None:
+                    self.add_flag(
+                        code=ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR,
+                        message=(
+                            f"{name} may be the same contributor as {similar.name} (both "
+                            f"credited as {role}); merge them if so"
+                        ),
+                        fingerprint=fingerprint(
+                            ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR, name, similar.name
+                        ),
+                        person=person,
+                        **target,
+                    )
         self.people[name] = person
         return person
+
+    def create_person(self, name: str) -> Person | None:
+        """Save a new person; return None if a concurrent import saved the name first."""
+        person = Person(name=name)
+        person._change_reason = self.reason
+        if not self.concurrent:
+            person.save()
+            return person
+        return person if _save_unless_taken(person) else None
 
     def similar_person(self, name: str, role: str) -> Person | None:
         """Return a person credited in the same role whose name is one edit away, if any."""
@@ -621,6 +724,10 @@ class _PageLoader:
         for candidate in candidates:
             if one_edit_apart(name, candidate.name):
                 return candidate
+        # Credits collected for a new issue are not in the database yet, but count as well.
+        for credit in self.collected.get(Credit, ()):
+            if credit.role == role and one_edit_apart(name, credit.person.name):
+                return credit.person
         return None
 
     def credit(self, name: str, role: str, order: int, *, article=None, photo=None) -> None:
@@ -629,13 +736,17 @@ class _PageLoader:
         else:
             person = self.person(name, role, photo=photo, article=photo.article)
         on = article if article is not None else photo
-        key = (on._meta.model_name, on.pk, person.pk, role)
+        # Rows collected for a new issue have no key yet: tell them apart by identity.
+        key = (on._meta.model_name, on.pk if on.pk is not None else id(on), person.pk, role)
         if key in self.credits:
             self.report.count("credits", UNCHANGED)
             return
         credit = Credit(person=person, role=role, order=order, article=article, photo=photo)
         credit._change_reason = self.reason
-        credit.save()
+        if self.bulk:
+            self.collected[Credit].append(credit)
+        else:
+            credit.save()
         self.credits.add(key)
         self.report.count("credits", CREATED)
 
@@ -672,9 +783,26 @@ class _PageLoader:
         """Open a review flag unless one with this fingerprint exists, open or resolved."""
         if fingerprint in self.fingerprints:
             return
-        ReviewFlag.objects.create(issue=self.issue, fingerprint=fingerprint, **_lines(lines), **fields)
+        flag = ReviewFlag(issue=self.issue, fingerprint=fingerprint, **_lines(lines), **fields)
+        if self.bulk:
+            self.collected[ReviewFlag].append(flag)
+        else:
+            flag.save()
         self.fingerprints.add(fingerprint)
         self.report.count("flags", CREATED)
+
+
+def _save_unless_taken(row) -> bool:
+    """Save a new row unless a concurrent transaction took its unique value; return if saved.
+
+    A savepoint, so a clash leaves the page's transaction usable.
+    """
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return False
+    return True
 
 
 def _touched(row, fields: tuple[str, ...]) -> bool:
@@ -818,6 +946,7 @@ def import_paths(
     dry_run: bool = False,
     started_by: str = "",
     progress: Callable[[int, int, PageReport], None] | None = None,
+    jobs: int = 1,
 ) -> RunReport:
     """Import every file the paths name, each in its own transaction; return the run's report.
 
@@ -825,6 +954,11 @@ def import_paths(
     file is loaded inside one transaction that is rolled back at the end, so the report
     says what would happen (people a file would create count for the files after it).
     The ImportRun is written outside those transactions and survives them.
+
+    The search index is written every INDEX_EVERY_PAGES pages and before this returns,
+    not after each page. ``jobs`` > 1 loads the files in that many worker processes, each
+    with its own connection (PostgreSQL only, not in a dry run or inside a transaction;
+    otherwise one process loads them all); the reports come back in file order.
     """
     paths = [str(p) for p in paths]
     files = expand_paths(paths)
@@ -834,13 +968,23 @@ def import_paths(
         files_total=len(files),
     )
     reports: list[PageReport] = []
+
+    def done(report: PageReport) -> None:
+        reports.append(report)
+        if progress is not None:
+            progress(len(reports), len(files), report)
+
+    jobs = effective_jobs(jobs, dry_run=dry_run, files=len(files))
+    duplicates_flagged = 0
     try:
         with transaction.atomic() if dry_run else nullcontext():
-            for index, file in enumerate(files, start=1):
-                report = _import_file(file, run=run)
-                reports.append(report)
-                if progress is not None:
-                    progress(index, len(files), report)
+            if jobs > 1:
+                for chunk in _import_in_workers(files, run=run, jobs=jobs):
+                    for report in chunk:
+                        done(report)
+                duplicates_flagged = flag_missed_duplicates(run)
+            else:
+                _import_serially(files, run=run, done=done, index=not dry_run)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -857,21 +1001,152 @@ def import_paths(
         "files": [report.as_json() for report in reports],
         "totals": dict(sum((Counter(r.summary()) for r in reports), Counter())),
     }
+    if duplicates_flagged:
+        run.report["duplicates_flagged_after_the_run"] = duplicates_flagged
     run.save()
     return RunReport(run=run, files=reports, dry_run=dry_run)
 
 
-def _import_file(file: PageFile, *, run: ImportRun) -> PageReport:
-    """Read, parse and load one file; return its report, with the error if it failed."""
+def effective_jobs(jobs: int, *, dry_run: bool = False, files: int | None = None) -> int:
+    """Return how many processes an import may use: 1 on SQLite, in a dry run or a transaction."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if jobs <= 1 or dry_run or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    if files is not None:
+        jobs = min(jobs, max(1, -(-files // FILES_PER_TASK)))
+    return jobs
+
+
+def flag_missed_duplicates(run: ImportRun) -> int:
+    """Flag new people one edit from a person in the same role; return how many were flagged.
+
+    Worker processes of a parallel run do not see each other's uncommitted credits, so two
+    similar names first credited at the same moment would be flagged by neither page. This
+    check after the run flags each such pair not yet flagged, on the newer person's first
+    credit in that role.
+    """
+    code = ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR
+    known = set(ReviewFlag.objects.filter(code=code).values_list("fingerprint", flat=True))
+    count = 0
+    for person in Person.objects.filter(created_at__gte=run.started_at).order_by("pk"):
+        roles = person.credits.values_list("role", flat=True).distinct().order_by("role")
+        for role in roles:
+            candidates = (
+                Person.objects.filter(credits__role=role)
+                .exclude(pk=person.pk)
+                .annotate(name_length=Length("name"))
+                .filter(name_length__gte=len(person.name) - 1,
+                        name_length__lte=len(person.name) + 1)
+                .distinct()
+                .order_by("name")
+            )
+            for other in candidates:
+                if not one_edit_apart(person.name, other.name):
+                    continue
+                prints = {fingerprint(code, person.name, other.name),
+                          fingerprint(code, other.name, person.name)}
+                if prints & known:
+                    continue
+                credit = (
+                    person.credits.filter(role=role).select_related("article", "photo__article")
+                    .order_by("pk").first()
+                )
+                article = credit.article or credit.photo.article
+                ReviewFlag.objects.create(
+                    issue_id=article.issue_id,
+                    fingerprint=fingerprint(code, person.name, other.name),
+                    code=code,
+                    message=(
+                        f"{person.name} may be the same contributor as {other.name} (both "
+                        f"credited as {role}); merge them if so"
+                    ),
+                    person=person,
+                    article=article,
+                    photo=credit.photo,
+                )
+                known |= prints
+                count += 1
+    return count
+
+
+def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool = True) -> None:
+    """Load the files one after another in this process, indexing search in batches."""
+    people: dict[str, Person] = {}
+    with indexing.deferred():
+        for number, file in enumerate(files, start=1):
+            done(_import_file(file, run=run, people=people))
+            if index and number % INDEX_EVERY_PAGES == 0:
+                indexing.flush()
+
+
+# The name -> Person cache of a worker process, kept across the lots of files it loads.
+_worker_people: dict[str, Person] = {}
+
+
+def _import_in_workers(files: list[PageFile], *, run: ImportRun, jobs: int):
+    """Yield the reports of lots of files loaded by ``jobs`` worker processes, in file order."""
+    tasks = [
+        (files[start : start + FILES_PER_TASK], run.pk)
+        for start in range(0, len(files), FILES_PER_TASK)
+    ]
+    # Fork without an open connection, so no worker shares the parent's socket.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_import_lot, tasks)
+        pool.close()
+        pool.join()
+
+
+def _import_lot(task: tuple[list[PageFile], int]) -> list[PageReport]:
+    """Load a lot of files in a worker process; index them for search before returning."""
+    files, run_pk = task
+    run = ImportRun(pk=run_pk)
+    try:
+        with indexing.deferred():
+            return [
+                _import_file(file, run=run, people=_worker_people, concurrent=True)
+                for file in files
+            ]
+    finally:
+        connections.close_all()
+
+
+def _import_file(
+    file: PageFile, *, run: ImportRun, people: dict[str, Person] | None = None,
+    concurrent: bool = False,
+) -> PageReport:
+    """Read, parse and load one file; return its report, with the error if it failed.
+
+    With ``concurrent`` (a worker of a parallel run) a page that collided with another
+    process's transaction (the same issue or name created at once, a deadlock) is loaded
+    once more: by then the other transaction has finished.
+    """
     try:
         page, text, size = read_file(file)
-        return load_page(page, run=run, source_text=text, size=size)
     except ParseError as error:
         return PageReport(source=file.name, status=FAILED, error=str(error))
-    except Exception as error:
-        # Not the input's fault: keep the traceback in the log, name the file in the report,
-        # and go on with the next file (this one's transaction has rolled back).
-        logger.exception("importing %s failed", file.name)
-        return PageReport(
-            source=file.name, status=FAILED, error=f"{file.name}: {type(error).__name__}: {error}"
-        )
+    for attempt in (1, 2):
+        try:
+            return load_page(
+                page, run=run, source_text=text, size=size, people=people, concurrent=concurrent
+            )
+        except ParseError as error:
+            return PageReport(source=file.name, status=FAILED, error=str(error))
+        except (IntegrityError, OperationalError) as error:
+            if concurrent and attempt == 1:
+                logger.info("importing %s collided with another process; again: %s", file.name, error)
+                continue
+            return _unexpected_failure(file, error)
+        except Exception as error:
+            return _unexpected_failure(file, error)
+    raise AssertionError("unreachable")
+
+
+def _unexpected_failure(file: PageFile, error: Exception) -> PageReport:
+    # Not the input's fault: keep the traceback in the log, name the file in the report,
+    # and go on with the next file (this one's transaction has rolled back).
+    logger.exception("importing %s failed", file.name, exc_info=error)
+    return PageReport(
+        source=file.name, status=FAILED, error=f"{file.name}: {type(error).__name__}: {error}"
+    )

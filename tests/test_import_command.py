@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -13,7 +14,16 @@ from django.core.management import CommandError, call_command
 
 from importers import parser
 from importers.parser import read_page
-from newsroom.models import Article, ImportRun, Issue, ReviewFlag
+from newsroom.models import (
+    Article,
+    Credit,
+    ImportRun,
+    Issue,
+    Person,
+    Publication,
+    ReviewFlag,
+    SourceFile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +187,49 @@ def test_a_path_that_names_nothing_is_an_error(tmp_path):
     _out, err, message = run_failing(tmp_path / "missing.txt")
     assert "missing.txt: no such file or folder" in err
     assert message.startswith("1 of 1 files failed")
+
+
+def archive_rows() -> dict[str, list]:
+    """Return the imported articles and flags, with each possible duplicate as a pair of names."""
+    duplicate = ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR
+    return {
+        "articles": sorted(
+            Article.objects.values_list("issue__date", "page", "position", "headline", "body")),
+        "credits": sorted(Credit.objects.values_list(
+            "person__name", "role", "order", "article__position", "photo__position"), key=repr),
+        "flags": sorted(ReviewFlag.objects.exclude(code=duplicate).values_list(
+            "issue__date", "code", "fingerprint", "article__position", "photo__position"),
+            key=repr),
+        "possible duplicates": sorted((
+            frozenset(re.match(r"(\S+) may be the same contributor as (\S+) ", m).groups())
+            for m in ReviewFlag.objects.filter(code=duplicate).values_list("message", flat=True)
+        ), key=sorted),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_2_imports_the_same_rows_and_flags_as_jobs_1(monkeypatch):
+    from importers import loader
+
+    monkeypatch.setattr(loader, "FILES_PER_TASK", 1)  # one seed per worker, both at once
+    out_one, _err = run("--jobs", "1")
+    one = archive_rows()
+    for model in (Issue, Person, SourceFile, Publication):
+        model.objects.all().delete()
+
+    out_two, err = run("--jobs", "2")
+
+    assert archive_rows() == one
+    assert one["possible duplicates"] == [frozenset({"张浩呈", "张浩星"})]
+    # Which file created a shared person (and so counts it) depends on which process got
+    # there first; the files, their order and status do not.
+    assert [line.split()[:2] for line in out_two.splitlines()[1:3]] == [
+        line.split()[:2] for line in out_one.splitlines()[1:3]]
+    assert "[2/2] seeds/002_758893745608affc.txt ... ok" in err
+    assert ImportRun.objects.order_by("pk").last().status == "succeeded"
+
+
+def test_jobs_below_one_is_refused_naming_the_option():
+    _out, _err, message = run_failing("--jobs", "0")
+    assert message == "--jobs must be 1 or more, not 0"
+    assert not ImportRun.objects.exists()

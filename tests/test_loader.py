@@ -635,3 +635,315 @@ def test_a_glob_is_expanded_and_a_path_that_names_nothing_is_an_error(tmp_path):
     assert [Path(f.name).name for f in files[:2]] == ["2021-1.txt", "2021-2.txt"]
     assert len(files) == 3  # the repeated file is read once
     assert files[2].path is None and files[2].error.endswith("nope.txt: no such file or folder")
+
+
+# ------------------------------------------------------------------ the bulk path for a new issue
+
+
+def _natural_keys() -> dict:
+    """Return, for each model the importer writes, its rows' natural keys by primary key."""
+    issues = {i.pk: (i.publication.name, str(i.date), i.edition) for i in Issue.objects.all()}
+    placed = {
+        model: {row.pk: (issues[row.issue_id], row.page, row.position) for row in model.objects.all()}
+        for model in (Article, Photo, Advertisement)
+    }
+    keys = {
+        Publication: {p.pk: p.name for p in Publication.objects.all()},
+        SourceFile: {s.pk: s.sha256 for s in SourceFile.objects.all()},
+        Issue: issues,
+        Person: {p.pk: p.name for p in Person.objects.all()},
+        **placed,
+    }
+    keys[Credit] = {
+        c.pk: (c.person.name, c.role, placed[Article].get(c.article_id), placed[Photo].get(c.photo_id))
+        for c in Credit.objects.select_related("person")
+    }
+    keys[ReviewFlag] = {f.pk: (issues[f.issue_id], f.fingerprint) for f in ReviewFlag.objects.all()}
+    return keys
+
+
+# Written at the time of the run, or numbered by the run: not part of what was imported.
+VOLATILE = {"created_at", "updated_at", "imported_at", "indexed_at", "history_date", "history_id"}
+
+
+def archive_snapshot() -> dict[str, list]:
+    """Return every row the importer writes (and its history and search document), by natural key.
+
+    Keys and foreign keys are replaced by natural keys, so two imports into emptied tables
+    compare equal whatever the order their rows were numbered in.
+    """
+    import re
+
+    from newsroom.search.models import ArticleDocument
+
+    keys = _natural_keys()
+
+    def clean(model, row, original=None) -> tuple:
+        values = {}
+        for f in model._meta.concrete_fields:
+            value = getattr(row, f.attname)
+            if f.attname in VOLATILE:
+                continue
+            if f.is_relation and f.related_model in keys:
+                value = keys[f.related_model].get(value, value)
+            elif f.primary_key and original is None:
+                value = keys[model][value]
+            elif f.attname == "id" and original is not None:
+                value = keys[original][value]
+            elif f.attname == "history_change_reason" and value:
+                value = re.sub(r"import run \d+", "import run N", value)
+            values[f.attname] = value
+        return tuple(sorted(values.items(), key=lambda item: item[0]))
+
+    snapshot = {}
+    for model in keys:
+        snapshot[model.__name__] = sorted(map(repr, (clean(model, row) for row in model.objects.all())))
+        history = getattr(model, "history", None)
+        if history is not None:
+            snapshot[f"history of {model.__name__}"] = sorted(
+                repr(clean(history.model, row, original=model)) for row in history.all()
+            )
+    snapshot["search documents"] = sorted(
+        repr(clean(ArticleDocument, row)) for row in ArticleDocument.objects.all()
+    )
+    return snapshot
+
+
+def empty_the_archive() -> None:
+    """Delete everything an import writes, history included (the import runs stay)."""
+    Issue.objects.all().delete()
+    for model in (Person, SourceFile, Publication, Issue, Article, Photo, Advertisement, Credit):
+        model.objects.all().delete()
+        if hasattr(model, "history"):
+            model.history.all().delete()
+
+
+def a_page_with_every_kind_of_row() -> PageRecord:
+    return page_record(
+        article_record(1, photos=(photo_record(1), photo_record(2)),
+                       flags=(FlagRecord("photo_credit_inferred", "inferred", (52, 52)),)),
+        article_record(2, contributors=credits(("张浩星", "reporter"), ("张浩呈", "reporter")),
+                       flags=(FlagRecord("joined_paragraphs", "joined", (41, 42)),)),
+        article_record(3, contributors=()),
+        advertisements=(ad_record(1), ad_record(2)),
+        flags=(FlagRecord("weekday_mismatch", "星期不符", (3, 3)),),
+        # Not a seed's date: the seeds are new issues too.
+        issue=issue_record(date=dt.date(2021, 3, 18), weekday="", lunar_date=""),
+    )
+
+
+def test_a_new_issue_written_in_bulk_has_the_rows_history_and_search_documents_of_row_by_row(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(loader, "BULK_NEW_ISSUES", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        load_page(a_page_with_every_kind_of_row())
+        import_paths([SEEDS])
+    one_by_one = archive_snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        empty_the_archive()
+    monkeypatch.setattr(loader, "BULK_NEW_ISSUES", True)
+    with django_capture_on_commit_callbacks(execute=True):
+        load_page(a_page_with_every_kind_of_row())
+        import_paths([SEEDS])
+    in_bulk = archive_snapshot()
+
+    assert in_bulk == one_by_one
+    for model in (Article, Photo, Advertisement, Credit):  # each row has its creation in history
+        created = set(model.history.filter(history_type="+").values_list("id", flat=True))
+        assert set(model.objects.values_list("pk", flat=True)) <= created
+    assert Article.objects.count() > 10 and Credit.objects.count() > 10
+    assert len(in_bulk["search documents"]) == len(in_bulk["Article"])
+    assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() >= 1
+    reasons = set(Article.history.values_list("history_change_reason", flat=True))
+    assert "import: pages/2021-03-19.txt" in reasons  # the hand-made page's source
+
+
+def test_a_new_issue_is_written_with_the_same_statements_however_many_articles_it_has():
+    def inserts(articles: int, day: int) -> list[str]:
+        page = page_record(
+            *(article_record(n, photos=(photo_record(n),)) for n in range(1, articles + 1)),
+            issue=issue_record(date=dt.date(2021, 3, day), weekday="", lunar_date=""),
+            sha256=str(day) * 64,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            load_page(page)
+        return [sql.split("(")[0] for sql in writes(queries.captured_queries)]
+
+    # The paper and the reporter and photographer exist from here on.
+    load_page(page_record(article_record(1, photos=(photo_record(1),))))
+    # The source file, the issue and its history, then each kind at once with its history:
+    # articles, photos, credits; then the flags of the new issue (none here).
+    assert inserts(2, 1) == inserts(8, 2)
+    assert len(inserts(5, 3)) == 9
+
+
+def test_the_row_by_row_path_still_merges_a_reimported_page_after_a_bulk_first_import():
+    page = a_page_with_every_kind_of_row()
+    load_page(page)
+    article = Article.objects.get(position=1)
+    article.headline = "编辑改过的标题"
+    article.save()
+    changed = page_record(
+        article_record(1, headline="新标题", photos=(photo_record(1),)),
+        *page.articles[1:], advertisements=page.advertisements, flags=page.flags, issue=page.issue,
+    )
+
+    report = load_page(changed)
+
+    assert report.status == "updated"
+    assert Article.objects.get(position=1).headline == "编辑改过的标题"
+    assert ReviewFlag.objects.filter(code="import_conflict").count() == 1
+    assert report.counts["photos"]["deleted"] == 1
+
+
+# ------------------------------------------------------------------ a run's people and search
+
+
+def test_a_runs_people_are_remembered_only_once_their_page_commits(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    people: dict = {}
+
+    def fail(self):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loader._PageLoader, "write_collected", fail)
+        with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+            load_page(page_record(article_record(1, contributors=credits(("金钩", "reporter")))),
+                      people=people)
+    assert people == {} and not Person.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_page(page_record(), people=people)
+    assert list(people) == ["阮向民"]
+
+    second = page_record(issue=issue_record(date=dt.date(2021, 3, 20), weekday="", lunar_date=""),
+                         sha256="b" * 64)
+    with CaptureQueriesContext(connection) as queries:
+        load_page(second, people=people)
+    assert not [q for q in queries.captured_queries if 'FROM "newsroom_person"' in q["sql"]]
+    assert Credit.objects.filter(person__name="阮向民").count() == 2
+
+
+def test_an_import_run_indexes_search_in_batches_of_pages_and_before_it_returns(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from newsroom.search import indexing
+    from newsroom.search.models import ArticleDocument
+
+    for n in range(3):
+        text = SEED_2021.read_text(encoding="utf-8").replace("2021年3月19日", f"2021年4月{n + 1}日")
+        (tmp_path / f"{n}.txt").write_text(text, encoding="utf-8")
+    batches = []
+    original = indexing.index_articles
+    monkeypatch.setattr(indexing, "index_articles",
+                        lambda ids, **kw: (batches.append(set(ids)), original(ids, **kw)))
+    monkeypatch.setattr(loader, "INDEX_EVERY_PAGES", 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_paths([tmp_path])
+
+    assert result.ok
+
+    def ids(*days):
+        return set(Article.objects.filter(issue__date__in=[dt.date(2021, 4, d) for d in days])
+                   .values_list("pk", flat=True))
+
+    # (A batch may also hold ids left from a rolled-back transaction: they are skipped.)
+    assert [batch & ids(1, 2, 3) for batch in batches] == [ids(1, 2), ids(3)]
+    assert ArticleDocument.objects.count() == Article.objects.count() == len(ids(1, 2, 3)) > 3
+
+
+def test_a_page_commit_on_postgresql_does_not_wait_for_the_wal_flush():
+    with CaptureQueriesContext(connection) as queries:
+        load_page(page_record())
+    asked = [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    expected = ["SET LOCAL synchronous_commit TO OFF"] if connection.vendor == "postgresql" else []
+    assert asked == expected
+
+
+# ------------------------------------------------------------------ several processes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_jobs_import_the_same_archive_as_one(tmp_path, monkeypatch):
+    from benchmarks.generate_pages import write_pages
+    from newsroom.search import search_articles
+
+    paths = write_pages(12, tmp_path / "pages", seed=3)
+    monkeypatch.setattr(loader, "FILES_PER_TASK", 3)
+
+    one = import_paths(paths, jobs=1)
+    assert one.ok
+    # Search is right as soon as the run returns (no transaction is left to commit here).
+    headline = Article.objects.order_by("pk").first().headline
+    assert headline in headlines(search_articles(f'"{headline}"'))
+    alone = archive_snapshot()
+    empty_the_archive()
+
+    two = import_paths(paths, jobs=2)
+
+    assert two.ok
+    assert [r.source for r in two.files] == [r.source for r in one.files]
+
+    def counts(result, kinds=("articles", "photos", "advertisements", "credits", "flags")):
+        return [{kind: r.counts[kind] for kind in kinds} for r in result.files]
+
+    assert counts(two) == counts(one)
+    # Which file creates a person depends on which process gets there first; the total does not.
+    assert sum(r.counts["people"]["created"] for r in two.files) == Person.objects.count()
+    # The people and the paper were created by whichever file got there first: their history
+    # rows name different files.
+    shared = ("history of Person", "history of Publication")
+    assert {k: v for k, v in archive_snapshot().items() if k not in shared} == {
+        k: v for k, v in alone.items() if k not in shared}
+    assert [(row.name, row.history_type) for row in Person.history.order_by("name")] == [
+        (name, "+") for name in Person.objects.order_by("name").values_list("name", flat=True)]
+    assert two.run.report["totals"] == one.run.report["totals"]
+    expected = 2 if connection.vendor == "postgresql" else 1  # SQLite: one process
+    assert loader.effective_jobs(2, files=12) == expected
+
+
+def headlines(queryset) -> list[str]:
+    return [article.headline for article in queryset]
+
+
+def test_jobs_fall_back_to_one_process_in_a_dry_run_inside_a_transaction_or_for_few_files():
+    assert loader.effective_jobs(4, dry_run=True) == 1
+    assert loader.effective_jobs(4) == 1  # every test here runs inside a transaction
+    assert loader.effective_jobs(1) == 1
+
+
+def test_similar_names_first_credited_at_once_by_two_processes_are_flagged_after_the_run():
+    run = ImportRun.objects.create()
+    # As two workers leave it: each page created its person before seeing the other's.
+    load_page(page_record(article_record(1, contributors=credits(("张浩星", "reporter")))))
+    Person.objects.filter(name="张浩星").update(created_at=run.started_at)
+    ReviewFlag.objects.all().delete()
+    other = page_record(article_record(1, contributors=credits(("张浩呈", "reporter"))),
+                        issue=issue_record(date=dt.date(2021, 3, 20), weekday="", lunar_date=""),
+                        sha256="b" * 64)
+    with_flag = load_page(other)
+    assert with_flag.counts["flags"]["created"] == 1
+    ReviewFlag.objects.filter(code="possible_duplicate_contributor").delete()
+
+    assert loader.flag_missed_duplicates(run) == 1
+    assert loader.flag_missed_duplicates(run) == 0  # a pair is flagged once, either way round
+    flag = ReviewFlag.objects.get(code="possible_duplicate_contributor")
+    assert flag.person.name == "张浩星"
+    assert flag.message == (
+        "张浩星 may be the same contributor as 张浩呈 (both credited as reporter); merge them if so")
+    assert flag.article.issue.date == dt.date(2021, 3, 19)
+
+
+def test_a_pair_already_flagged_by_its_page_is_not_flagged_again_after_the_run():
+    run = ImportRun.objects.create()
+    load_page(page_record(article_record(1, contributors=credits(("张浩星", "reporter")))))
+    load_page(page_record(article_record(1, contributors=credits(("张浩呈", "reporter"))),
+                          issue=issue_record(date=dt.date(2021, 3, 20), weekday="", lunar_date=""),
+                          sha256="b" * 64))
+
+    assert loader.flag_missed_duplicates(run) == 0
+    assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() == 1

@@ -1,4 +1,4 @@
-"""Import OCR'd pages: ``manage.py import_seeds [paths/globs...] [--dry-run] [--format json]``."""
+"""Import OCR'd pages: ``manage.py import_seeds [paths/globs...] [--dry-run] [--jobs N] [--format json]``."""
 
 from __future__ import annotations
 
@@ -25,18 +25,26 @@ class Command(BaseCommand):
             help="parse and load, report what would change, then roll everything back",
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="load the files in this many worker processes (PostgreSQL only; default 1)",
+        )
+        parser.add_argument(
             "--format",
             choices=["table", "json"],
             default="table",
             help="json: print the parsed pages as JSON and write nothing to the database",
         )
 
-    def handle(self, *args, paths, dry_run, format, **options):
+    def handle(self, *args, paths, dry_run, format, jobs, **options):
         paths = paths or [str(settings.BASE_DIR / "seeds")]
+        if jobs < 1:
+            raise CommandError(f"--jobs must be 1 or more, not {jobs}")
         if format == "json":
             return self.print_json(paths)
         result = import_paths(paths, dry_run=dry_run, started_by="manage.py import_seeds",
-                              progress=self.progress)
+                              progress=self.progress, jobs=jobs)
         self.print_table(result.files, dry_run=dry_run)
         if result.failures:
             for report in result.failures:
