@@ -377,6 +377,9 @@ def public_urls(archive, withdrawn) -> list[str]:
         reverse("archive:search") + f"?q={SEARCH_BODY}",
         reverse("archive:issues-feed"),
         reverse("archive:sitemap"),
+        # sitemap.xml is an index: the addresses are on the sections' pages
+        *(reverse("archive:sitemap-section", kwargs={"section": section})
+          for section in ("issues", "articles", "people", "tags")),
     ]
     api = [
         reverse("api:article-list"),
