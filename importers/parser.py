@@ -1364,16 +1364,19 @@ class UniqueWindows:
     indexed once instead: the places where each run of ``GRAM`` characters starts. Every
     other occurrence of a window holds the window's rarest run at the same distance from its
     start, so the window is compared only at that run's other places; a common window is
-    usually told apart at its first few places, and after ``MANY_PLACES`` the body is searched.
+    usually told apart at its first few places, and when a run has too many the body is searched.
     """
 
     GRAM = 6
     INDEX_ABOVE = 1_000_000  # characters searched (body length x repairs) before indexing
-    MANY_PLACES = 64  # places of a run compared before searching the body instead
+    # A search runs through the body at C speed; comparing a window at one place costs about
+    # as much as searching 100 characters, so that many places are compared at most.
+    CHARACTERS_PER_PLACE = 100
 
     def __init__(self, body: str, *, repairs: int) -> None:
         self.body = body
         self.places: dict[str, list[int]] | None = None
+        self.many_places = max(64, len(body) // self.CHARACTERS_PER_PLACE)
         if len(body) * repairs > self.INDEX_ABOVE:
             self.places = {}
             for start in range(len(body) - self.GRAM + 1):
@@ -1418,7 +1421,7 @@ class UniqueWindows:
             shift = start - low
             places = self.places[body[start : start + self.GRAM]]
             for checked, place in enumerate(places):
-                if checked == self.MANY_PLACES:
+                if checked == self.many_places:
                     break  # a common window: a search of the body is cheaper from here
                 if place != start and place >= shift and body.startswith(window, place - shift):
                     return False
