@@ -72,28 +72,46 @@ def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
     The lexemes are those of document_tokens(). Positions are character offsets + 1
     across the fields joined by one separator, so PostgreSQL's phrase operator can find
     any substring from its bigrams. Written for speed: this runs for every article in a
-    rebuild.
+    rebuild and an import (position labels come from a table, not formatted each time).
     """
     positions: defaultdict[str, list[str]] = defaultdict(list)
     base = 1
     for text, weight in fields:
+        table = _position_labels(weight)
         for match in TOKEN_RUN.finditer(text):
             start, run = base + match.start(), match.group()
             if match.lastgroup != "cjk":
-                positions[run].append(f"{min(start, MAX_POSITION)}{weight}")
+                positions[run].append(table[min(start, MAX_POSITION)])
                 continue
-            labels = [f"{min(p, MAX_POSITION)}{weight}" for p in range(start, start + len(run))]
+            end = start + len(run)
+            if end <= MAX_POSITION:
+                labels = table[start:end]
+            else:
+                labels = [table[min(p, MAX_POSITION)] for p in range(start, end)]
             for char, label in zip(run, labels, strict=True):
                 positions[char].append(label)
             for bigram, label in zip(map(str.__add__, run, run[1:]), labels, strict=False):
                 positions[bigram].append(label)
-            for word, offset in long_words(run):
-                positions[word].append(labels[offset])
+            if len(run) >= 3:
+                for word, offset in long_words(run):
+                    positions[word].append(labels[offset])
         base += len(text) + 1
     return " ".join(
-        _quote_lexeme(lexeme) + ":" + ",".join(found[:MAX_POSITIONS_PER_LEXEME])
+        (_quote_lexeme(lexeme) if "'" in lexeme or "\\" in lexeme else "'" + lexeme + "'")
+        + ":" + ",".join(found[:MAX_POSITIONS_PER_LEXEME])
         for lexeme, found in positions.items()
     )
+
+
+_LABELS: dict[str, list[str]] = {}
+
+
+def _position_labels(weight: str) -> list[str]:
+    """Return the labels "1A", "2A", ... of every position up to MAX_POSITION for a weight."""
+    table = _LABELS.get(weight)
+    if table is None:
+        table = _LABELS[weight] = [f"{p}{weight}" for p in range(MAX_POSITION + 1)]
+    return table
 
 
 def _quote_lexeme(lexeme: str) -> str:
