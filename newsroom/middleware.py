@@ -9,45 +9,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
 # Only form bodies are parsed into request.POST; other bodies (JSON for the API) are left
 # unread here so views can still read request.body themselves.
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The API answers errors as JSON (newsroom/urls.py mounts it here).
+API_PREFIX = "/api/"
 
 
-def _has_nul(params) -> bool:
-    """Return whether any key or value of a QueryDict contains NUL."""
-    return any(NUL in key or any(NUL in value for value in values) for key, values in params.lists())
+def _nul_key(params) -> str | None:
+    """Return the name of the first parameter whose name or value contains NUL, or None."""
+    for key, values in params.lists():
+        if NUL in key or any(NUL in value for value in values):
+            return key.replace(NUL, "\\x00")
+    return None
 
 
-def request_has_nul(request: HttpRequest) -> bool:
-    """Return whether the path, the query string or a form field of a request contains NUL.
+def find_nul(request: HttpRequest) -> str | None:
+    """Return where a request carries NUL: "path", a parameter's name, or None.
 
     The path and the parameters are checked after percent-decoding (``%00``) and the raw query
     string before it, so both a literal NUL byte and an encoded one are caught.
     """
     if NUL in request.path_info or NUL in request.path:
-        return True
-    if NUL in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
-        return True
-    if request.method == "POST" and request.content_type in FORM_TYPES:
-        return _has_nul(request.POST)
-    return False
+        return "path"
+    found = _nul_key(request.GET)
+    if found is None and NUL in request.META.get("QUERY_STRING", ""):
+        found = "query string"
+    if found is None and request.method == "POST" and request.content_type in FORM_TYPES:
+        found = _nul_key(request.POST)
+    return found
 
 
 class RejectNulMiddleware:
-    """Answer 400 Bad Request, in plain text, to a request with NUL in its path or parameters."""
+    """Answer 400 Bad Request naming the path or parameter that carries NUL.
+
+    Plain text for pages; for the API, JSON in the API's own error shape
+    ({"detail", "errors": {name: [messages]}}, see newsroom/api/exceptions.py).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request_has_nul(request):
-            return HttpResponseBadRequest(
-                _("请求的地址或参数中含有空字符（NUL），无法处理。"),
-                content_type="text/plain; charset=utf-8",
+        where = find_nul(request)
+        if where is None:
+            return self.get_response(request)
+        message = _("含有空字符（NUL），无法处理。")
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse(
+                {"detail": _("请求无效（%(errors)s）") % {"errors": f"{where}: {message}"},
+                 "errors": {where: [message]}},
+                status=400,
             )
-        return self.get_response(request)
+        return HttpResponseBadRequest(
+            _("请求有误：%(where)s %(message)s") % {"where": where, "message": message},
+            content_type="text/plain; charset=utf-8",
+        )

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import RequestFactory
 
-from newsroom.middleware import RejectNulMiddleware, request_has_nul
+from newsroom.middleware import RejectNulMiddleware, find_nul
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,6 @@ def tagged(db):
         "/search/?%00=1",
         "/tags/%E5%B7%A5%E4%BC%9A/?page=%00",
         "/issues/2021/?x=%00",
-        "/api/v1/articles/?q=%00",
     ],
 )
 def test_a_percent_encoded_nul_in_the_path_or_a_parameter_is_a_plain_400(client, tagged, url):
@@ -38,6 +37,20 @@ def test_a_percent_encoded_nul_in_the_path_or_a_parameter_is_a_plain_400(client,
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "空字符" in response.content.decode()
+
+
+def test_the_400_names_the_parameter_or_the_path(client, tagged):
+    assert "contributor" in client.get("/search/?q=a&contributor=a%00b").content.decode()
+    assert "path" in client.get("/tags/%00/").content.decode()
+
+
+def test_the_api_gets_its_own_json_error_shape_naming_the_parameter(client, tagged):
+    response = client.get("/api/v1/articles/?contributor=%00")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["errors"] == {"contributor": ["含有空字符（NUL），无法处理。"]}
+    assert "contributor" in data["detail"]
+    assert list(client.get("/api/v1/tags/a%00/").json()["errors"]) == ["path"]
 
 
 def test_a_nul_in_a_posted_form_field_is_a_400(client, tagged):
@@ -73,9 +86,12 @@ def test_a_raw_nul_byte_in_the_query_string_is_caught_before_decoding():
     factory = RequestFactory()
     request = factory.get("/search/")
     request.META["QUERY_STRING"] = "q=a\x00b"
-    assert request_has_nul(request)
-    request = factory.get("/search/", {"q": "工会"})
-    assert not request_has_nul(request)
+    assert find_nul(request) == "q"
+    request.META["QUERY_STRING"] = "\x00"
+    request.GET = request.GET.copy()
+    request.GET.clear()
+    assert find_nul(request) == "query string"
+    assert find_nul(factory.get("/search/", {"q": "工会"})) is None
 
 
 def test_the_middleware_never_calls_the_view_for_a_nul():
