@@ -129,6 +129,17 @@ def test_articles_filter_by_last_change_for_incremental_harvests(client, paper):
     assert ids(client, "/api/v1/articles/?updated_since=2029-12-31T00:00:00Z") == [paper["second19"].pk]
 
 
+def test_a_time_offset_postgresql_refuses_is_compared_in_utc(client, paper):
+    from newsroom.models import Article
+
+    Article.objects.filter(pk=paper["second19"].pk).update(
+        updated_at=dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
+    )
+    # -19:54 is a valid ISO 8601 offset that PostgreSQL cannot store: 2030-01-01 11:54 UTC.
+    assert ids(client, "/api/v1/articles/?updated_since=2029-12-31T16:00:00-19:54") == [paper["second19"].pk]
+    assert ids(client, "/api/v1/articles/?updated_since=2029-12-31T16:07:00-19:54") == []
+
+
 def test_a_search_finds_articles_and_highlights_a_snippet(client, paper):
     response = client.get("/api/v1/articles/?q=劳模")
     assert response.status_code == 200
@@ -177,6 +188,7 @@ def test_articles_order_by_date_position_and_relevance(client, paper):
         ("correction_status=done", "correction_status"),
         ("has_open_flags=maybe", "has_open_flags"),
         ("updated_since=soon", "updated_since"),
+        ("updated_since=0001-01-01T00:00:00%2B23:00", "updated_since"),
         ("ordering=headline", "ordering"),
         ("ordering=relevance", "ordering"),
         ("q=" + "劳" * 201, "q"),

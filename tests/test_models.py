@@ -135,6 +135,32 @@ def test_the_body_reads_as_paragraphs_and_crossheads(issue):
     ]
 
 
+def test_the_body_is_parsed_once_however_often_its_blocks_are_read(issue, monkeypatch):
+    import newsroom.models
+
+    article = make_article(issue=issue, body="第一段。\n\n### 小标题\n\n第二段。")
+    calls = []
+    parse = newsroom.models.parse_body
+    monkeypatch.setattr(newsroom.models, "parse_body", lambda body: calls.append(body) or parse(body))
+    assert article.blocks == article.blocks
+    assert article.body_text == "第一段。\n小标题\n第二段。"
+    assert len(calls) == 1
+
+
+def test_a_changed_body_is_never_read_from_the_old_parse(issue):
+    article = make_article(issue=issue, body="旧的第一段。")
+    assert [b.text for b in article.blocks] == ["旧的第一段。"]
+    article.blocks.append("not kept")  # a caller's list is its own copy
+    assert len(article.blocks) == 1
+    article.body = "新的第一段。\n\n新的第二段。"
+    article.save()
+    assert [b.text for b in article.blocks] == ["新的第一段。", "新的第二段。"]
+    assert article.body_text == "新的第一段。\n新的第二段。"
+    Article.objects.filter(pk=article.pk).update(body="库里的段落。")
+    article.refresh_from_db()
+    assert [b.text for b in article.blocks] == ["库里的段落。"]
+
+
 def test_the_full_heading_gives_back_the_printed_heading(issue):
     article = make_article(issue=issue, kicker="引题", headline="主题", subheadline="")
     assert article.full_heading == "引题 主题"

@@ -8,6 +8,8 @@ pagination then walks (``keyset_fields``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -215,6 +217,27 @@ ARTICLE_ORDERINGS = {
 }
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, turned into UTC before any query sees it.
+
+    Python accepts offsets up to ±23:59, PostgreSQL only up to ±15:59 (a 500 otherwise), and a
+    time near year 1 or 9999 can leave the calendar when moved to UTC.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("时间超出可表示的范围。"), code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class ArticleFilterSet(OrderedFilterSet):
     orderings = {
         "-date": ("-issue_date", "issue_edition", "page", "position", "pk"),
@@ -260,7 +283,7 @@ class ArticleFilterSet(OrderedFilterSet):
         field_name="visibility", lookup_expr="exact", choices=Visibility.choices,
         help_text="`published` or `withdrawn` (anonymous clients only ever see published ones).",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte",
         help_text="Changed at or after this time (ISO 8601), for incremental harvesting.",
     )

@@ -7,6 +7,7 @@ viewsets' querysets, and every write goes through newsroom.editorial.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,22 +24,61 @@ from newsroom.models import (
     Photo,
     Publication,
     ReviewFlag,
+    Role,
 )
-
-
-def _api_url(view_name: str, pk: int, request) -> str:
-    return reverse(f"api:{view_name}", kwargs={"pk": pk}, request=request)
 
 
 def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# A pk no row has: a response reverses each kind of address once with it, then puts each
+# row's pk in its place, instead of one reverse() (URL resolver, absolute URI) per row.
+_PK_PLACEHOLDER = 987654321987654321
+
+
+def _url_by_template(context: dict, key: tuple, pk: int, make_url) -> str:
+    """Return make_url(pk), built from the template this response cached under `key`."""
+    templates = context.setdefault("url_templates", {})
+    template = templates.get(key)
+    if template is None:
+        prefix, found, suffix = make_url(_PK_PLACEHOLDER).rpartition(str(_PK_PLACEHOLDER))
+        template = templates[key] = (prefix, suffix) if found else False
+    if template is False:  # the placeholder did not survive reversing: reverse every time
+        return make_url(pk)
+    return f"{template[0]}{pk}{template[1]}"
+
+
+def _api_url(context: dict, view_name: str, pk: int, format: str | None = None) -> str:
+    """Return the absolute API address of a row (view_name includes the `api:` namespace)."""
+    request = context.get("request")
+    return _url_by_template(
+        context, ("api", view_name, format), pk,
+        lambda value: reverse(view_name, kwargs={"pk": value}, request=request, format=format),
+    )
+
+
+def _archive_url(context: dict, view_name: str, pk: int) -> str:
+    """Return the public archive address of a row, on SITE_URL."""
+    return _url_by_template(
+        context, ("site", view_name), pk, lambda value: _site_url(django_reverse(view_name, kwargs={"pk": value}))
+    )
+
+
+class ApiURLField(serializers.HyperlinkedIdentityField):
+    """A row's own API address, built from one reversed template per response."""
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk in (None, ""):
+            return None
+        return _api_url(self.context, view_name, obj.pk, format=format)
+
+
 # --- small building blocks ------------------------------------------------------------------
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:publication-detail", help_text="This publication in the API."
     )
 
@@ -74,7 +114,7 @@ class PublicationRefSerializer(serializers.ModelSerializer):
 class IssueRefSerializer(serializers.ModelSerializer):
     """The issue an article, photo or advertisement was printed in."""
 
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:issue-detail", help_text="This issue in the API."
     )
     publication = serializers.SlugRelatedField(
@@ -92,7 +132,7 @@ class IssueRefSerializer(serializers.ModelSerializer):
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:person-detail", help_text="This person in the API."
     )
 
@@ -130,7 +170,7 @@ class BlockSerializer(serializers.Serializer):
 class IssueArticleSerializer(serializers.ModelSerializer):
     """An article's headlines, as listed in its issue."""
 
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:article-detail", help_text="The full article in the API."
     )
 
@@ -148,7 +188,7 @@ class IssueArticleSerializer(serializers.ModelSerializer):
 
 
 class IssueSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:issue-detail", help_text="This issue in the API."
     )
     publication = PublicationRefSerializer(read_only=True, help_text="The paper.")
@@ -180,14 +220,14 @@ class IssueSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_ninjs_url(self, issue: Issue) -> str:
-        return _api_url("issue-ninjs", issue.pk, self.context.get("request"))
+        return _api_url(self.context, "api:issue-ninjs", issue.pk)
 
 
 # --- photos and articles ---------------------------------------------------------------------
 
 
 class PhotoSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:photo-detail", help_text="This photo in the API."
     )
     issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
@@ -221,33 +261,64 @@ class ArticlePhotoSerializer(PhotoSerializer):
         fields = ["id", "url", "page", "position", "caption", "image", "credits"]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:article-detail", help_text="This article in the API."
-    )
+# Where a list's queryset puts an article's credits (person joined) and tags, as plain lists.
+LISTED_CREDITS, LISTED_TAGS = "listed_credits", "listed_tags"
+
+
+def _related(article: Article, listed: str, name: str):
+    """Return the related rows prefetched into the list `listed`, else those of the manager `name`."""
+    rows = getattr(article, listed, None)
+    return getattr(article, name).all() if rows is None else rows
+
+
+class ContributorSerializer(serializers.Serializer):
+    """One name of an article's byline, flat (the list's form of `credits`)."""
+
+    person_id = serializers.IntegerField(help_text="The person's id (`people/{id}/`).")
+    name = serializers.CharField(help_text="The person's display name.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The role, a stable code.")
+    role_label = serializers.CharField(help_text="The role as the paper prints it, e.g. 记者.")
+
+
+_ARTICLE_FIELD_HELP = {
+    "page": {"help_text": "Page (版) number."},
+    "position": {"help_text": "Reading order on the page, from 1."},
+    "kind": {"help_text": "`article`, or `photo` for photo news (图片新闻)."},
+    "kicker": {"help_text": "Kicker (引题) above the headline, or empty."},
+    "headline": {"help_text": "Main headline."},
+    "subheadline": {"help_text": "Subheadline (副题), or empty."},
+    "heading": {"help_text": "The heading exactly as printed (OCR), before it was split."},
+    "dateline": {"help_text": "Dateline, e.g. 本报讯, or empty."},
+    "correction_status": {"help_text": "How far the editors have checked the OCR text."},
+    "visibility": {"help_text": "`published`; `withdrawn` articles are shown to staff only."},
+    "truncated": {"help_text": "True when it continues on a page the archive does not hold."},
+    "version": {"help_text": "Increases with every saved change."},
+    "created_at": {"help_text": "When it was first imported."},
+    "updated_at": {"help_text": "When it last changed (import or correction)."},
+}
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    """An article as the list shows it: headlines, byline, lead paragraph and state, no body.
+
+    Every field here is also in the full article (`ArticleSerializer`), with the same meaning.
+    """
+
+    url = ApiURLField(view_name="api:article-detail", help_text="This article in the API (with its body).")
     issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
-    credits = CreditSerializer(many=True, read_only=True, help_text="The byline: people and roles, in order.")
-    photos = ArticlePhotoSerializer(many=True, read_only=True, help_text="Photos printed with it.")
+    contributors = serializers.SerializerMethodField(
+        help_text="The byline, flat: people and roles, in order (the full article has `credits`)."
+    )
+    lead = serializers.SerializerMethodField(
+        help_text="The first paragraph of the body as plain text, or empty."
+    )
     tags = serializers.SerializerMethodField(help_text="Tag names, alphabetical.")
-    blocks = BlockSerializer(
-        many=True, read_only=True, help_text="The body as paragraphs and crossheads (小标题), in order."
-    )
-    body_html = serializers.SerializerMethodField(
-        help_text="The body as HTML (<p>, <h3> for crossheads); all text escaped."
-    )
-    body_text = serializers.CharField(
-        read_only=True, help_text="The body as plain text, one block per line."
-    )
     open_flags_count = serializers.IntegerField(
         read_only=True, help_text="How many review flags on it are still open."
     )
     etag = serializers.CharField(
         read_only=True, help_text="The entity tag to send in If-Match when editing this version."
     )
-    original_url = serializers.SerializerMethodField(
-        help_text="The verbatim OCR text of its span (JSON, or text/plain)."
-    )
-    ninjs_url = serializers.SerializerMethodField(help_text="This article as IPTC ninjs 2.x.")
     archive_url = serializers.SerializerMethodField(help_text="The article on the public archive.")
     snippet = serializers.SerializerMethodField(
         help_text="With `q`: an HTML excerpt (escaped) with the matches in <mark>; null otherwise."
@@ -257,48 +328,37 @@ class ArticleSerializer(serializers.ModelSerializer):
         model = Article
         fields = [
             "id", "url", "issue", "page", "position", "kind",
-            "kicker", "headline", "subheadline", "heading", "dateline",
-            "credits", "blocks", "body_html", "body_text", "photos", "tags",
+            "kicker", "headline", "subheadline", "dateline", "contributors", "lead", "tags",
             "correction_status", "visibility", "open_flags_count", "truncated",
-            "version", "etag", "created_at", "updated_at",
-            "original_url", "ninjs_url", "archive_url", "snippet",
+            "version", "etag", "updated_at", "archive_url", "snippet",
         ]
-        extra_kwargs = {
-            "page": {"help_text": "Page (版) number."},
-            "position": {"help_text": "Reading order on the page, from 1."},
-            "kind": {"help_text": "`article`, or `photo` for photo news (图片新闻)."},
-            "kicker": {"help_text": "Kicker (引题) above the headline, or empty."},
-            "headline": {"help_text": "Main headline."},
-            "subheadline": {"help_text": "Subheadline (副题), or empty."},
-            "heading": {"help_text": "The heading exactly as printed (OCR), before it was split."},
-            "dateline": {"help_text": "Dateline, e.g. 本报讯, or empty."},
-            "correction_status": {"help_text": "How far the editors have checked the OCR text."},
-            "visibility": {"help_text": "`published`; `withdrawn` articles are shown to staff only."},
-            "truncated": {"help_text": "True when it continues on a page the archive does not hold."},
-            "version": {"help_text": "Increases with every saved change."},
-            "created_at": {"help_text": "When it was first imported."},
-            "updated_at": {"help_text": "When it last changed (import or correction)."},
-        }
+        extra_kwargs = _ARTICLE_FIELD_HELP
+
+    @extend_schema_field(ContributorSerializer(many=True))
+    def get_contributors(self, article: Article) -> list[dict]:
+        # Plain dicts from the prefetched credits: no nested serializer per name.
+        return [
+            {
+                "person_id": credit.person_id,
+                "name": credit.person.name,
+                "role": credit.role,
+                # Not get_role_display(): it rebuilds and translates the whole choice list.
+                "role_label": str(Role(credit.role).label),
+            }
+            for credit in _related(article, LISTED_CREDITS, "credits")
+        ]
+
+    def get_lead(self, article: Article) -> str:
+        return next((block.text for block in article.blocks if block.type == PARAGRAPH), "")
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_tags(self, article: Article) -> list[str]:
         # Sorted in Python: the prefetched tags are used as they are, with no further query.
-        return sorted(tag.name for tag in article.tags.all())
-
-    def get_body_html(self, article: Article) -> str:
-        return blocks_html(article.blocks)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_original_url(self, article: Article) -> str:
-        return _api_url("article-original", article.pk, self.context.get("request"))
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_ninjs_url(self, article: Article) -> str:
-        return _api_url("article-ninjs", article.pk, self.context.get("request"))
+        return sorted(tag.name for tag in _related(article, LISTED_TAGS, "tags"))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_archive_url(self, article: Article) -> str:
-        return _site_url(article.get_absolute_url())
+        return _archive_url(self.context, "archive:article", article.pk)
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_snippet(self, article: Article) -> str | None:
@@ -308,6 +368,50 @@ class ArticleSerializer(serializers.ModelSerializer):
         from newsroom.search import snippet
 
         return str(snippet(article, query))
+
+
+class ArticleSerializer(ArticleSummarySerializer):
+    """An article in full: the summary's fields plus the body, credits with links, and photos."""
+
+    url = ApiURLField(view_name="api:article-detail", help_text="This article in the API.")
+    credits = CreditSerializer(many=True, read_only=True, help_text="The byline: people and roles, in order.")
+    photos = ArticlePhotoSerializer(many=True, read_only=True, help_text="Photos printed with it.")
+    blocks = BlockSerializer(
+        many=True, read_only=True, help_text="The body as paragraphs and crossheads (小标题), in order."
+    )
+    body_html = serializers.SerializerMethodField(
+        help_text="The body as HTML (<p>, <h3> for crossheads); all text escaped."
+    )
+    body_text = serializers.CharField(
+        read_only=True, help_text="The body as plain text, one block per line."
+    )
+    original_url = serializers.SerializerMethodField(
+        help_text="The verbatim OCR text of its span (JSON, or text/plain)."
+    )
+    ninjs_url = serializers.SerializerMethodField(help_text="This article as IPTC ninjs 2.x.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "url", "issue", "page", "position", "kind",
+            "kicker", "headline", "subheadline", "heading", "dateline",
+            "contributors", "credits", "lead", "blocks", "body_html", "body_text", "photos", "tags",
+            "correction_status", "visibility", "open_flags_count", "truncated",
+            "version", "etag", "created_at", "updated_at",
+            "original_url", "ninjs_url", "archive_url", "snippet",
+        ]
+        extra_kwargs = _ARTICLE_FIELD_HELP
+
+    def get_body_html(self, article: Article) -> str:
+        return blocks_html(article.blocks)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_original_url(self, article: Article) -> str:
+        return _api_url(self.context, "api:article-original", article.pk)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_ninjs_url(self, article: Article) -> str:
+        return _api_url(self.context, "api:article-ninjs", article.pk)
 
 
 class OriginalTextSerializer(serializers.ModelSerializer):
@@ -377,7 +481,7 @@ class ArticleEditSerializer(serializers.Serializer):
 
 
 class AdvertisementSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:advertisement-detail", help_text="This advertisement in the API."
     )
     issue = IssueRefSerializer(read_only=True, help_text="The issue it was printed in.")
@@ -396,7 +500,7 @@ class AdvertisementSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = ApiURLField(
         view_name="api:person-detail", help_text="This person in the API."
     )
     aliases = serializers.SlugRelatedField(

@@ -29,9 +29,12 @@ from newsroom.api import filters, ninjs
 from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite, is_staff
 from newsroom.api.rendering import PlainTextRenderer
 from newsroom.api.serializers import (
+    LISTED_CREDITS,
+    LISTED_TAGS,
     AdvertisementSerializer,
     ArticleEditSerializer,
     ArticleSerializer,
+    ArticleSummarySerializer,
     ErrorSerializer,
     IssueSerializer,
     OriginalTextSerializer,
@@ -55,6 +58,17 @@ from newsroom.models import (
 
 ID = r"\d+"  # path ids are digits; anything else is a 404 before any query
 
+SUMMARY, FULL = "summary", "full"
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=[SUMMARY, FULL],
+    description=(
+        "`summary` (default): each result is an `ArticleSummary`, without the body. `full`: each "
+        "result is the whole `Article` as `articles/{id}/` answers it (`blocks`, `body_html`, "
+        "`body_text`, `credits`, `photos`, ...), for harvesting bodies in bulk; it is a superset "
+        "of the summary."
+    ),
+)
+
 ETAG_HEADER = OpenApiParameter(
     "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True,
     description="The version's entity tag; send it back in If-Match to edit.",
@@ -77,11 +91,11 @@ def visible_photos(user):
     return Photo.objects.all() if is_staff(user) else Photo.objects.public()
 
 
-def article_queryset(user):
-    """Return the visible articles with everything the article serializer reads.
+def _articles_with_state(user):
+    """Return the visible articles with their issue and paper joined and open flags counted.
 
-    Queries: the articles (with issue and publication joined, open flags counted in a
-    subquery), then one each for credits+people, photos, photo credits+people, tags.
+    The OCR text and the last imported text are left out: no representation shows them, and
+    they are as long as the body.
     """
     open_flags = (
         ReviewFlag.objects.open()
@@ -93,18 +107,45 @@ def article_queryset(user):
     )
     return (
         visible_articles(user)
-        .select_related("issue__publication", "issue__source")
+        .select_related("issue__publication")
+        .defer("original_text", "imported")
         .annotate(
             issue_date=F("issue__date"),
             issue_edition=F("issue__edition"),
             open_flags_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
         )
-        .prefetch_related(
-            _credits(),
-            Prefetch("photos", queryset=Photo.objects.order_by("page", "position").prefetch_related(_credits())),
-            "tags",
-        )
     )
+
+
+def article_queryset(user):
+    """Return the visible articles with everything the full article serializer reads.
+
+    Queries: the articles (with issue and publication joined, open flags counted in a
+    subquery), then one each for credits+people, photos, photo credits+people, tags.
+    """
+    return _articles_with_state(user).prefetch_related(
+        _credits(),
+        Prefetch("photos", queryset=Photo.objects.order_by("page", "position").prefetch_related(_credits())),
+        "tags",
+    )
+
+
+def article_summary_queryset(user, *, captions: bool = False):
+    """Return the visible articles with what the list's summary serializer reads.
+
+    Queries: the articles (as in article_queryset), credits+people, tags; with `captions`
+    (a search, whose snippet may come from a caption) also the photos' captions.
+    """
+    # Into plain lists (to_attr): a related manager's prefetch builds a filtered queryset for
+    # every article just to hold its rows, the largest cost left once the body was gone.
+    articles = _articles_with_state(user).prefetch_related(
+        Prefetch("credits", queryset=Credit.objects.select_related("person"), to_attr=LISTED_CREDITS),
+        Prefetch("tags", to_attr=LISTED_TAGS),
+    )
+    if captions:
+        photos = Photo.objects.order_by("page", "position").only("id", "article_id", "caption")
+        articles = articles.prefetch_related(Prefetch("photos", queryset=photos))
+    return articles
 
 
 class OrderedByFilterSetMixin:
@@ -189,8 +230,12 @@ class IssueViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
         description=(
             "Articles the client may see, newest issue first. Filter by date, paper, page, kind, "
             "contributor, role, tag, correction status and open flags; search with `q` "
-            "(results then carry a highlighted `snippet`). Follow `next` to harvest everything."
+            "(results then carry a highlighted `snippet`). Follow `next` to harvest everything.\n\n"
+            "Each result is a summary (headlines, byline, lead paragraph, tags, review state); "
+            "the body, its HTML and the photos are in `articles/{id}/`, or in the list itself "
+            "with `fields=full`."
         ),
+        parameters=[FIELDS_PARAMETER],
     ),
     retrieve=extend_schema(
         summary="One article", tags=["articles"], responses={200: OpenApiResponse(ArticleSerializer)},
@@ -227,7 +272,8 @@ class ArticleViewSet(
 ):
     """Articles: the text, its byline, photos, tags and review state.
 
-    Queries for a list: articles, credits, photos, photo credits, tags (5), whatever its length.
+    Queries for a list: articles, credits, tags (3; with `q` also photo captions, 4); with
+    `fields=full`: articles, credits, photos, photo credits, tags (5); whatever its length.
     """
 
     serializer_class = ArticleSerializer
@@ -237,7 +283,22 @@ class ArticleViewSet(
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return article_queryset(self.request.user)
+        user = self.request.user
+        if self.wants_full_articles():
+            return article_queryset(user)
+        return article_summary_queryset(user, captions=bool(self.request.query_params.get("q", "").strip()))
+
+    def get_serializer_class(self):
+        return ArticleSerializer if self.wants_full_articles() else ArticleSummarySerializer
+
+    def wants_full_articles(self) -> bool:
+        """Return whether to answer full articles: always but in a list, there with `fields=full`."""
+        if self.action != "list" or self.request is None:
+            return True
+        fields = self.request.query_params.get(FIELDS_PARAMETER.name, SUMMARY)
+        if fields not in (SUMMARY, FULL):
+            raise ValidationError({FIELDS_PARAMETER.name: [_("请使用 summary（默认，不含正文）或 full（含正文和图片）。")]})
+        return fields == FULL
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -1,0 +1,106 @@
+"""Measure the Python cost of the API article list in-process: ms of CPU per request.
+
+Fills its own PostgreSQL database (``newsroom_bench_apispeed``) with generated pages through the
+real importer once, then calls ``/api/v1/articles/?page_size=20`` (and the harvesting variant
+``&fields=full``) through Django's test client with production settings (DEBUG off), N times
+each after a warm-up, and prints CPU and wall ms per request and the queries one request runs.
+CPU time (``time.process_time``) is this process only: Django, DRF and the serializers, not
+PostgreSQL's own work.
+
+    .venv/bin/python benchmarks/api_list_benchmark.py [--requests 50] [--pages 30] [--profile]
+
+``--profile`` also prints the 25 functions with the most own time (cProfile, CPU) of the list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import pages, setup_django  # noqa: E402
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_bench_apispeed"
+URLS = {
+    "list": "/api/v1/articles/?page_size=20",
+    "list, fields=full": "/api/v1/articles/?page_size=20&fields=full",
+}
+
+
+def fill(page_count: int) -> int:
+    """Import generated pages unless the database holds articles already; return the article count."""
+    from django.core.management import call_command
+
+    from newsroom.models import Article
+
+    if not Article.objects.exists():
+        paths = [str(path) for path in pages(page_count)]
+        print(f"importing {len(paths)} generated pages ...", flush=True)
+        call_command("import_seeds", *paths, stdout=io.StringIO())
+    return Article.objects.count()
+
+
+def measure(client, url: str, requests: int) -> tuple[float, float, int]:
+    """Return (CPU ms, wall ms) per request over `requests` calls, and the queries of one call."""
+    from django.db import connection
+
+    for _ in range(3):  # warm-up: URL resolver, serializer fields, connection
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        assert len(response.json()["results"]) == 20, "the database needs at least 20 articles"
+    # Counted with a wrapper: the query log is reset at each request's start.
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+        client.get(url)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        client.get(url)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return cpu * 1000 / requests, wall * 1000 / requests, len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=30, help="generated pages to import when empty")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the list")
+    args = parser.parse_args()
+
+    # One client asks many times: lift the anonymous throttle; production keeps the default.
+    os.environ.update({"ALLOWED_HOSTS": "127.0.0.1", "API_ANON_THROTTLE": "100000000/min"})
+    warnings.filterwarnings("ignore", message="No directory at")  # static files are not served here
+    setup_django(args.database_url)
+    from django.test import Client
+
+    articles = fill(args.pages)
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(f"{articles} articles; {args.requests} requests a URL after 3 warm-up requests")
+    print(f"{'url':<48} {'CPU ms/req':>10} {'wall ms/req':>11} {'SQL':>4}")
+    for name, url in URLS.items():
+        cpu, wall, queries = measure(client, url, args.requests)
+        print(f"{name + ' ' + url:<48} {cpu:>10.1f} {wall:>11.1f} {queries:>4}")
+
+    if args.profile:
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(args.requests):
+            client.get(URLS["list"])
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
