@@ -13,6 +13,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -85,18 +87,24 @@ def _open_flag_count():
     )
 
 
-class RejectNulMixin:
+# The largest value a bigint column (PostgreSQL) or an SQLite integer can hold.
+MAX_DATABASE_INTEGER = 2**63 - 1
+
+
+class ChangelistGuardMixin:
     """Answer a changelist asked with impossible parameters with 400, not a 500.
 
-    PostgreSQL refuses NUL in text, so a filter or search value containing one would fail in
-    the database; and a date-hierarchy year of twenty digits overflows before Django can
-    refuse it. No real editor sends either.
+    A date-hierarchy year of twenty digits, or a twenty-digit id in a filter, overflows the
+    database's integers before Django can refuse it (SQLite raises OverflowError). No real
+    editor sends either. (NUL characters are refused for every page by RejectNulMiddleware.)
     """
 
     def changelist_view(self, request, extra_context=None):
-        pairs = [(key, value) for key, values in request.GET.lists() for value in values]
-        if any("\x00" in key or "\x00" in value for key, value in pairs):
-            return HttpResponseBadRequest(_("查询参数中不能包含空字符（NUL）。"))
+        for key, values in request.GET.lists():
+            if any(value.isdigit() and int(value) > MAX_DATABASE_INTEGER for value in values):
+                return HttpResponseBadRequest(
+                    _("参数 %(name)s 的数值过大。") % {"name": key}
+                )
         if self.date_hierarchy:
             for part, digits in (("year", 4), ("month", 2), ("day", 2)):
                 value = request.GET.get(f"{self.date_hierarchy}__{part}")
@@ -108,7 +116,7 @@ class RejectNulMixin:
         return super().changelist_view(request, extra_context)
 
 
-class HistoryCompareMixin(RejectNulMixin):
+class HistoryCompareMixin(ChangelistGuardMixin):
     """Add a compare view to SimpleHistoryAdmin: any two versions, a character diff per field."""
 
     object_history_template = "admin/newsroom/object_history.html"
@@ -700,7 +708,7 @@ def _lines(flag) -> str:
 
 
 @admin.register(models.ReviewFlag)
-class ReviewFlagAdmin(RejectNulMixin, admin.ModelAdmin):
+class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     list_display = [
         "code", "message_text", "where", "original_lines", "resolution", "row_actions",
     ]
@@ -1111,7 +1119,7 @@ class CreditAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 # Tags -------------------------------------------------------------------------------------------
 
 
-class TagAdmin(RejectNulMixin, TaggitTagAdmin):
+class TagAdmin(ChangelistGuardMixin, TaggitTagAdmin):
     """Taggit's tag admin, with its merge view and action limited to those who may retag."""
 
     def has_merge_permission(self, request, obj=None):
@@ -1135,10 +1143,24 @@ admin.site.unregister(Tag)
 admin.site.register(Tag, TagAdmin)
 
 
+class GuardedUserAdmin(ChangelistGuardMixin, UserAdmin):
+    """Django's user admin, with the same guard on changelist parameters as ours."""
+
+
+class GuardedGroupAdmin(ChangelistGuardMixin, GroupAdmin):
+    """Django's group admin, with the same guard on changelist parameters as ours."""
+
+
+admin.site.unregister(User)
+admin.site.register(User, GuardedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GuardedGroupAdmin)
+
+
 # Provenance: read-only for everyone -------------------------------------------------------------
 
 
-class ReadOnlyAdmin(RejectNulMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
