@@ -92,6 +92,11 @@ from importers.records import (
 from newsroom.lib.blocks import BLOCK_SEPARATOR, CROSSHEAD, CROSSHEAD_MARK, PARAGRAPH, Block
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+# The before/after text all the repairs of one article may quote: 200 characters a repair on
+# average, or 1,000,000 in all (real articles quote a few thousand). Only an article repeating
+# one passage over and over needs more, and would need space quadratic in its length.
+REPAIR_CONTEXT_PER_REPAIR = 200
+REPAIR_CONTEXT_AT_LEAST = 1_000_000
 
 # Flag codes.
 DECODED_ENCODING = "decoded_encoding"
@@ -880,9 +885,18 @@ def read_article(
         original_text="\n".join(lines[span.start : span.end]),
         position=position,
     )
-    if is_photo_news(paragraphs):
-        return read_photo_news(lines, paragraphs, photos_before, common)
-    return read_story(lines, paragraphs, photos_before, common)
+    try:
+        if is_photo_news(paragraphs):
+            return read_photo_news(lines, paragraphs, photos_before, common)
+        return read_story(lines, paragraphs, photos_before, common)
+    except RepeatedText as error:
+        raise ParseError(
+            source,
+            span.start + 1,
+            f"the article repeats the same text so often that its {error.repairs:,} "
+            "column-break repairs cannot be told apart (each repair's before/after would have "
+            "to quote most of the article); delete the repeated lines",
+        ) from None
 
 
 def is_photo_news(paragraphs: list[Paragraph]) -> bool:
@@ -1310,7 +1324,13 @@ def blocks_and_flags(
         start += draft.rendered_length + len(BLOCK_SEPARATOR)
     placed.sort(key=lambda item: (REPAIR_ORDER[item[1].code], item[1].lines))
     windows = UniqueWindows(body, repairs=len(placed))
-    flags = [undoable_flag(windows, at, anchor, lines) for at, anchor in placed]
+    allowed = max(REPAIR_CONTEXT_AT_LEAST, REPAIR_CONTEXT_PER_REPAIR * len(placed))
+    flags: list[FlagRecord] = []
+    for at, anchor in placed:
+        flags.append(undoable_flag(windows, at, anchor, lines))
+        allowed -= len(flags[-1].before) + len(flags[-1].after)
+        if allowed < 0:
+            raise RepeatedText(len(placed))
     flags += [
         FlagRecord(
             code=e.removed,
@@ -1321,6 +1341,15 @@ def blocks_and_flags(
         for e in unplaced
     ]
     return blocks, flags
+
+
+class RepeatedText(Exception):
+    """An article's repairs would quote more text than REPAIR_CONTEXT_* allow (read_article
+    turns this into a ParseError naming the article's heading line)."""
+
+    def __init__(self, repairs: int) -> None:
+        super().__init__(repairs)
+        self.repairs = repairs
 
 
 def quoted_run(entry: Entry) -> str:
@@ -1362,9 +1391,10 @@ class UniqueWindows:
     occurs once (or is the whole body). A short body is simply searched for each window.
     A long body with many repairs would be searched thousands of times over, so it is
     indexed once instead: the places where each run of ``GRAM`` characters starts. Every
-    other occurrence of a window holds the window's rarest run at the same distance from its
-    start, so the window is compared only at that run's other places; a common window is
-    usually told apart at its first few places, and when a run has too many the body is searched.
+    other occurrence of a window holds each run of the window at the same distance from its
+    start, so the window is compared only at the other places of its rarest run; a common
+    window is told apart at its first few places, and when a run has too many the body is
+    searched.
     """
 
     GRAM = 6
@@ -1377,47 +1407,54 @@ class UniqueWindows:
         self.body = body
         self.places: dict[str, list[int]] | None = None
         self.many_places = max(64, len(body) // self.CHARACTERS_PER_PLACE)
+        self.searches = 0  # windows looked for by searching the whole body (for tests)
         if len(body) * repairs > self.INDEX_ABOVE:
             self.places = {}
             for start in range(len(body) - self.GRAM + 1):
                 self.places.setdefault(body[start : start + self.GRAM], []).append(start)
 
     def around(self, at: int, end: int) -> tuple[int, int]:
-        """Return the bounds (low, high) of the smallest unique window around body[at:end]."""
-        size = len(self.body)
-        reach = 3
-        rarest: tuple[int, int] | None = None  # (how often, where) of the window's rarest run
-        seen = (0, 0)  # the runs starting in seen[0]..seen[1]-1 were counted into rarest
-        while True:
-            low, high = max(0, at - reach), min(size, end + reach)
-            if self.places is not None and high - low >= self.GRAM:
-                rarest, seen = self.rarest_run(low, high, rarest, seen)
-            if self.occurs_once(low, high, rarest) or (low == 0 and high == size):
-                return low, high
-            reach += 2
+        """Return the bounds (low, high) of the smallest unique window around body[at:end].
 
-    def rarest_run(
-        self, low: int, high: int, rarest: tuple[int, int] | None, seen: tuple[int, int]
-    ) -> tuple[tuple[int, int], tuple[int, int]]:
-        """Return the rarest run starting in the window, and the starts now counted.
-
-        Windows only grow, so the runs of the window before (``seen``) need no second count.
+        A window that occurs once still does when it grows, so the smallest one is found by
+        doubling the growth steps until a window is unique, then halving back: a long repeated
+        passage costs a few dozen checks, not one per two characters.
         """
-        last = high - self.GRAM + 1
-        if seen[0] == seen[1]:
-            seen = (low, low)
-        for start in (*range(low, seen[0]), *range(seen[1], last)):
-            count = len(self.places[self.body[start : start + self.GRAM]])
-            if rarest is None or count < rarest[0]:
-                rarest = (count, start)
-        return rarest, (low, last)
+        if self.settled(at, end, 0):
+            return self.bounds(at, end, 0)
+        too_few, enough = 0, 1
+        while not self.settled(at, end, enough):
+            too_few, enough = enough, enough * 2
+        while enough - too_few > 1:
+            middle = (too_few + enough) // 2
+            if self.settled(at, end, middle):
+                enough = middle
+            else:
+                too_few = middle
+        return self.bounds(at, end, enough)
 
-    def occurs_once(self, low: int, high: int, rarest: tuple[int, int] | None) -> bool:
-        """Tell whether body[low:high] occurs nowhere in the body but at ``low``."""
+    def bounds(self, at: int, end: int, steps: int) -> tuple[int, int]:
+        """Return the window grown ``steps`` times: 3 + 2 x steps characters either side."""
+        reach = 3 + 2 * steps
+        return max(0, at - reach), min(len(self.body), end + reach)
+
+    def settled(self, at: int, end: int, steps: int) -> bool:
+        """Tell whether the window grown ``steps`` times occurs once or is the whole body."""
+        low, high = self.bounds(at, end, steps)
+        return (low == 0 and high == len(self.body)) or self.occurs_once(low, high)
+
+    def occurs_once(self, low: int, high: int) -> bool:
+        """Tell whether body[low:high] occurs nowhere in the body but at ``low``.
+
+        Any run of the window will do to find its other occurrences; the rarest of the (at
+        most 64) runs around its middle is taken.
+        """
         body = self.body
         window = body[low:high]
-        if rarest is not None:
-            start = rarest[1]
+        if self.places is not None and high - low >= self.GRAM:
+            middle = (low + high) // 2
+            starts = range(max(low, middle - 32), min(high - self.GRAM + 1, middle + 32))
+            start = min(starts, key=lambda at: len(self.places[body[at : at + self.GRAM]]))
             shift = start - low
             places = self.places[body[start : start + self.GRAM]]
             for checked, place in enumerate(places):
@@ -1427,4 +1464,5 @@ class UniqueWindows:
                     return False
             else:
                 return True
+        self.searches += 1
         return body.find(window) == low and body.find(window, low + 1) == -1

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from importers.parser import (
     MAX_PAGE_BYTES,
+    REMOVED_STRAY_LINE,
+    Draft,
+    Entry,
+    UniqueWindows,
+    ends_sentence,
     lunar_date_of,
+    mark_stray_copies,
     parse_page,
     read_page,
     split_heading,
@@ -973,3 +979,137 @@ def test_file_over_the_size_limit_is_refused_with_size_and_limit():
 
 def test_contributor_record_equality_is_by_name_and_role():
     assert ContributorRecord("程雪", REPORTER) != ContributorRecord("程雪", PHOTOGRAPHER)
+
+
+# ------------------------------------------------------------------ huge articles stay linear
+
+
+def places_of(text: str, piece: str) -> list[int]:
+    """Return every place ``piece`` starts in ``text``, overlapping ones included."""
+    found, at = [], text.find(piece)
+    while at != -1:
+        found.append(at)
+        at = text.find(piece, at + 1)
+    return found
+
+
+def test_undo_windows_in_a_long_body_come_from_its_index_without_one_search_of_the_body():
+    parts = [f"第{i}行的一些文字内容" for i in range(2000)]
+    body = "".join(parts)
+    joins = [sum(len(part) for part in parts[: i + 1]) for i in range(len(parts) - 1)]
+    windows = UniqueWindows(body, repairs=len(joins))
+    for at in joins:
+        low, high = windows.around(at, at)
+        assert places_of(body, body[low:high]) == [low]
+        reach = at - low
+        if reach > 3 and high < len(body):  # one step smaller would not be unique
+            assert len(places_of(body, body[low + 2 : high - 2])) > 1
+    assert windows.searches == 0
+
+
+@given(
+    body=st.text(alphabet="ab。\n", min_size=1, max_size=60),
+    where=st.floats(min_value=0, max_value=1),
+    length=st.sampled_from([0, 1, 4]),
+)
+def test_the_index_finds_the_same_undo_windows_as_searching_the_body(body, where, length):
+    at = int(where * len(body))
+    end = min(len(body), at + length)
+    searched = UniqueWindows(body, repairs=0)
+    indexed = UniqueWindows(body, repairs=10**9)
+    few_places = UniqueWindows(body, repairs=10**9)
+    few_places.many_places = 1  # compare at one place, then search: both paths in one window
+    assert searched.places is None and indexed.places is not None
+    expected = searched.around(at, end)
+    assert indexed.around(at, end) == few_places.around(at, end) == expected
+    low, high = expected
+    assert places_of(body, body[low:high]) == [low] or (low, high) == (0, len(body))
+
+
+def mark_stray_copies_pairwise(entries: list[Entry]) -> None:
+    """Mark stray copies by comparing every pair of entries (the rule, written plainly)."""
+    kept = [e for e in entries if not e.removed]
+    index_of = {id(e): i for i, e in enumerate(kept)}
+
+    def interrupts(e):
+        return index_of[id(e)] > 0 and not ends_sentence(kept[index_of[id(e)] - 1].text)
+
+    for entry in kept:
+        if entry.removed or not 6 <= len(entry.text) <= 30 or ends_sentence(entry.text):
+            continue
+        others = [o for o in kept if o is not entry and not o.removed and entry.text in o.text]
+        if not others:
+            continue
+        twin = next((o for o in others if o.text == entry.text), None)
+        stray = entry
+        if twin is not None and interrupts(twin) and not interrupts(entry):
+            stray = twin
+        copy = entry if stray is twin else (twin or others[0])
+        stray.removed = REMOVED_STRAY_LINE
+        stray.why = f"stray copy of text that also stands at line {copy.first}"
+
+
+# Fragments (6 to 30 characters, unfinished), lines holding them, and lines that end sentences.
+PIECES_OF_TEXT = (
+    "甲乙丙丁戊己", "甲乙丙丁戊己庚", "乙丙丁戊己庚", "子甲乙丙丁戊己", "甲乙丙丁戊己。",
+    "丑寅卯辰巳午", "丑寅卯辰巳午未申。", "长句子里有甲乙丙丁戊己也有丑寅卯辰巳午的", "短", "完。",
+)  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(PIECES_OF_TEXT), st.text(alphabet="甲乙丙。", min_size=1)),
+        max_size=20,
+    )
+)
+def test_indexed_stray_copies_are_those_of_comparing_every_pair(texts):
+    def entries():
+        return [Entry(text, 2 * i + 1, 2 * i + 1) for i, text in enumerate(texts)]
+
+    indexed, pairwise = entries(), entries()
+    mark_stray_copies(indexed)
+    mark_stray_copies_pairwise(pairwise)
+    assert indexed == pairwise
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["文", "。", "。 ", "”", "” ", "）”", " ", "\u3000", "，", "文。”"]),
+            st.text(alphabet="文 。”）,", max_size=4),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_paragraph_joined_from_pieces_knows_whether_it_ends_a_sentence(pieces):
+    draft = Draft(PARAGRAPH, last=1)
+    for piece in pieces:
+        draft.add(piece)
+    text = "".join(pieces)
+    assert draft.finished == ends_sentence(text)
+    assert draft.tail(8) == text[-8:]
+    assert draft.text == text
+
+
+def test_an_article_of_thousands_of_repeated_short_lines_keeps_the_first():
+    line = "第一行的一些文字内容"
+    found = article("\n\n".join([line] * 3000))
+    assert body_of(found) == line
+    (removed,) = found.flags[:1]
+    assert removed.code == "removed_stray_line"
+    assert removed.lines == (BODY_LINE + 2, BODY_LINE + 2 * 2999)
+    assert f"line {BODY_LINE}" in removed.message
+
+
+def test_an_article_repeating_one_long_line_over_and_over_is_refused_naming_its_heading():
+    # 300 unfinished copies of a 34-character line (too long to be a stray copy) run on into one
+    # paragraph; no window around a join is unique short of most of the article, so the flags
+    # would quote about 10 MB.
+    line = "这是一行重复的很长的没有标点的文字内容它超过了三十个字符所以不算碎片"
+    assert len(line) > 30
+    with pytest.raises(ParseError) as caught:
+        article("\n\n".join([line] * 300))
+    assert caught.value.line == HEADING_LINE
+    assert "repeats the same text" in caught.value.message
+    assert "299 column-break repairs" in caught.value.message
