@@ -1105,7 +1105,7 @@ def repair_body(entries: list[Entry], lines: list[str]) -> tuple[list[Block], li
             add_removed(pending, entry)
             continue
         previous = drafts[-1] if drafts else None
-        removed = merged_runs(pending)
+        removed = merged_runs(pending) if pending else []
         if entry.marked:
             drafts.append(new_draft(CROSSHEAD, entry, removed))
         elif previous and previous.type == PARAGRAPH and not previous.finished:
@@ -1149,6 +1149,8 @@ def is_crosshead(entry: Entry, previous: Draft | None, *, has_next: bool) -> boo
 
 STRAY_LENGTHS = range(6, 31)  # a stray fragment is a short line: 6 to 30 characters
 STRAY_KEY = STRAY_LENGTHS[0]  # fragments are looked up by their first 6 characters
+# Up to this many characters searched (fragments x article), searching at C speed beats indexing.
+STRAY_SEARCH_LIMIT = 2_000_000
 
 
 def is_stray_candidate(entry: Entry) -> bool:
@@ -1156,19 +1158,19 @@ def is_stray_candidate(entry: Entry) -> bool:
     return not entry.removed and len(entry.text) in STRAY_LENGTHS and not ends_sentence(entry.text)
 
 
-def mark_stray_copies(entries: list[Entry]) -> None:
+def mark_stray_copies(entries: list[Entry], *, search_limit: int | None = None) -> None:
     """Mark short unfinished fragments that repeat text found elsewhere in the article.
 
     Entries are taken in order; a fragment is compared with the entries not removed so far:
     the first one containing it is the copy it repeats, unless an equal one (its twin) stands.
     The fragments are indexed by their text, so the work grows with the article's length,
-    not with the number of pairs of entries.
+    not with the number of pairs of entries (``search_limit``: see entries_containing).
     """
     kept = [e for e in entries if not e.removed]
     fragments = {e.text for e in kept if is_stray_candidate(e)}
     if not fragments:
         return
-    containing = entries_containing(kept, fragments)
+    containing = entries_containing(kept, fragments, search_limit=search_limit)
     equal = {fragment: Standing(kept) for fragment in fragments}
     for index, entry in enumerate(kept):
         if entry.text in equal:
@@ -1210,16 +1212,25 @@ class Standing:
         return self.indexes[at] if at < len(self.indexes) else None
 
 
-def entries_containing(kept: list[Entry], fragments: set[str]) -> dict[str, Standing]:
+def entries_containing(
+    kept: list[Entry], fragments: set[str], *, search_limit: int | None = None
+) -> dict[str, Standing]:
     """Return, for each fragment, the entries whose text contains it (the fragment's own too).
 
-    One pass over the characters of every entry: at each place, the fragments that start with
-    the next 6 characters (at most one per length) are looked up in a dict.
+    A usual article has a handful of fragments, each searched for in every entry (up to
+    ``search_limit`` characters searched in all). A long one is read once, character by
+    character: at each place, the fragments that start with the next 6 characters (at most
+    one per length) are looked up in a dict.
     """
+    containing = {fragment: Standing(kept) for fragment in fragments}
+    limit = STRAY_SEARCH_LIMIT if search_limit is None else search_limit
+    if len(fragments) * sum(len(e.text) for e in kept) <= limit:
+        for fragment, holders in containing.items():
+            holders.indexes = [index for index, e in enumerate(kept) if fragment in e.text]
+        return containing
     lengths: dict[str, set[int]] = {}
     for fragment in fragments:
         lengths.setdefault(fragment[:STRAY_KEY], set()).add(len(fragment))
-    containing = {fragment: Standing(kept) for fragment in fragments}
     for index, entry in enumerate(kept):
         text = entry.text
         for start in range(len(text) - STRAY_KEY + 1):

@@ -1066,10 +1066,11 @@ def test_indexed_stray_copies_are_those_of_comparing_every_pair(texts):
     def entries():
         return [Entry(text, 2 * i + 1, 2 * i + 1) for i, text in enumerate(texts)]
 
-    indexed, pairwise = entries(), entries()
-    mark_stray_copies(indexed)
+    indexed, searched, pairwise = entries(), entries(), entries()
+    mark_stray_copies(indexed, search_limit=0)  # always through the index of fragments
+    mark_stray_copies(searched)  # a short article: each fragment searched for in each entry
     mark_stray_copies_pairwise(pairwise)
-    assert indexed == pairwise
+    assert indexed == searched == pairwise
 
 
 @given(
