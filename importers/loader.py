@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.db import (
@@ -318,6 +318,23 @@ def one_edit_apart(a: str, b: str) -> bool:
     return False
 
 
+# django-simple-history keeps at most 100 characters of a change reason; the run's part
+# ("import run 123: ") takes at most 20 of them.
+CHANGE_REASON_LENGTH = 100
+SOURCE_ROOM = 80
+
+
+def change_reason(where: str, source: str) -> str:
+    """Return the history's change reason for a page: the run and the file.
+
+    A path too long for the reason is replaced by its file name, so the reason still says which
+    page a row came from, whatever the run number's length.
+    """
+    if len(source) > SOURCE_ROOM:
+        source = "…/" + PurePath(source).name[-(SOURCE_ROOM - 2):]
+    return f"{where}: {source}"[:CHANGE_REASON_LENGTH]
+
+
 class _PageLoader:
     """Compare one page's records with the rows already stored, and write the differences."""
 
@@ -331,7 +348,7 @@ class _PageLoader:
         self.source_text = source_text
         self.size = size
         where = f"import run {run.pk}" if run is not None and run.pk else "import"
-        self.reason = f"{where}: {page.source}"[:100]
+        self.reason = change_reason(where, page.source)
         # The people this page found or created; ``known_people`` holds those of pages
         # already committed in this run.
         self.people: dict[str, Person] = {}

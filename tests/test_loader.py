@@ -947,3 +947,15 @@ def test_a_pair_already_flagged_by_its_page_is_not_flagged_again_after_the_run()
 
     assert loader.flag_missed_duplicates(run) == 0
     assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() == 1
+
+
+def test_a_long_source_path_keeps_its_file_name_in_the_history_reason():
+    path = "/srv/archive/" + "deep/" * 30 + "00011_377c1ed34eea1b98.txt"
+    assert loader.change_reason("import run 1234", path) == (
+        "import run 1234: …/00011_377c1ed34eea1b98.txt"
+    )
+    # The run number's length does not change what is kept of the path.
+    assert loader.change_reason("import run 9", path).removeprefix("import run 9") == (
+        loader.change_reason("import run 10", path).removeprefix("import run 10")
+    )
+    assert loader.change_reason("import run 7", "seeds/x.txt") == "import run 7: seeds/x.txt"
