@@ -335,7 +335,9 @@ PRINT_ORDERINGS = {
 PRINT_ORDERING_HELP = {"-date": "newest issue first", "date": "oldest issue first"}
 
 
-class PhotoFilterSet(OrderedFilterSet):
+class PrintedItemFilterSet(OrderedFilterSet):
+    """The filters every item printed on a page shares: its issue's date, paper, issue and page."""
+
     orderings = PRINT_ORDERINGS
     default_ordering = "-date"
     date, date_from, date_to = _date_filters("issue__date")
@@ -343,13 +345,16 @@ class PhotoFilterSet(OrderedFilterSet):
         field_name="issue__publication__slug", lookup_expr="exact", help_text="The paper's slug."
     )
     issue = integer_filter("issue_id", maximum=MAX_ID, help_text="The issue's id.")
-    article = integer_filter("article_id", maximum=MAX_ID, help_text="The article it illustrates.")
     page = integer_filter("page", maximum=MAX_SMALL, help_text="Page (版) number.")
+    ordering = ordering_filter(PRINT_ORDERING_HELP, "-date")
+
+
+class PhotoFilterSet(PrintedItemFilterSet):
+    article = integer_filter("article_id", maximum=MAX_ID, help_text="The article it illustrates.")
     contributor = django_filters.CharFilter(
         field_name="credits__person", method="filter_contributor", max_length=100,
         help_text="A photographer credited: an id, or a name or alias.",
     )
-    ordering = ordering_filter(PRINT_ORDERING_HELP, "-date")
 
     class Meta:
         model = Photo
@@ -361,20 +366,11 @@ class PhotoFilterSet(OrderedFilterSet):
         return queryset.filter(Exists(credits))
 
 
-class AdvertisementFilterSet(OrderedFilterSet):
-    orderings = PRINT_ORDERINGS
-    default_ordering = "-date"
-    date, date_from, date_to = _date_filters("issue__date")
-    publication = django_filters.CharFilter(
-        field_name="issue__publication__slug", lookup_expr="exact", help_text="The paper's slug."
-    )
-    issue = integer_filter("issue_id", maximum=MAX_ID, help_text="The issue's id.")
-    page = integer_filter("page", maximum=MAX_SMALL, help_text="Page (版) number.")
+class AdvertisementFilterSet(PrintedItemFilterSet):
     advertiser = django_filters.CharFilter(
         field_name="advertiser", lookup_expr="icontains", max_length=100,
         help_text="The advertiser's name contains this.",
     )
-    ordering = ordering_filter(PRINT_ORDERING_HELP, "-date")
 
     class Meta:
         model = Advertisement
