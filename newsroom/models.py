@@ -633,6 +633,16 @@ class ReviewFlag(models.Model):
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # The codes whose before/after describe a change the importer made to an article's body.
+    BODY_REPAIR_CODES = frozenset(
+        {
+            Code.JOINED_PARAGRAPHS,
+            Code.REMOVED_STRAY_LINE,
+            Code.REMOVED_FURNITURE,
+            Code.CROSSHEAD_DETECTED,
+        }
+    )
+
     objects = ReviewFlagQuerySet.as_manager()
 
     class Meta:
@@ -656,5 +666,9 @@ class ReviewFlag(models.Model):
 
     @property
     def is_repair(self) -> bool:
-        """Return whether undoing this flag can put text back (it records before/after)."""
-        return bool(self.after or self.before)
+        """Return whether undoing this flag can put body text back.
+
+        Only the importer's repairs of the body qualify. An import_conflict also records
+        before/after, but they are two versions of a field, not a change to the body.
+        """
+        return self.code in self.BODY_REPAIR_CODES and bool(self.after or self.before)

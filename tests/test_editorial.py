@@ -206,6 +206,17 @@ def test_a_doubt_that_is_not_a_repair_cannot_be_undone(issue, editor_user):
         undo_flag(flag, user=editor_user)
 
 
+def test_an_import_conflict_cannot_be_undone_into_the_body(issue, editor_user):
+    # The conflict's after (the import's headline) happens to occur once in the body: undoing
+    # must not treat it as a body repair and write the editor's headline into the text.
+    article = make_article(issue=issue, headline="编辑改的标题", body="导入的标题出现在正文里。")
+    flag = make_flag(issue, article=article, code="import_conflict",
+                     before="编辑改的标题", after="导入的标题")
+    with pytest.raises(FlagNotUndoable):
+        undo_flag(flag, user=editor_user)
+    assert Article.objects.get(pk=article.pk).body == "导入的标题出现在正文里。"
+
+
 def test_a_staff_user_without_a_role_cannot_resolve_flags(issue, staff_user):
     flag = make_flag(issue)
     with pytest.raises(PermissionDenied):
