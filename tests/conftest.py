@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture
@@ -37,3 +38,11 @@ def staff_user(db):
     from tests.factories import make_user
 
     return make_user("staff")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits (API throttling, login lockouts) count in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()

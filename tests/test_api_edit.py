@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import AnonRateThrottle
 
@@ -15,10 +14,6 @@ from tests.factories import make_article, make_flag
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from newsroom.models import Visibility
@@ -13,10 +12,6 @@ pytestmark = pytest.mark.django_db
 
 BODY_FIELDS = {"blocks", "body_html", "body_text", "photos", "credits"}
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from jsonschema import Draft202012Validator
 from rest_framework.authtoken.models import Token
 
@@ -115,10 +114,6 @@ def assert_valid_ninjs(data):
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
 
 
 @pytest.fixture

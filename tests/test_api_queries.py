@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from newsroom.models import Article
@@ -24,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
+def _content_type_cached():
     # Taggit asks for the article content type; Django caches it after the first time.
     ContentType.objects.get_for_model(Article)
 

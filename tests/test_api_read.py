@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from newsroom.models import Visibility
@@ -20,11 +19,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The anonymous rate limit counts in the cache, which outlives a test.
-    cache.clear()
 
 
 @pytest.fixture

@@ -34,10 +34,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-
 
 def test_the_schema_generates_without_warnings_and_is_valid_openapi(tmp_path):
     GENERATOR_STATS.reset()
