@@ -27,4 +27,5 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
          name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("language/", views.switch_language, name="language"),
 ]

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language, get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_cookie
@@ -30,6 +31,7 @@ from archive.forms import SearchForm
 from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
+from newsroom.pagecache import cached_public_page
 
 PER_PAGE = 20
 # Calendar column heads, Monday first as Chinese calendars print them: (short, full name).
@@ -44,6 +46,7 @@ WEEKDAY_HEADERS = [
 ]
 
 
+@cached_public_page
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Render the latest issues, the search box and the years to browse (three queries)."""
@@ -58,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_safe
 def year_calendar(request: HttpRequest, year: int) -> HttpResponse:
     """Render twelve month calendars with the days that have an issue linked (two queries)."""
@@ -83,6 +87,7 @@ def year_calendar(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_safe
 def month_calendar(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """Render a month's calendar and its issues with their front pages (four queries)."""
@@ -137,6 +142,7 @@ def _issue_last_modified(request: HttpRequest, date: dt.date) -> dt.datetime | N
     return max(filter(None, (issue.updated_at, issue.last_article_change)))
 
 
+@cached_public_page
 @require_safe
 @vary_on_cookie
 @condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
@@ -196,6 +202,7 @@ def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
     return max(article.updated_at, article.issue.updated_at)
 
 
+@cached_public_page
 @require_safe
 @vary_on_cookie
 @condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
@@ -266,6 +273,7 @@ def _news_article_json_ld(article, credits, tags, photos) -> dict:
     return data
 
 
+@cached_public_page
 @require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Render a page of a contributor's public work, filterable by role (four queries).
@@ -305,6 +313,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cached_public_page
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Render the public articles with a tag, newest first, paginated (four queries).
@@ -363,6 +372,36 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Set the reader's interface language (?language=en&next=/path) and go back to the page.
+
+    The pages' language form sends a GET here rather than a POST to Django's set_language:
+    a POST form carries a per-reader CSRF token, and a page holding one could not be served
+    to every reader from the page cache (newsroom/pagecache.py). Choosing a display
+    language is a preference, nothing a forged request could profit from.
+    """
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("archive:home")
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@require_safe
 @x_robots_tag
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """Return the sitemap index: every page of every section, on SITE_URL (one COUNT a section).
@@ -392,6 +431,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /api/",
         "Disallow: /search/",
         "Disallow: /i18n/",
+        "Disallow: /language/",
         f"Sitemap: {site}/sitemap.xml",
         "",
     ]

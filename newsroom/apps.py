@@ -6,3 +6,8 @@ class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("编辑部")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from newsroom import pagecache
+
+        pagecache.connect()

@@ -41,6 +41,7 @@ from newsroom.models import (
     ReviewFlag,
     Visibility,
 )
+from newsroom.pagecache import archive_changed
 
 # The fields an editor may correct through edit_article: the text and what kind of piece it is.
 # Where an article sits (issue, page, position) is the importer's business, not a correction.
@@ -291,6 +292,8 @@ def _bulk_set(articles: QuerySet, field_name: str, value: str, *, user, reason: 
             article.version += 1
             article.updated_at = now
         if changed:
+            # bulk_update sends no post_save: tell the page cache itself.
+            archive_changed()
             bulk_update_with_history(
                 changed,
                 Article,

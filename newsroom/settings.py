@@ -194,11 +194,48 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# The public pages' cache (newsroom/pagecache.py). PAGE_CACHE_LOCATION picks where pages
+# live: empty, each worker's own memory; a folder (/var/cache/newsroom), shared by the
+# workers of one machine; redis://host:6379/1, shared by every server (needs `redis`).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_LOCATION = env_str("PAGE_CACHE_LOCATION", "")
+PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 3000)
+# A page is exact until the archive changes; the timeout only bounds how long unused or
+# superseded pages take space (and what a lost update could leave behind).
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)
+
+
+def _page_cache(location: str) -> dict:
+    common = {"TIMEOUT": PAGE_CACHE_TIMEOUT, "KEY_PREFIX": "pages"}
+    if not location:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+            **common,
+        }
+    if location.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": location, **common}
+    if location.startswith("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+            **common,
+        }
+    raise ImproperlyConfigured(
+        f"PAGE_CACHE_LOCATION={location!r}: use nothing (each worker's memory), an absolute "
+        "folder path, or a redis:// address."
+    )
+
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "newsroom",
-    }
+    },
+    "pages": _page_cache(PAGE_CACHE_LOCATION),
 }
 
 LOGGING = {

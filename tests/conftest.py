@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 @pytest.fixture
@@ -42,7 +42,10 @@ def staff_user(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits (API throttling, login lockouts) count in the cache, which outlives a test.
-    cache.clear()
+    # Rate limits (API throttling, login lockouts) and rendered pages live in caches that
+    # outlive a test.
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

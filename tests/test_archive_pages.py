@@ -420,15 +420,28 @@ def test_pages_are_chinese_by_default_and_declare_it(client):
     assert '<a class="skip-link" href="#main">' in page
 
 
-def test_the_language_switch_posts_to_set_language_and_english_follows(client):
+def test_the_language_switch_is_a_get_form_and_english_follows(client):
     page = html(client.get("/"))
-    assert 'action="/i18n/setlang/"' in page and 'method="post"' in page
+    # A GET form with no CSRF token: the same page can be served to every reader.
+    assert 'action="/language/"' in page and 'method="get"' in page
+    assert "csrfmiddlewaretoken" not in page
     assert '<label for="language-select">' in page
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
+    response = client.get("/language/", {"language": "en", "next": "/issues/2021/"})
+    assert response.status_code == 302 and response["Location"] == "/issues/2021/"
     english = html(client.get("/"))
     assert '<html lang="en">' in english
     assert "Latest issues" in english
+
+
+def test_the_language_switch_goes_home_instead_of_to_another_site(client):
+    response = client.get("/language/", {"language": "en", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_language_switch_ignores_a_language_the_archive_does_not_speak(client):
+    response = client.get("/language/", {"language": "fr", "next": "/"})
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies
 
 
 # --- HTTP caching -------------------------------------------------------------------------

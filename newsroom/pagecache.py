@@ -1,0 +1,231 @@
+"""A cache of the public archive's rendered pages, kept exact by one archive-wide number.
+
+A page of the archive changes only when an editor saves or an import lands, yet rendering
+one costs 15-35 ms of CPU. So the public pages are rendered once and served from a cache
+until *anything* that a public page shows changes, in any process:
+
+- The **generation** is one number in one row (`newsroom_archive_generation`, migration
+  0004) that grows after every committed change to a paper, issue, article, photo,
+  advertisement, credit, person, alias or tag. Receivers of Django's model signals call
+  `archive_changed()`; paths that send no signals (`bulk_update`, ...) call it themselves.
+  It runs after the transaction commits, once per transaction, so a page rendered from data
+  older than the change is always stored under an older generation than the one readers
+  ask for next: no stale page, whatever the interleaving of requests and commits.
+- A cached page's key holds the generation, the language, the host and the full path, so
+  reading the generation (one primary-key SELECT) is the only query of a page served from
+  the cache; old entries are never read again and age out of the cache.
+- Only anonymous GET/HEAD requests use it: a request carrying a session cookie (an editor)
+  is rendered every time, and a connection inside a transaction holding uncommitted
+  archive changes neither reads nor fills it.
+
+The cache is `CACHES["pages"]` (settings: PAGE_CACHE, PAGE_CACHE_ENTRIES,
+PAGE_CACHE_TIMEOUT): a local-memory cache per worker by default, so no server is needed;
+a shared cache (Redis, a folder) serves several workers or servers from one copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import InvalidCacheBackendError, caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language
+
+CACHE_ALIAS = "pages"
+TABLE = "newsroom_archive_generation"
+# Only complete pages a reader may see again are kept: an article withdrawn answers 410.
+CACHED_STATUSES = frozenset({200, 410})
+
+
+# -- The generation -------------------------------------------------------------------
+
+
+def current_generation(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Return the archive's generation as last committed (one query)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _bump(using: str) -> None:
+    """Move the generation on, past every value it ever had (a clock in microseconds).
+
+    Never smaller than the clock, so even a database restored from a backup, or rebuilt,
+    cannot come back to a number that pages were cached under.
+    """
+    connection = connections[using]
+    now = time.time_ns() // 1000
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Nothing waits for this commit to reach the disk: after a crash the
+                # worker caches are gone anyway, and shared ones expire (PAGE_CACHE_TIMEOUT).
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(
+                f"UPDATE {TABLE} SET value = CASE WHEN value + 1 > %s THEN value + 1 ELSE %s END"
+                " WHERE id = 1",
+                [now, now],
+            )
+
+
+class _BumpOnCommit:
+    """The one on-commit callback of a transaction that changed the archive."""
+
+    def __init__(self, using: str):
+        self.using = using
+
+    def __call__(self) -> None:
+        _bump(self.using)
+
+
+def _pending_bump(using: str) -> _BumpOnCommit | None:
+    """Return this connection's bump waiting for the current transaction to commit, if any."""
+    connection = connections[using]
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _BumpOnCommit):
+            return callback
+    return None
+
+
+def archive_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say that something public may have changed: the generation moves on after commit.
+
+    Outside a transaction it moves on at once. Called any number of times in one
+    transaction, it moves on once. A rollback discards it with the changes.
+    """
+    if connections[using].in_atomic_block and _pending_bump(using) is not None:
+        return
+    transaction.on_commit(_BumpOnCommit(using), using=using)
+
+
+def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Return True while this connection's transaction holds archive changes not yet committed."""
+    return connections[using].in_atomic_block and _pending_bump(using) is not None
+
+
+# -- The cache of rendered pages ------------------------------------------------------
+
+
+def _cache():
+    try:
+        return caches[CACHE_ALIAS]
+    except InvalidCacheBackendError:
+        return None
+
+
+def _uses_cache(request) -> bool:
+    return (
+        getattr(settings, "PAGE_CACHE", False)
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not has_uncommitted_changes()
+    )
+
+
+def page_key(request, generation: int) -> str:
+    """Return the cache key of the page this request asks for, at a generation."""
+    address = f"{request.get_host()}|{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:40]
+    return f"archive-page:{generation}:{get_language()}:{digest}"
+
+
+def _stored(response: HttpResponse) -> tuple:
+    headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
+    return (response.status_code, headers, zlib.compress(response.content, 3))
+
+
+def _restored(value: tuple) -> HttpResponse:
+    status, headers, body = value
+    response = HttpResponse(zlib.decompress(body), status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def cached_public_page(view):
+    """Serve a public archive view from the page cache; render and store it on a miss.
+
+    A page answered from the cache still honours If-None-Match / If-Modified-Since with
+    the ETag and Last-Modified it was rendered with, and says `X-Page-Cache: hit`.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        cache = _cache()
+        if cache is None or not _uses_cache(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request, current_generation())
+        value = cache.get(key)
+        if value is not None:
+            response = _restored(value)
+            response["X-Page-Cache"] = "hit"
+            if response.status_code == 200:
+                return get_conditional_response(
+                    request,
+                    etag=response.get("ETag"),
+                    last_modified=_http_date(response.get("Last-Modified")),
+                    response=response,
+                )
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code in CACHED_STATUSES
+            and not response.streaming
+            and not response.cookies
+        ):
+            cache.set(key, _stored(response))
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
+
+
+def _http_date(value: str | None) -> int | None:
+    from django.utils.http import parse_http_date_safe
+
+    return parse_http_date_safe(value) if value else None
+
+
+# -- What counts as a change ------------------------------------------------------------
+
+
+def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    archive_changed(using)
+
+
+def _tags_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    if action.startswith("post_"):
+        archive_changed(using)
+
+
+def connect() -> None:
+    """Connect the receivers (called once from NewsroomConfig.ready)."""
+    from taggit.models import Tag, TaggedItem
+
+    from newsroom.models import (
+        Advertisement,
+        Article,
+        Credit,
+        Issue,
+        Person,
+        PersonAlias,
+        Photo,
+        Publication,
+    )
+
+    models = (Publication, Issue, Article, Photo, Advertisement, Credit, Person, PersonAlias,
+              Tag, TaggedItem)
+    for model in models:
+        for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(_changed, sender=model,
+                           dispatch_uid=f"newsroom.pagecache.{model.__name__}_{name}")
+    m2m_changed.connect(_tags_changed, sender=Article.tags.through,
+                        dispatch_uid="newsroom.pagecache.article_tags")

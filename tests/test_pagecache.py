@@ -1,0 +1,186 @@
+"""The public pages' cache: pages come from it until a committed change, never stale after one.
+
+These tests commit for real (transactional_db): the generation moves on only after a
+commit, which a test wrapped in one transaction never reaches.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from newsroom import editorial
+from newsroom.models import Article, Visibility
+from newsroom.pagecache import current_generation, has_uncommitted_changes
+from tests.factories import make_article, make_credit, make_issue, make_person, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+@pytest.fixture
+def article():
+    issue = make_issue()
+    article = make_article(issue=issue, headline="职工夜校开课", body="第一段正文。")
+    make_credit(person=make_person("阮向民"), article=article)
+    return article
+
+
+def test_the_second_reader_gets_the_page_from_the_cache_with_one_query(client, article):
+    url = article.get_absolute_url()
+    first, rendering_queries = get(client, url)
+    second, queries = get(client, url)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert rendering_queries > 1
+    assert queries == 1  # the generation
+
+
+@pytest.mark.parametrize("url_of", [
+    lambda a: a.get_absolute_url(),
+    lambda a: a.issue.get_absolute_url(),
+    lambda a: f"/issues/{a.issue.date.year}/{a.issue.date.month:02d}/",
+    lambda a: "/",
+])
+def test_an_editors_committed_correction_shows_at_once_on_every_cached_page(client, article,
+                                                                             url_of):
+    url = url_of(article)
+    get(client, url)
+    assert get(client, url)[0]["X-Page-Cache"] == "hit"
+    editorial.edit_article(
+        article, changes={"headline": "职工夜校改期"}, expected_version=article.version,
+        user=make_user(role="editor"),
+    )
+    response, _queries = get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "职工夜校改期" in response.content.decode()
+
+
+def test_renaming_a_contributor_reaches_the_cached_article_page(client, article):
+    url = article.get_absolute_url()
+    get(client, url)
+    person = article.credits.get().person
+    person.name = "阮向明"
+    person.save()
+    page = get(client, url)[0].content.decode()
+    assert "阮向明" in page and "阮向民" not in page
+
+
+def test_a_withdrawal_by_the_bulk_path_is_gone_from_the_cache_at_once(client, article):
+    get(client, article.get_absolute_url())
+    get(client, article.issue.get_absolute_url())
+    editorial.set_visibility(
+        Article.objects.filter(pk=article.pk), Visibility.WITHDRAWN,
+        user=make_user(role="chief editor"),
+    )
+    assert get(client, article.get_absolute_url())[0].status_code == 410
+    issue_page = get(client, article.issue.get_absolute_url())[0]
+    assert "职工夜校开课" not in issue_page.content.decode()
+
+
+def test_a_tag_added_to_an_article_reaches_its_cached_page(client, article):
+    url = article.get_absolute_url()
+    get(client, url)
+    article.tags.add("劳模")
+    assert "劳模" in get(client, url)[0].content.decode()
+
+
+def test_a_rolled_back_change_leaves_the_generation_and_the_cache_alone(article):
+    before = current_generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.headline = "不会保存"
+        article.save()
+        assert has_uncommitted_changes()
+        raise RuntimeError
+    assert current_generation() == before
+    assert not has_uncommitted_changes()
+
+
+def test_a_transaction_with_uncommitted_changes_neither_reads_nor_fills_the_cache(client, article):
+    url = article.get_absolute_url()
+    get(client, url)
+    with transaction.atomic():
+        article.headline = "还没提交的标题"
+        article.save()
+        response, _queries = get(client, url)
+        assert "X-Page-Cache" not in response
+        assert "还没提交的标题" in response.content.decode()
+        transaction.set_rollback(True)
+    response, _queries = get(client, url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "还没提交的标题" not in response.content.decode()
+
+
+def test_each_commit_moves_the_generation_once_and_past_the_clock(article):
+    before = current_generation()
+    with transaction.atomic():
+        for n in range(3):
+            article.headline = f"标题{n}"
+            article.save()
+    after = current_generation()
+    assert after > before
+    assert after >= time.time_ns() // 1000 - 60_000_000  # a clock in microseconds
+    # One transaction, one step: the value moved once, not once per save.
+    with transaction.atomic():
+        article.save()
+        make_credit(person=make_person("金钩"), article=article)
+    assert current_generation() > after
+
+
+def test_an_editor_with_a_session_is_never_served_from_the_cache(client, article):
+    url = article.get_absolute_url()
+    get(client, url)
+    client.force_login(make_user(role="editor"))
+    response, queries = get(client, url)
+    assert "X-Page-Cache" not in response
+    assert queries > 1
+
+
+def test_each_language_has_its_own_cached_page(client, article):
+    url = article.get_absolute_url()
+    chinese = get(client, url)[0]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = get(client, url)[0]
+    assert english["X-Page-Cache"] == "miss"
+    assert english.content != chinese.content
+    assert 'lang="en"' in get(client, url)[0].content.decode()
+
+
+def test_a_cached_page_still_answers_a_conditional_request_with_304(client, article):
+    url = article.get_absolute_url()
+    etag = get(client, url)[0]["ETag"]
+    response, queries = get(client, url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and queries == 1
+
+
+def test_a_missing_page_is_not_cached(client, article):
+    assert get(client, "/articles/999999/")[0].status_code == 404
+    response, queries = get(client, "/articles/999999/")
+    assert response.status_code == 404 and queries > 1
+
+
+def test_the_cache_can_be_switched_off(client, article, settings):
+    settings.PAGE_CACHE = False
+    url = article.get_absolute_url()
+    get(client, url)
+    response, queries = get(client, url)
+    assert "X-Page-Cache" not in response and queries > 1
+
+
+def test_importing_a_page_moves_the_generation(client):
+    before = current_generation()
+    seed = sorted((Path(settings.BASE_DIR) / "seeds").glob("*.txt"))[0]
+    call_command("import_seeds", str(seed), stdout=open("/dev/null", "w"))
+    assert current_generation() > before
