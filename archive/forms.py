@@ -52,14 +52,12 @@ class SearchForm(forms.Form):
             self.cleaned_data.get(name) not in (None, "") for name in self.FILTERS
         )
 
-    def _filtered(self):
-        """Return the public articles matching every filter but the year."""
+    def _narrowed(self):
+        """Return the public articles matching the filters that are not about dates, or None."""
         data = self.cleaned_data
+        if not any(data.get(name) for name in ("kind", "tag", "contributor")):
+            return None
         articles = Article.objects.public()
-        if data.get("start"):
-            articles = articles.filter(issue__date__gte=data["start"])
-        if data.get("end"):
-            articles = articles.filter(issue__date__lte=data["end"])
         if data.get("kind"):
             articles = articles.filter(kind=data["kind"])
         if data.get("tag"):
@@ -71,28 +69,64 @@ class SearchForm(forms.Form):
                 Q(credits__person__in=people) | Q(photos__credits__person__in=people)
             ).values("pk")
             articles = articles.filter(pk__in=credited)
-        query = data.get("q")
-        if query:
-            from newsroom.search import search_articles
+        return articles
 
-            return search_articles(query, articles, order=data.get("order") or "relevance")
+    def _filtered(self):
+        """Return the public articles matching every filter but the year (no query)."""
+        data = self.cleaned_data
+        narrowed = self._narrowed()
+        articles = narrowed if narrowed is not None else Article.objects.public()
+        if data.get("start"):
+            articles = articles.filter(issue__date__gte=data["start"])
+        if data.get("end"):
+            articles = articles.filter(issue__date__lte=data["end"])
         return articles.order_by("-issue__date", "page", "position")
+
+    @staticmethod
+    def _displayed(articles):
+        """Return the articles with what a result shows: issue, credits, photos."""
+        from archive.queries import credits_prefetch
+
+        # Photos too: the search module's snippet looks in their captions.
+        return articles.select_related("issue").prefetch_related(credits_prefetch(), "photos")
+
+    def search(self):
+        """Return the reader's search for the query (newsroom.search.search_public), once."""
+        from newsroom.search import search_public
+
+        if not hasattr(self, "_search"):
+            data = self.cleaned_data
+            self._search = search_public(
+                data["q"],
+                articles=self._displayed(Article.objects.public()),
+                among=self._narrowed(),
+                start=data.get("start"),
+                end=data.get("end"),
+                year=data.get("year"),
+                order=data.get("order") or "relevance",
+            )
+        return self._search
 
     def year_facets(self) -> list[tuple[int, int]]:
         """Return (year, count) of the results before the year filter, so any year can be picked."""
         from newsroom.search import year_facets
 
+        if self.cleaned_data.get("q"):
+            return self.search().year_facets()
         return year_facets(self._filtered())
 
     def results(self):
-        """Return the matching public articles, with issues and credits ready for display."""
-        from archive.queries import credits_prefetch
+        """Return the matching public articles, ready for display and pagination.
 
+        With a query, a SearchResults (counts and slices like a QuerySet); without one,
+        the filtered articles newest first.
+        """
+        if self.cleaned_data.get("q"):
+            return self.search()
         articles = self._filtered()
         if self.cleaned_data.get("year"):
             articles = articles.filter(issue__date__year=self.cleaned_data["year"])
-        # Photos too: the search module's snippet looks in their captions.
-        return articles.select_related("issue").prefetch_related(credits_prefetch(), "photos")
+        return self._displayed(articles)
 
     def querystring(self, *, exclude: tuple[str, ...] = ()) -> str:
         """Return the valid criteria as a query string, for page and facet links."""

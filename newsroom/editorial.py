@@ -42,6 +42,7 @@ from newsroom.models import (
     Visibility,
 )
 from newsroom.pagecache import archive_changed
+from newsroom.search import index_on_commit
 
 # The fields an editor may correct through edit_article: the text and what kind of piece it is.
 # Where an article sits (issue, page, position) is the importer's business, not a correction.
@@ -292,8 +293,9 @@ def _bulk_set(articles: QuerySet, field_name: str, value: str, *, user, reason: 
             article.version += 1
             article.updated_at = now
         if changed:
-            # bulk_update sends no post_save: tell the page cache itself.
+            # bulk_update sends no post_save: tell the page cache and the search index.
             archive_changed()
+            index_on_commit([article.pk for article in changed])
             bulk_update_with_history(
                 changed,
                 Article,

@@ -3,6 +3,8 @@
 The public interface (other modules code against exactly these names)::
 
     search_articles(query, queryset=None, *, order="relevance") -> QuerySet[Article]
+    search_public(query, *, articles=None, among=None, start=None, end=None, year=None,
+                  order="relevance") -> SearchResults
     parse_query(text) -> ParsedQuery
     highlight(text, query, *, max_chars=None) -> SafeString
     snippet(article, query, *, max_chars=120) -> SafeString
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
     from newsroom.models import Article
+    from newsroom.search.results import SearchResults
 
 ORDERS = ("relevance", "date")
 
@@ -53,6 +56,37 @@ def search_articles(
     if order == "date":
         return matches.order_by(*DATE_ORDER)
     return backend.rank(matches, parsed)
+
+
+def search_public(
+    query: str | ParsedQuery,
+    *,
+    articles: QuerySet | None = None,
+    among: QuerySet | None = None,
+    start=None,
+    end=None,
+    year: int | None = None,
+    order: str = "relevance",
+) -> SearchResults:
+    """Return a reader's search: the public articles matching, by page, with totals and facets.
+
+    Cheap at archive scale on PostgreSQL (see newsroom/search/results.py): it reads only
+    the rows of the page it shows. `articles` is where the results are read from
+    (default: Article.objects.public(); add select_related/prefetch_related), `among`
+    narrows the search to a queryset of articles, `start`/`end`/`year` to dates. Same
+    order and matching as search_articles().
+    """
+    from newsroom.models import Article
+    from newsroom.search.results import SearchResults
+
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if articles is None:
+        articles = Article.objects.public()
+    return SearchResults(
+        parsed, articles=articles, among=among, start=start, end=end, year=year, order=order
+    )
 
 
 def snippet(article: Article, query: str | ParsedQuery, *, max_chars: int = 120) -> SafeString:
@@ -125,6 +159,7 @@ __all__ = [
     "parse_query",
     "rebuild_index",
     "search_articles",
+    "search_public",
     "snippet",
     "year_facets",
 ]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Case,
     F,
-    FloatField,
     Func,
     IntegerField,
     Q,
@@ -30,10 +29,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from newsroom.search.text import MAX_POSITION, Element, ParsedQuery, is_cjk
-
-# PostgreSQL weights for D, C, B, A: captions and names (C) count a little, body (B) more,
-# headline fields (A) most.
-RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
 
 
 def _fts5_string(text: str) -> str:
@@ -87,10 +82,6 @@ class PostgresBackend(SearchBackend):
     """tsvector + GIN: each element becomes a tsquery over the positioned tokens."""
 
     vendor = "postgresql"
-    # ts_rank unpacks every vector it ranks (0.1-0.4 s over tens of thousands of
-    # matches), so it only orders matches among the most recent articles; older matches
-    # keep their headline order and sort by date. See docs/search.md.
-    RANKED_CANDIDATES = 200
 
     @staticmethod
     def element_tsquery(element: Element) -> str:
@@ -119,28 +110,34 @@ class PostgresBackend(SearchBackend):
         forbidden = [f"!{self.element_tsquery(e)}" for e in parsed.forbidden]
         return " & ".join(required + forbidden)
 
+    @staticmethod
+    def relaxed_element_tsquery(element: Element) -> str:
+        """Return a tsquery the GIN index answers exactly, true wherever the element occurs.
+
+        Its tokens anywhere in the article, without their distances: the index needs
+        no look at the positions (no recheck), and it is true of every article where
+        the element occurs, and of a few more where its tokens stand apart.
+        """
+        tokens = list(dict.fromkeys(lexeme for lexeme, _offset in element.tokens))
+        together = " & ".join(_tsquery_lexeme(t) for t in tokens)
+        if len(tokens) > 1:
+            together = f"({together})"
+        if len(element.text) >= 3 and is_cjk(element.text):
+            return f"({_tsquery_lexeme(element.text)} | {together})"
+        return together
+
+    def relaxed_tsquery(self, parsed: ParsedQuery) -> str:
+        """Return the query without distances or exclusions (see relaxed_element_tsquery).
+
+        Equal to tsquery() when every element is one token and nothing is excluded:
+        then the index alone answers the query exactly.
+        """
+        if not parsed.forbidden and all(len(e.tokens) == 1 for e in parsed.required):
+            return self.tsquery(parsed)
+        return " & ".join(self.relaxed_element_tsquery(e) for e in parsed.required)
+
     def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         return queryset.filter(MatchesTsQuery(self.tsquery(parsed)))
-
-    def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        query = RawTsQuery(self.tsquery(parsed))
-        # ts_rank only the matches among the RANKED_CANDIDATES most recent articles of the
-        # queryset: the window comes from the date index alone, without matching again.
-        window = queryset.model._default_manager.using(queryset.db).order_by(*DATE_ORDER)
-        window = window.values("pk")[: self.RANKED_CANDIDATES]
-        rank = Case(
-            When(
-                pk__in=window,
-                then=SearchRank(
-                    F("search_document__vector"), query, weights=RANK_WEIGHTS, normalization=0
-                ),
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        return queryset.annotate(
-            search_headline_hits=_headline_hits(parsed), search_rank=rank
-        ).order_by("-search_headline_hits", "-search_rank", *DATE_ORDER)
 
 
 class MatchesTsQuery(Func):

@@ -43,6 +43,11 @@ UPDATE_FIELDS = [
     "body_words",
     "extra_words",
     "vector",
+    "headline",
+    "published_on",
+    "published_month",
+    "position_key",
+    "is_public",
     "segmenter",
     "indexed_at",
 ]
@@ -124,7 +129,8 @@ def document_values(texts: tuple[str, str, str], vendor: str) -> dict[str, str]:
     title, body, extra = (normalize(text) for text in texts)
     if vendor == "postgresql":
         vector = tsvector_literal([(title, "A"), (body, "B"), (extra, "C")])
-        return {"title": title, "vector": vector}
+        # The headline fields alone, at the same positions: what "a headline hit" means.
+        return {"title": title, "vector": vector, "headline": tsvector_literal([(title, "A")])}
     return {
         "title": title,
         "body": body,
@@ -135,15 +141,36 @@ def document_values(texts: tuple[str, str, str], vendor: str) -> dict[str, str]:
     }
 
 
+def placement_values(article: Article) -> dict:
+    """Return the document's copy of where and when the article appeared, and if it is public.
+
+    A reader's search filters and sorts on these without reading the article table
+    (see docs/search.md); the article stays the authority: results are fetched from
+    Article.objects.public(), so a stale copy can never show a withdrawn article.
+    """
+    issue = article.issue
+    return {
+        "published_on": issue.date,
+        "published_month": issue.date.year * 100 + issue.date.month,
+        "position_key": issue.edition * 100_000 + min(article.page, 99) * 1000
+        + min(article.position, 999),
+        "is_public": article.is_public,
+    }
+
+
 def build_document(article: Article, vendor: str) -> ArticleDocument:
     """Return the unsaved index document of an article for a database vendor."""
     values = document_values(article_texts(article), vendor)
-    return ArticleDocument(article_id=article.pk, segmenter=SEGMENTER_VERSION, **values)
+    return ArticleDocument(
+        article_id=article.pk, segmenter=SEGMENTER_VERSION, **values, **placement_values(article)
+    )
 
 
 def _articles_for_index(using: str):
-    return Article.objects.using(using).prefetch_related(
-        "photos__credits__person__aliases", "credits__person__aliases"
+    return (
+        Article.objects.using(using)
+        .select_related("issue")
+        .prefetch_related("photos__credits__person__aliases", "credits__person__aliases")
     )
 
 
@@ -165,7 +192,10 @@ def index_articles(
         else:
             values = list(pool.map(document_values, texts, [vendor] * len(texts), chunksize=25))
         documents = [
-            ArticleDocument(article_id=article.pk, segmenter=SEGMENTER_VERSION, **v)
+            ArticleDocument(
+                article_id=article.pk, segmenter=SEGMENTER_VERSION, **v,
+                **placement_values(article),
+            )
             for article, v in zip(articles, values, strict=True)
         ]
         # An upsert, so two transactions indexing the same article cannot collide.

@@ -49,6 +49,13 @@ class ArticleDocument(models.Model):
     body_words = models.TextField(_("正文词"), blank=True)
     extra_words = models.TextField(_("图片说明与作者词"), blank=True)
     vector = TsVectorField(_("检索向量"), null=True, blank=True)
+    # What a reader's search filters and sorts on without leaving this table (PostgreSQL:
+    # all but published_on and position_key are in the one GIN index, see docs/search.md).
+    headline = TsVectorField(_("标题检索向量"), null=True, blank=True)
+    published_on = models.DateField(_("出版日期"), null=True, blank=True, db_index=True)
+    published_month = models.IntegerField(_("出版年月"), null=True, blank=True)  # 202203
+    position_key = models.IntegerField(_("版面顺序"), null=True, blank=True)
+    is_public = models.BooleanField(_("公开"), null=True, blank=True)
     segmenter = models.CharField(_("分词器版本"), max_length=60)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
 

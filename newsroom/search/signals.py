@@ -13,14 +13,17 @@ from __future__ import annotations
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 
-from newsroom.models import Article, Credit, Person, PersonAlias, Photo
+from newsroom.models import Article, Credit, Issue, Person, PersonAlias, Photo
 from newsroom.search.indexing import index_on_commit
 
 
 def _remember(instance, *fields: str) -> None:
     # What the row held when it was loaded, so a move (a photo to another article, a
     # credit to another photo) re-indexes the article it left as well.
-    instance._search_loaded = {name: getattr(instance, name) for name in fields}
+    # Read from the instance's own values: a deferred field is not loaded (and reading it
+    # here would load the row again, and send post_init again).
+    values = instance.__dict__
+    instance._search_loaded = {name: values[name] for name in fields if name in values}
 
 
 def _loaded(instance, name: str):
@@ -39,6 +42,20 @@ def articles_of_person(person_id: int, *, using: str) -> list[int]:
 
 def article_saved(sender, instance, using, **kwargs):
     index_on_commit([instance.pk], using=using)
+
+
+def issue_loaded(sender, instance, **kwargs):
+    _remember(instance, "date", "edition")
+
+
+def issue_saved(sender, instance, created, using, **kwargs):
+    # The documents keep the date and edition their articles are sorted and filtered by.
+    if not created and (
+        instance.date != _loaded(instance, "date")
+        or instance.edition != _loaded(instance, "edition")
+    ):
+        index_on_commit(instance.articles.using(using).values_list("pk", flat=True), using=using)
+    _remember(instance, "date", "edition")
 
 
 def photo_loaded(sender, instance, **kwargs):
@@ -95,6 +112,8 @@ def connect() -> None:
         signal.connect(credit_changed, sender=Credit, dispatch_uid=f"{uid}.credit_{name}")
         signal.connect(alias_changed, sender=PersonAlias, dispatch_uid=f"{uid}.alias_{name}")
     post_save.connect(person_saved, sender=Person, dispatch_uid=f"{uid}.person_saved")
+    post_save.connect(issue_saved, sender=Issue, dispatch_uid=f"{uid}.issue_saved")
+    post_init.connect(issue_loaded, sender=Issue, dispatch_uid=f"{uid}.issue_loaded")
     post_init.connect(photo_loaded, sender=Photo, dispatch_uid=f"{uid}.photo_loaded")
     post_init.connect(credit_loaded, sender=Credit, dispatch_uid=f"{uid}.credit_loaded")
     post_init.connect(person_loaded, sender=Person, dispatch_uid=f"{uid}.person_loaded")

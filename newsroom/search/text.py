@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
@@ -54,13 +55,29 @@ def _normalize_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).lower()
 
 
+class _FoldTable(dict):
+    """str.translate's table: each code point to its folded text, computed on first use."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _normalize_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def normalize(text: str) -> str:
     """Return text folded for matching: NFKC and lower case, one character at a time."""
-    return "".join(_normalize_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
-def normalize_with_map(text: str) -> tuple[str, list[int]]:
+def normalize_with_map(text: str) -> tuple[str, Sequence[int]]:
     """Return the normalized text and, for each of its characters, the raw index it came from."""
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text):
+        # No code point folds to nothing (checked over all of Unicode), so equal lengths
+        # mean one character for one.
+        return folded, range(len(text))
     out: list[str] = []
     index: list[int] = []
     for i, char in enumerate(text):
@@ -277,7 +294,7 @@ def find_spans(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     if not marks or not text:
         return []
     folded, index = normalize_with_map(text)
-    pattern = re.compile("|".join(re.escape(m) for m in marks))
+    pattern = _marks_pattern(tuple(marks))
     spans: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start, end = index[match.start()], index[match.end() - 1] + 1
@@ -286,6 +303,11 @@ def find_spans(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans
+
+
+@lru_cache(maxsize=256)
+def _marks_pattern(marks: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(m) for m in marks))
 
 
 def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
