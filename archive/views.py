@@ -364,6 +364,8 @@ def search(request: HttpRequest) -> HttpResponse:
             page=page,
             items=items,
             facets=form.year_facets(),
+            # A reader's search may estimate a large total (newsroom/search/results.py).
+            count_is_exact=getattr(results, "is_exact", True),
             query=query,
             querystring=form.querystring(exclude=("page",)),
             facet_querystring=form.querystring(exclude=("page", "year")),

@@ -284,6 +284,10 @@ def restore(folder: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
         _media_root().mkdir(parents=True, exist_ok=True)
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
             archive.extractall(_media_root(), filter="data")
+    # A dump brings back the generation it was made at: move it past every page cached since.
+    from newsroom.pagecache import archive_changed
+
+    archive_changed(using)
     return manifest
 
 

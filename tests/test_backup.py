@@ -208,3 +208,16 @@ def test_a_pg_dump_backup_is_made_of_postgresql_only(tmp_path):
         with pytest.raises(CommandError, match="PostgreSQL only"):
             call_command("backup_archive", str(tmp_path / "b"), "--format", "pg_dump",
                          stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_moves_the_archive_generation_past_every_cached_page(tmp_path, media_root):
+    from newsroom.pagecache import current_generation
+
+    build_archive()
+    backup(tmp_path / "backup")
+    Article.objects.first().save()  # pages are cached under a newer generation than the dump's
+    newest = current_generation()
+    wipe_archive()
+    restore(tmp_path / "backup", replace=True)
+    assert current_generation() > newest

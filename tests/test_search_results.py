@@ -136,3 +136,15 @@ def test_totals_are_cached_until_the_archive_changes():
     assert search_public("工会").count() == 2
     first.delete()
     assert search_public("工会").count() == 1
+
+
+def test_the_search_page_says_when_its_total_is_an_estimate(client, archive, monkeypatch):
+    monkeypatch.setattr(search_results, "SAMPLE", 3)
+    page = client.get("/search/", {"q": '"数字化改革"'}).content.decode()
+    heading = page[page.index('id="results-heading"'):].split("</h2>")[0]
+    if connection.vendor == "postgresql":
+        assert "约找到" in heading
+    else:
+        assert "约" not in heading and "找到" in heading
+    exact = client.get("/search/", {"q": "工会"}).content.decode()
+    assert "约找到" not in exact

@@ -84,25 +84,27 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
     @staticmethod
-    def element_tsquery(element: Element) -> str:
+    def element_tsquery(element: Element, prefix: str = "") -> str:
         """Return the tsquery that is true exactly where the element occurs as a substring.
 
         One token: the lexeme itself (every unigram, bigram and Latin run is indexed).
+        With prefix="h:", the same in the headline fields only (their tokens are indexed
+        a second time with that mark).
         Several: the tokens at their distances (``<N>``), which holds only where they stand
         at those character offsets, i.e. where the text occurs; a 3+ character word that
         the segmenter also indexed is tried first as one lexeme, which needs no recheck.
         """
         tokens = element.tokens
         if len(tokens) == 1:
-            return _tsquery_lexeme(tokens[0][0])
-        parts = [_tsquery_lexeme(tokens[0][0])]
+            return _tsquery_lexeme(prefix + tokens[0][0])
+        parts = [_tsquery_lexeme(prefix + tokens[0][0])]
         for (_previous, previous_offset), (lexeme, offset) in pairwise(tokens):
             distance = min(offset - previous_offset, MAX_POSITION)
             parts.append(f"<{distance}>" if distance != 1 else "<->")
-            parts.append(_tsquery_lexeme(lexeme))
+            parts.append(_tsquery_lexeme(prefix + lexeme))
         phrase = "(" + " ".join(parts) + ")"
         if len(element.text) >= 3 and is_cjk(element.text):
-            return f"({_tsquery_lexeme(element.text)} | {phrase})"
+            return f"({_tsquery_lexeme(prefix + element.text)} | {phrase})"
         return phrase
 
     def tsquery(self, parsed: ParsedQuery) -> str:

@@ -50,8 +50,7 @@ class ArticleDocument(models.Model):
     extra_words = models.TextField(_("图片说明与作者词"), blank=True)
     vector = TsVectorField(_("检索向量"), null=True, blank=True)
     # What a reader's search filters and sorts on without leaving this table (PostgreSQL:
-    # all but published_on and position_key are in the one GIN index, see docs/search.md).
-    headline = TsVectorField(_("标题检索向量"), null=True, blank=True)
+    # published_month and is_public are in the one GIN index, see docs/search.md).
     published_on = models.DateField(_("出版日期"), null=True, blank=True, db_index=True)
     published_month = models.IntegerField(_("出版年月"), null=True, blank=True)  # 202203
     position_key = models.IntegerField(_("版面顺序"), null=True, blank=True)

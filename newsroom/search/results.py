@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models import QuerySet
 
-from newsroom.search.text import ParsedQuery
+from newsroom.search.text import HEADLINE_PREFIX, ParsedQuery
 
 # Candidates checked one by one, at most, before a total becomes an estimate.
 SAMPLE = 400
@@ -219,7 +219,10 @@ class _PostgresResults:
         self.exact = backend.tsquery(results.parsed)
         self.relaxed = backend.relaxed_tsquery(results.parsed)
         self.needs_check = self.exact != self.relaxed
-        self.elements = [backend.element_tsquery(e) for e in results.parsed.required]
+        required = results.parsed.required
+        self.elements = [backend.element_tsquery(e) for e in required]
+        self.in_headline = [backend.element_tsquery(e, HEADLINE_PREFIX) for e in required]
+        self.element_texts = [e.text for e in required]
 
     # -- conditions
 
@@ -243,7 +246,8 @@ class _PostgresResults:
         return _where("d.vector @@ %s::tsquery", tsquery)
 
     def headline_any(self) -> _Where:
-        return _where("d.headline @@ %s::tsquery", " | ".join(self.elements))
+        """Articles with at least one of the query's words in the headline fields."""
+        return _where("d.vector @@ %s::tsquery", " | ".join(self.in_headline))
 
     # -- running SQL
 
@@ -331,9 +335,8 @@ class _PostgresResults:
             else:
                 ids = self.headline_hits(cursor, where, wanted)
                 if len(ids) < wanted:
-                    body_only = where & _Where(
-                        [f"NOT ({self.headline_any().sql})"], self.headline_any().params
-                    )
+                    # Fewer than asked: these are all the headline hits; the rest by date.
+                    body_only = where & _where("d.article_id <> ALL(%s)", ids)
                     ids += self.newest(cursor, body_only, wanted - len(ids))
         return _in_order(self.r.articles, ids[offset:wanted])
 
@@ -393,13 +396,14 @@ class _PostgresResults:
                 newest = months[0][0]
                 windows = [_months_before(newest, 11), _months_before(newest, 59), None]
             return self.newest(cursor, where & self.headline_any(), limit, windows)
-        hits = " + ".join(["(d.headline @@ %s::tsquery)::int"] * len(self.elements))
+        # Counted on the short normalized title, as search_articles() counts them.
+        hits = " + ".join(["(strpos(d.title, %s) > 0)::int"] * len(self.element_texts))
         candidates = where & self.headline_any()
         rows = self.fetch(
             cursor,
             f"SELECT d.article_id FROM search_articledocument d WHERE {candidates.sql}"
             f" ORDER BY {hits} DESC, d.published_on DESC, d.position_key, d.article_id LIMIT %s",
-            [*candidates.params, *self.elements, limit],
+            [*candidates.params, *self.element_texts, limit],
         )
         return [row[0] for row in rows]
 

@@ -29,9 +29,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Bump when the tokens or their positions change: documents indexed with another
 # version are stale and `manage.py rebuild_search_index --stale` re-indexes them.
-INDEX_SCHEME = 1
+INDEX_SCHEME = 2
 SEGMENTER_VERSION = f"rjieba-{version('rjieba')}/scheme-{INDEX_SCHEME}"
 
+# Headline tokens are indexed a second time with this mark (PostgreSQL); no token holds
+# a colon, so h:工会 can only be the headline's 工会.
+HEADLINE_PREFIX = "h:"
 MAX_QUERY_CHARS = 100
 MAX_ELEMENTS = 12
 # PostgreSQL keeps at most 256 positions per lexeme and positions up to 16383.

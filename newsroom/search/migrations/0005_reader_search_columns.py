@@ -1,10 +1,11 @@
-"""What a reader's search filters and sorts on, kept in the document itself.
+"""What a reader's search filters and sorts on, kept in the document itself (index scheme 2).
 
-PostgreSQL: one GIN index over the vector, the headline vector, the publication month and
-the public flag (btree_gin makes the last two indexable by GIN), so the database
-intersects a query with a window of months and with the public articles inside the index,
-and reads from the table only the rows it returns. See docs/search.md ("At archive scale").
-Existing documents are filled in here from their articles; nothing needs re-indexing.
+PostgreSQL: one GIN index over the vector, the publication month and the public flag
+(btree_gin makes the last two indexable by GIN), so the database intersects a query with
+a window of months and with the public articles inside the index, and reads from the
+table only the rows it returns; the vector also holds the headline's tokens a second
+time, marked h:. See docs/search.md ("At archive scale"). Existing documents are brought
+to scheme 2 here, from their own vectors and their articles: nothing needs re-indexing.
 
 `is_public` follows the article's visibility through a database trigger, whatever writes
 it (a save, `QuerySet.update()`, raw SQL): a withdrawn article is never counted by a
@@ -15,13 +16,21 @@ newsroom_article on SQLite, the trigger goes with it: create it again.
 
 from django.db import migrations, models
 
-import newsroom.search.models
+# The headline's tokens (weight A) once more, marked h:, at the same positions.
+HEADLINE_LEXEMES = """COALESCE((
+    SELECT string_agg(
+        quote_ident('h:' || u.lexeme) || ':'
+        || (SELECT string_agg(p::text || 'A', ',') FROM unnest(u.positions) p),
+        ' ')
+    FROM unnest(ts_filter(d.vector, '{a}')) u
+), '')"""
 
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS btree_gin",
     "DROP INDEX IF EXISTS search_articledocument_vector_gin",
-    """UPDATE search_articledocument d SET
-           headline = ts_filter(d.vector, '{a}'),
+    f"""UPDATE search_articledocument d SET
+           vector = d.vector || replace({HEADLINE_LEXEMES}, '"', '''')::tsvector,
+           segmenter = replace(d.segmenter, '/scheme-1', '/scheme-2'),
            published_on = i.date,
            published_month = EXTRACT(YEAR FROM i.date)::int * 100 + EXTRACT(MONTH FROM i.date)::int,
            position_key = i.edition * 100000 + LEAST(a.page, 99) * 1000 + LEAST(a.position, 999),
@@ -29,7 +38,7 @@ POSTGRES_FORWARD = [
        FROM newsroom_article a JOIN newsroom_issue i ON i.id = a.issue_id
        WHERE a.id = d.article_id""",
     """CREATE INDEX search_articledocument_gin ON search_articledocument
-           USING gin (vector, headline, published_month, is_public)""",
+           USING gin (vector, published_month, is_public)""",
     """CREATE FUNCTION search_follow_visibility() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
            UPDATE search_articledocument SET is_public = (NEW.visibility = 'published')
@@ -45,9 +54,13 @@ POSTGRES_BACKWARD = [
     "DROP FUNCTION IF EXISTS search_follow_visibility()",
     "DROP INDEX IF EXISTS search_articledocument_gin",
     "CREATE INDEX search_articledocument_vector_gin ON search_articledocument USING gin (vector)",
+    # The h: lexemes stay (older code never asks for them); the documents say scheme 2,
+    # so `rebuild_search_index --stale` rewrites them as scheme 1.
 ]
 SQLITE_FORWARD = [
+    # Nothing changes in SQLite's documents but their scheme number.
     """UPDATE search_articledocument SET
+           segmenter = replace(segmenter, '/scheme-1', '/scheme-2'),
            published_on = (SELECT i.date FROM newsroom_article a JOIN newsroom_issue i
                             ON i.id = a.issue_id WHERE a.id = article_id),
            published_month = (SELECT CAST(strftime('%Y%m', i.date) AS integer)
@@ -77,14 +90,12 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0004_matching_function_plpgsql"), ("newsroom", "0004_archive_generation")]
+    dependencies = [
+        ("search", "0004_matching_function_plpgsql"),
+        ("newsroom", "0004_archive_generation"),
+    ]
 
     operations = [
-        migrations.AddField(
-            model_name="articledocument",
-            name="headline",
-            field=newsroom.search.models.TsVectorField(blank=True, null=True, verbose_name="标题检索向量"),
-        ),
         migrations.AddField(
             model_name="articledocument",
             name="published_on",
