@@ -466,6 +466,7 @@ def main() -> None:
         wanted = [w.strip() for w in args.only.split(",")]
         paths = {k: v for k, v in paths.items() if k.startswith("trivial") or any(w in k for w in wanted)}
 
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=BENCH_DIR))
     port = free_port()
     env = serving_env(args.database_url, workdir, port, args.workers)

@@ -12,8 +12,9 @@ until *anything* that a public page shows changes, in any process:
   older than the change is always stored under an older generation than the one readers
   ask for next: no stale page, whatever the interleaving of requests and commits.
 - A cached page's key holds the generation, the language, the host and the full path, so
-  reading the generation (one primary-key SELECT) is the only query of a page served from
-  the cache; old entries are never read again and age out of the cache.
+  reading the generation (one primary-key SELECT, at most once a second per worker: see
+  reader_generation) is the only query of a page served from the cache; old entries are
+  never read again and age out of the cache.
 - Only anonymous GET/HEAD requests use it: a request carrying a session cookie (an editor)
   is rendered every time, and a connection inside a transaction holding uncommitted
   archive changes neither reads nor fills it.
@@ -55,6 +56,27 @@ def current_generation(using: str = DEFAULT_DB_ALIAS) -> int:
     return row[0] if row else 0
 
 
+# The generation as this process last read it, per database: (value, monotonic time read).
+_seen: dict[str, tuple[int, float]] = {}
+
+
+def reader_generation(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Return the generation for keying readers' pages: read at most once a PAGE_CACHE_GENERATION_TTL.
+
+    A worker that commits a change sees the new generation at once (the bump forgets the
+    value read); the other workers within that many seconds (default 1). Editors never
+    wait for it: requests with a session do not use the page cache at all.
+    """
+    ttl = getattr(settings, "PAGE_CACHE_GENERATION_TTL", 0)
+    seen = _seen.get(using)
+    now = time.monotonic()
+    if seen is not None and now - seen[1] < ttl:
+        return seen[0]
+    value = current_generation(using)
+    _seen[using] = (value, now)
+    return value
+
+
 def _bump(using: str) -> None:
     """Move the generation on, past every value it ever had (a clock in microseconds).
 
@@ -74,6 +96,7 @@ def _bump(using: str) -> None:
                 " WHERE id = 1",
                 [now, now],
             )
+    _seen.pop(using, None)
 
 
 class _BumpOnCommit:
@@ -162,7 +185,7 @@ def cached_public_page(view):
         cache = _cache()
         if cache is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
-        key = page_key(request, current_generation())
+        key = page_key(request, reader_generation())
         value = cache.get(key)
         if value is not None:
             response = _restored(value)

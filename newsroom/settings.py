@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.env import database_from_url, env_bool, env_int, env_list, env_str
+from newsroom.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NEWSROOM_DATA_DIR", str(BASE_DIR / "var")))
@@ -203,6 +203,9 @@ PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 3000)
 # A page is exact until the archive changes; the timeout only bounds how long unused or
 # superseded pages take space (and what a lost update could leave behind).
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)
+# Seconds a worker keys readers' pages by the generation it last read (0: read it for every
+# request). The worker that commits a change, and every editor, sees it at once.
+PAGE_CACHE_GENERATION_TTL = env_float("PAGE_CACHE_GENERATION_TTL", 1.0)
 
 
 def _page_cache(location: str) -> dict:

@@ -23,6 +23,13 @@ from tests.factories import make_article, make_credit, make_issue, make_person, 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _read_the_generation_every_time(settings):
+    # These tests check that a change is seen at once: no per-worker memo of the generation
+    # (test_another_worker_sees_a_change_within_the_generation_ttl checks the memo).
+    settings.PAGE_CACHE_GENERATION_TTL = 0
+
+
 def get(client, url, **headers):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **headers)
@@ -184,3 +191,36 @@ def test_importing_a_page_moves_the_generation(client):
     seed = sorted((Path(settings.BASE_DIR) / "seeds").glob("*.txt"))[0]
     call_command("import_seeds", str(seed), stdout=open("/dev/null", "w"))
     assert current_generation() > before
+
+
+def test_another_worker_sees_a_change_within_the_generation_ttl(client, article, settings,
+                                                                  monkeypatch):
+    """The generation is read at most once a TTL per worker; a change elsewhere waits that long."""
+    from newsroom import pagecache
+
+    settings.PAGE_CACHE_GENERATION_TTL = 60
+    url = article.get_absolute_url()
+    get(client, url)
+    response, queries = get(client, url)
+    assert response["X-Page-Cache"] == "hit" and queries == 0
+    # Another worker commits a correction: this worker's memo of the generation is not told.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE newsroom_article SET headline = '别处改的' WHERE id = %s",
+                       [article.pk])
+        cursor.execute("UPDATE newsroom_archive_generation SET value = value + 1")
+    assert "别处改的" not in get(client, url)[0].content.decode()
+    clock = pagecache.time.monotonic() + 61
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock)
+    assert "别处改的" in get(client, url)[0].content.decode()
+
+
+def test_env_float_reads_numbers_and_refuses_words(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom.env import env_float
+
+    monkeypatch.setenv("PAGE_CACHE_GENERATION_TTL", "0.5")
+    assert env_float("PAGE_CACHE_GENERATION_TTL", 1.0) == 0.5
+    monkeypatch.setenv("PAGE_CACHE_GENERATION_TTL", "soon")
+    with pytest.raises(ImproperlyConfigured, match="PAGE_CACHE_GENERATION_TTL"):
+        env_float("PAGE_CACHE_GENERATION_TTL", 1.0)
