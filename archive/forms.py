@@ -87,8 +87,13 @@ class SearchForm(forms.Form):
         """Return the articles with what a result shows: issue, credits, photos."""
         from archive.queries import credits_prefetch
 
-        # Photos too: the search module's snippet looks in their captions.
-        return articles.select_related("issue").prefetch_related(credits_prefetch(), "photos")
+        # Photos too: the search module's snippet looks in their captions. Not the OCR text
+        # or the import snapshot: large, and a result does not show them.
+        return (
+            articles.select_related("issue")
+            .defer("original_text", "imported")
+            .prefetch_related(credits_prefetch(), "photos")
+        )
 
     def search(self):
         """Return the reader's search for the query (newsroom.search.search_public), once."""
