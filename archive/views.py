@@ -334,6 +334,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "archive/tag.html", {"tag": tag, "page": page})
 
 
+@cached_public_page
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Render search results with filters, year facets, highlighted snippets and pages.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -224,3 +225,19 @@ def test_env_float_reads_numbers_and_refuses_words(monkeypatch):
     monkeypatch.setenv("PAGE_CACHE_GENERATION_TTL", "soon")
     with pytest.raises(ImproperlyConfigured, match="PAGE_CACHE_GENERATION_TTL"):
         env_float("PAGE_CACHE_GENERATION_TTL", 1.0)
+
+
+def test_a_cached_search_page_follows_a_committed_correction(client, article):
+    """The page is cached by generation; the index is written after the article's commit."""
+    url = "/search/?" + urlencode({"q": "夜校"})
+    link = f'href="{article.get_absolute_url()}"'
+    assert link in get(client, url)[0].content.decode()
+    assert get(client, url)[0]["X-Page-Cache"] == "hit"
+    editorial.edit_article(
+        article, changes={"headline": "工会活动", "body": "没有那个词。"},
+        expected_version=article.version, user=make_user(role="editor"),
+    )
+    response = get(client, url)[0]
+    assert response["X-Page-Cache"] == "miss"
+    assert link not in response.content.decode()
+    assert link in get(client, "/search/?" + urlencode({"q": "工会"}))[0].content.decode()

@@ -209,6 +209,12 @@ def index_articles(
             unique_fields=["article"],
             update_fields=UPDATE_FIELDS,
         )
+    if ids:
+        # Search pages and their totals are cached by the archive's generation: move it on
+        # once the new documents are visible (indexing runs after the article's commit).
+        from newsroom.pagecache import archive_changed
+
+        archive_changed(using)
 
 
 def stale_article_ids(*, using: str = DEFAULT_DB_ALIAS):
