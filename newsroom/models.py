@@ -546,6 +546,9 @@ class Credit(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person}"
+
     def get_role_display(self) -> str:
         """Return the role as the paper prints it (记者), translated.
 
@@ -556,9 +559,6 @@ class Credit(models.Model):
             return Role(self.role).label
         except ValueError:
             return self.role
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.person}"
 
 
 class ReviewFlagQuerySet(models.QuerySet):

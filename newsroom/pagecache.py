@@ -211,6 +211,31 @@ def cached_public_page(view):
     return wrapper
 
 
+def cached_api_data(request, respond):
+    """Answer an anonymous API read from the page cache: the data, before rendering.
+
+    `respond()` makes the response when the cache does not hold it. Authentication,
+    permissions, throttling and content negotiation have run for this request already (it
+    is called from inside the view): only the queries and the serializer are skipped.
+    """
+    cache = _cache()
+    if cache is None or not _uses_cache(request) or request.user.is_authenticated:
+        return respond()
+    from rest_framework.response import Response
+
+    key = "api:" + page_key(request, reader_generation())
+    data = cache.get(key)
+    if data is not None:
+        response = Response(data)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = respond()
+    if response.status_code == 200:
+        cache.set(key, response.data)
+        response["X-Page-Cache"] = "miss"
+    return response
+
+
 def _http_date(value: str | None) -> int | None:
     from django.utils.http import parse_http_date_safe
 

@@ -241,3 +241,34 @@ def test_a_cached_search_page_follows_a_committed_correction(client, article):
     assert response["X-Page-Cache"] == "miss"
     assert link not in response.content.decode()
     assert link in get(client, "/search/?" + urlencode({"q": "工会"}))[0].content.decode()
+
+
+def test_an_anonymous_api_list_is_answered_from_the_cache_until_a_change(client, article):
+    url = "/api/v1/articles/?page_size=20"
+    first, _queries = get(client, url)
+    second, queries = get(client, url)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert second.json() == first.json()
+    assert queries == 1  # the generation
+    editorial.set_visibility(Article.objects.filter(pk=article.pk), Visibility.WITHDRAWN,
+                             user=make_user(role="chief editor"))
+    assert get(client, url)[0].json()["results"] == []
+
+
+def test_staff_api_reads_are_never_served_from_the_cache(client, article):
+    from rest_framework.authtoken.models import Token
+
+    url = "/api/v1/articles/?page_size=20"
+    get(client, url)
+    token = Token.objects.create(user=make_user(role="editor"))
+    response, queries = get(client, url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert "X-Page-Cache" not in response and queries > 1
+
+
+def test_throttling_still_counts_requests_answered_from_the_cache(client, article, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/min"})
+    responses = [get(client, "/api/v1/articles/")[0] for _ in range(5)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
+    assert responses[2]["X-Page-Cache"] == "hit"

@@ -55,6 +55,7 @@ from newsroom.models import (
     Publication,
     ReviewFlag,
 )
+from newsroom.pagecache import cached_api_data
 
 ID = r"\d+"  # path ids are digits; anything else is a 404 before any query
 
@@ -148,6 +149,18 @@ def article_summary_queryset(user, *, captions: bool = False):
     return articles
 
 
+class CachedForReadersMixin:
+    """Answer anonymous lists from the page cache while the archive has not changed.
+
+    See newsroom/pagecache.py: the key holds the archive's generation, the address and the
+    language; staff (who may see withdrawn articles) are always answered afresh.
+    """
+
+    def list(self, request, *args, **kwargs):
+        return cached_api_data(request, lambda: super(CachedForReadersMixin, self).list(
+            request, *args, **kwargs))
+
+
 class OrderedByFilterSetMixin:
     """Tell the cursor pagination which sort keys it may compare (the FilterSet's)."""
 
@@ -163,7 +176,7 @@ class OrderedByFilterSetMixin:
     list=extend_schema(summary="List the papers", tags=["issues"]),
     retrieve=extend_schema(summary="One paper", tags=["issues"]),
 )
-class PublicationViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+class PublicationViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Newspapers whose issues the archive holds."""
 
     queryset = Publication.objects.all()
@@ -176,7 +189,7 @@ class PublicationViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet)
     list=extend_schema(summary="List issues, newest first", tags=["issues"]),
     retrieve=extend_schema(summary="One issue, with its articles' headlines", tags=["issues"]),
 )
-class IssueViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+class IssueViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Issues (期): one day's paper, with the headlines of the articles the client may see.
 
     Queries for a list: the issues (publication joined), then their visible articles.
@@ -264,6 +277,7 @@ class IssueViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     ),
 )
 class ArticleViewSet(
+    CachedForReadersMixin,
     OrderedByFilterSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -401,7 +415,7 @@ class ArticleViewSet(
     list=extend_schema(summary="List photos", tags=["photos and advertisements"]),
     retrieve=extend_schema(summary="One photo", tags=["photos and advertisements"]),
 )
-class PhotoViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+class PhotoViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Photos with their captions and photographers; a withdrawn article's photos are staff only.
 
     Queries for a list: photos (issue and publication joined), then credits+people.
@@ -424,7 +438,7 @@ class PhotoViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List advertisements", tags=["photos and advertisements"]),
     retrieve=extend_schema(summary="One advertisement", tags=["photos and advertisements"]),
 )
-class AdvertisementViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+class AdvertisementViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Advertisements as printed. Queries for a list: one (issue and publication joined)."""
 
     serializer_class = AdvertisementSerializer
@@ -441,7 +455,7 @@ class AdvertisementViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSe
     list=extend_schema(summary="List contributors", tags=["people and tags"]),
     retrieve=extend_schema(summary="One contributor", tags=["people and tags"]),
 )
-class PersonViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Contributors credited on articles and photos. Queries for a list: people, then aliases."""
 
     serializer_class = PersonSerializer
@@ -454,7 +468,7 @@ class PersonViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List tags", tags=["people and tags"]),
     retrieve=extend_schema(summary="One tag", tags=["people and tags"]),
 )
-class TagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Tags on articles, with how many visible articles carry each; tags on none are left out.
 
     Queries for a list: one (the count is a subquery).
