@@ -54,6 +54,7 @@ from importers.records import (
     ParseError,
     PhotoRecord,
 )
+from newsroom import pagecache
 from newsroom.lib.blocks import render_body
 from newsroom.models import (
     Advertisement,
@@ -1089,7 +1090,8 @@ def flag_missed_duplicates(run: ImportRun) -> int:
 def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool = True) -> None:
     """Load the files one after another in this process, indexing search in batches."""
     people: dict[str, Person] = {}
-    with indexing.deferred():
+    # Readers' cached pages are renewed at most once a second, not after every page.
+    with pagecache.coalesced(), indexing.deferred():
         for number, file in enumerate(files, start=1):
             done(_import_file(file, run=run, people=people))
             if index and number % INDEX_EVERY_PAGES == 0:
@@ -1120,7 +1122,7 @@ def _import_lot(task: tuple[list[PageFile], int]) -> list[PageReport]:
     files, run_pk = task
     run = ImportRun(pk=run_pk)
     try:
-        with indexing.deferred():
+        with pagecache.coalesced(), indexing.deferred():
             return [
                 _import_file(file, run=run, people=_worker_people, concurrent=True)
                 for file in files

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import time
 import zlib
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -99,6 +100,32 @@ def _bump(using: str) -> None:
     _seen.pop(using, None)
 
 
+# Per database, while coalesced() runs: {"every": seconds, "last": time, "pending": bool}.
+_coalescing: dict[str, dict] = {}
+
+
+@contextmanager
+def coalesced(using: str = DEFAULT_DB_ALIAS, *, every: float = 1.0):
+    """Inside, committed changes move the generation at most once every `every` seconds.
+
+    For long runs of small transactions, such as an import of thousands of pages: moving
+    the generation after every page would leave readers no cached page at all during a
+    backfill. Each change still reaches readers within `every` seconds, and at the end.
+    """
+    state = {"every": every, "last": time.monotonic(), "pending": False}
+    outer = _coalescing.get(using)
+    _coalescing[using] = state
+    try:
+        yield
+    finally:
+        if outer is None:
+            _coalescing.pop(using, None)
+        else:
+            _coalescing[using] = outer
+        if state["pending"]:
+            _bump(using)
+
+
 class _BumpOnCommit:
     """The one on-commit callback of a transaction that changed the archive."""
 
@@ -106,7 +133,14 @@ class _BumpOnCommit:
         self.using = using
 
     def __call__(self) -> None:
-        _bump(self.using)
+        state = _coalescing.get(self.using)
+        if state is None:
+            _bump(self.using)
+        elif time.monotonic() - state["last"] >= state["every"]:
+            _bump(self.using)
+            state.update(last=time.monotonic(), pending=False)
+        else:
+            state["pending"] = True
 
 
 def _pending_bump(using: str) -> _BumpOnCommit | None:

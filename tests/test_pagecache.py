@@ -272,3 +272,45 @@ def test_throttling_still_counts_requests_answered_from_the_cache(client, articl
     responses = [get(client, "/api/v1/articles/")[0] for _ in range(5)]
     assert [r.status_code for r in responses] == [200, 200, 200, 429, 429]
     assert responses[2]["X-Page-Cache"] == "hit"
+
+
+def test_inside_coalesced_commits_move_the_generation_once_at_the_end(article):
+    from newsroom.pagecache import coalesced
+
+    before = current_generation()
+    with coalesced(every=3600):
+        for n in range(3):
+            article.headline = f"第{n}次"
+            article.save()  # each save commits (autocommit)
+            assert current_generation() == before
+    assert current_generation() > before
+
+
+def test_inside_coalesced_a_change_moves_the_generation_once_the_interval_passed(article,
+                                                                                 monkeypatch):
+    from newsroom import pagecache
+
+    before = current_generation()
+    with pagecache.coalesced(every=10):
+        clock = pagecache.time.monotonic() + 11
+        monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock)
+        article.save()
+        moved = current_generation()
+        assert moved > before
+        article.save()  # within 10 s of the last move: waits for the end
+        assert current_generation() == moved
+    assert current_generation() > moved
+
+
+def test_an_import_run_moves_the_generation_at_most_once_a_second(monkeypatch):
+    from importers.loader import import_paths
+    from newsroom import pagecache
+
+    bumps = []
+    real_bump = pagecache._bump
+    monkeypatch.setattr(pagecache, "_bump", lambda using: (bumps.append(using), real_bump(using)))
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: 1000.0)  # a run under a second
+    seeds = sorted((Path(settings.BASE_DIR) / "seeds").glob("*.txt"))
+    report = import_paths(seeds)
+    assert not any(f.failed for f in report.files)
+    assert len(bumps) == 1  # two pages and their search documents: one move, at the end
