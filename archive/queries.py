@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
 
+from newsroom import pagecache
 from newsroom.models import Article, Credit, Issue, Person, Photo, Role, Visibility
 
 
@@ -48,15 +49,23 @@ def latest_issues(limit: int = 8) -> list[Issue]:
 
 
 def years_with_issues() -> list[tuple[int, int]]:
-    """Return (year, number of public issues) pairs, newest year first (one query)."""
-    rows = (
-        public_issues()
-        .annotate(year=ExtractYear("date"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-    )
-    return [(row["year"], row["n"]) for row in rows]
+    """Return (year, number of public issues) pairs, newest year first (one query).
+
+    It counts every issue of the archive (≈ 90 ms at 22,400 issues), for the home page and
+    every year's calendar: computed once per archive generation (newsroom/pagecache.py).
+    """
+
+    def count() -> list[tuple[int, int]]:
+        rows = (
+            public_issues()
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by("-year")
+        )
+        return [(row["year"], row["n"]) for row in rows]
+
+    return pagecache.for_generation("years-with-issues", count)
 
 
 def issue_dates_in_year(year: int) -> set[dt.date]:

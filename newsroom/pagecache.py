@@ -245,6 +245,21 @@ def cached_public_page(view):
     return wrapper
 
 
+def for_generation(name: str, compute, using: str = DEFAULT_DB_ALIAS):
+    """Return compute() as of the archive's current generation, computed once per generation.
+
+    For archive-wide figures many pages show (every year's number of issues): cached in the
+    default cache under the generation, so exact, and recomputed after any change. Inside a
+    transaction with uncommitted changes it is computed afresh.
+    """
+    if has_uncommitted_changes(using):
+        return compute()
+    from django.core.cache import cache
+
+    return cache.get_or_set(f"archive:{name}:{reader_generation(using)}", compute,
+                            settings.PAGE_CACHE_TIMEOUT)
+
+
 def cached_api_data(request, respond):
     """Answer an anonymous API read from the page cache: the data, before rendering.
 

@@ -6,6 +6,7 @@ commit, which a test wrapped in one transaction never reaches.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -314,3 +315,14 @@ def test_an_import_run_moves_the_generation_at_most_once_a_second(monkeypatch):
     report = import_paths(seeds)
     assert not any(f.failed for f in report.files)
     assert len(bumps) == 1  # two pages and their search documents: one move, at the end
+
+
+def test_the_years_of_the_archive_are_counted_once_per_generation(client, article):
+    from archive.queries import years_with_issues
+
+    assert years_with_issues() == [(article.issue.date.year, 1)]
+    with CaptureQueriesContext(connection) as queries:
+        assert years_with_issues() == [(article.issue.date.year, 1)]
+    assert len(queries) == 1  # the generation: the counts came from the cache
+    make_article(issue=make_issue(date=dt.date(1999, 1, 4)))
+    assert years_with_issues() == [(article.issue.date.year, 1), (1999, 1)]
