@@ -171,3 +171,20 @@ def test_a_wrong_printed_weekday_is_noticed(publication):
     assert not make_issue(
         publication=publication, date=dt.date(2021, 3, 20), weekday="星期五"
     ).weekday_matches()
+
+
+def test_import_snapshots_are_bound_as_parameters_not_unnest_arrays(db):
+    """SnapshotField keeps Django's UNNEST bulk insert away from JSON (a quarter of the importer's CPU)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    issue = make_issue()
+    rows = [Article(issue=issue, position=n, headline=f"标题{n}", imported={"body": '"引号"'})
+            for n in (1, 2, 3)]
+    with CaptureQueriesContext(connection) as queries:
+        Article.objects.bulk_create(rows)
+    insert = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT"))
+    assert "UNNEST" not in insert.upper()
+    assert Article.objects.get(position=2).imported == {"body": '"引号"'}
+    field = Article._meta.get_field("imported")
+    assert field.deconstruct()[1] == "django.db.models.JSONField"  # migrations see a JSONField
