@@ -356,6 +356,10 @@ def search(request: HttpRequest) -> HttpResponse:
                 "article": article,
                 "kicker": highlight(article.kicker, parsed) if parsed else article.kicker,
                 "headline": highlight(article.headline, parsed) if parsed else article.headline,
+                # A word in the subheadline ranks the article as a headline hit: show it.
+                "subheadline": (
+                    highlight(article.subheadline, parsed) if parsed else article.subheadline
+                ),
                 "snippet": snippet(article, parsed) if parsed else lead_text(article)[:120],
             }
             for article in page.object_list

@@ -54,6 +54,15 @@ def test_withdrawn_articles_are_never_found_nor_counted(client, two_years):
     assert "2022年" not in page[page.index('class="facets"') :]
 
 
+def test_a_result_shows_the_subheadline_that_made_it_a_headline_hit(client, two_years):
+    issue = make_issue(date=dt.date(2022, 6, 18), number=12136)
+    make_article(issue, headline="消防站技能比武燃爆夏日", subheadline="省总工会联合开展专项行动",
+                 body="本月是安全生产月。")
+    rebuild_index()
+    page = html(client.get("/search/", {"q": "工会"}))
+    assert '<p class="result-subheadline" lang="zh-Hans">省总<mark>工会</mark>联合开展专项行动</p>' in page
+
+
 def test_year_facets_count_the_results_and_narrow_them(client, two_years):
     page = html(client.get("/search/", {"q": "工会"}))
     facets = page[page.index('class="facets"') :]
