@@ -19,9 +19,15 @@ until *anything* that a public page shows changes, in any process:
   is rendered every time, and a connection inside a transaction holding uncommitted
   archive changes neither reads nor fills it.
 
-The cache is `CACHES["pages"]` (settings: PAGE_CACHE, PAGE_CACHE_ENTRIES,
-PAGE_CACHE_TIMEOUT): a local-memory cache per worker by default, so no server is needed;
-a shared cache (Redis, a folder) serves several workers or servers from one copy.
+What uses it: the archive's pages (`cached_public_page`, search results included), the
+API's anonymous lists (`cached_api_data`, the data before rendering), archive-wide figures
+(`for_generation`) and the search totals (newsroom/search/results.py). An import run moves
+the generation at most once a second (`coalesced`), not after every page.
+
+The cache is `CACHES["pages"]` (settings: PAGE_CACHE, PAGE_CACHE_LOCATION,
+PAGE_CACHE_ENTRIES, PAGE_CACHE_TIMEOUT, PAGE_CACHE_GENERATION_TTL): a local-memory cache per
+worker by default, so no server is needed; a shared cache (a folder, Redis) serves several
+workers or servers from one copy.
 """
 
 from __future__ import annotations
