@@ -155,15 +155,12 @@ class MatchesTsQuery(Func):
     output_field = BooleanField()
 
     def __init__(self, tsquery: str):
-        super().__init__(F("pk"), Value(tsquery))
+        super().__init__(F("pk"), RawTsQuery(tsquery))
 
     def as_sql(self, compiler, connection, **extra_context):
         pk_sql, pk_params = compiler.compile(self.source_expressions[0])
         query_sql, query_params = compiler.compile(self.source_expressions[1])
-        sql = (
-            f"COALESCE({pk_sql} IN (SELECT search_matching_articles(({query_sql})::tsquery)),"
-            " false)"
-        )
+        sql = f"COALESCE({pk_sql} IN (SELECT search_matching_articles({query_sql})), false)"
         return sql, (*pk_params, *query_params)
 
 
