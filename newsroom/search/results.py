@@ -78,6 +78,7 @@ class SearchResults:
         self.order = order
         self.using = articles.db or router.db_for_read(articles.model)
         self._totals: Totals | None = None
+        self._strategy_instance: _PostgresResults | _QuerySetResults | None = None
 
     # -- what the paginator and the template ask
 
@@ -89,18 +90,20 @@ class SearchResults:
         archive's generation (newsroom/pagecache.py), so any committed change to the
         archive makes a fresh count.
         """
-        if self._totals is None:
-            strategy = self._strategy()
-            key = self._totals_key()
-            cached = cache.get(key) if key else None
-            if isinstance(cached, tuple) and len(cached) == 2:
-                self._totals, strategy.candidates_by_month = cached
-            else:
-                self._totals = strategy.totals()
-                if key:
-                    cache.set(key, (self._totals, getattr(strategy, "candidates_by_month", {})),
-                              TOTALS_TIMEOUT)
-            self._strategy_instance = strategy
+        if self._totals is not None:
+            return self._totals
+        if self.parsed.is_empty:
+            self._totals = Totals(total=0, years=[], exact=True)
+            return self._totals
+        strategy = self._strategy()
+        key = self._totals_key()
+        cached = cache.get(key) if key else None
+        if isinstance(cached, tuple) and len(cached) == 2:
+            self._totals, strategy.candidates_by_month = cached
+        else:
+            self._totals = strategy.totals()
+            if key:
+                cache.set(key, (self._totals, strategy.candidates_by_month), TOTALS_TIMEOUT)
         return self._totals
 
     def _totals_key(self) -> str | None:
@@ -142,7 +145,7 @@ class SearchResults:
         return self._strategy().page(offset, stop - offset)
 
     def _strategy(self):
-        if getattr(self, "_strategy_instance", None) is None:
+        if self._strategy_instance is None:
             if connections[self.using].vendor == "postgresql":
                 self._strategy_instance = _PostgresResults(self)
             else:
@@ -158,6 +161,8 @@ def _in_order(articles: QuerySet, ids: list[int]) -> list:
 
 class _QuerySetResults:
     """Every database: the QuerySet of search_articles(), counted and sliced."""
+
+    candidates_by_month: dict[int, int] = {}  # only the PostgreSQL strategy uses them
 
     def __init__(self, results: SearchResults):
         self.r = results
@@ -207,6 +212,9 @@ def _where(sql: str, *params) -> _Where:
 
 class _PostgresResults:
     """PostgreSQL: the document table alone, through its one GIN index (migration 0005)."""
+
+    # Matching candidates per YYYYMM month, from totals(): how far back a page must look.
+    candidates_by_month: dict[int, int] = {}
 
     ORDER = "ORDER BY d.published_on DESC, d.position_key, d.article_id"
 
@@ -286,7 +294,6 @@ class _PostgresResults:
         where = self.filters(with_year=False)
         with self.gin_only() as cursor:
             per_month = self.count_by_month(cursor, self.matching(self.relaxed) & where)
-            # Kept for page(): how far back a page of the newest matches reaches.
             self.candidates_by_month = per_month
             candidates = sum(per_month.values())
             if not self.needs_check:
@@ -346,7 +353,7 @@ class _PostgresResults:
         return sorted(
             (
                 (month, count)
-                for month, count in getattr(self, "candidates_by_month", {}).items()
+                for month, count in self.candidates_by_month.items()
                 if year is None or month // 100 == year
             ),
             reverse=True,
