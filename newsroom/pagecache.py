@@ -39,11 +39,12 @@ from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import InvalidCacheBackendError, caches
+from django.core.cache import InvalidCacheBackendError, cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 
 CACHE_ALIAS = "pages"
@@ -164,9 +165,8 @@ def archive_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     Outside a transaction it moves on at once. Called any number of times in one
     transaction, it moves on once. A rollback discards it with the changes.
     """
-    if connections[using].in_atomic_block and _pending_bump(using) is not None:
-        return
-    transaction.on_commit(_BumpOnCommit(using), using=using)
+    if not has_uncommitted_changes(using):
+        transaction.on_commit(_BumpOnCommit(using), using=using)
 
 
 def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -222,11 +222,11 @@ def cached_public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        cache = _cache()
-        if cache is None or not _uses_cache(request):
+        pages = _cache()
+        if pages is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
         key = page_key(request, reader_generation())
-        value = cache.get(key)
+        value = pages.get(key)
         if value is not None:
             response = _restored(value)
             response["X-Page-Cache"] = "hit"
@@ -244,7 +244,7 @@ def cached_public_page(view):
             and not response.streaming
             and not response.cookies
         ):
-            cache.set(key, _stored(response))
+            pages.set(key, _stored(response))
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -260,8 +260,6 @@ def for_generation(name: str, compute, using: str = DEFAULT_DB_ALIAS):
     """
     if has_uncommitted_changes(using):
         return compute()
-    from django.core.cache import cache
-
     return cache.get_or_set(f"archive:{name}:{reader_generation(using)}", compute,
                             settings.PAGE_CACHE_TIMEOUT)
 
@@ -273,27 +271,25 @@ def cached_api_data(request, respond):
     permissions, throttling and content negotiation have run for this request already (it
     is called from inside the view): only the queries and the serializer are skipped.
     """
-    cache = _cache()
-    if cache is None or not _uses_cache(request) or request.user.is_authenticated:
+    pages = _cache()
+    if pages is None or not _uses_cache(request) or request.user.is_authenticated:
         return respond()
-    from rest_framework.response import Response
+    from rest_framework.response import Response  # the API's; this module serves both
 
     key = "api:" + page_key(request, reader_generation())
-    data = cache.get(key)
+    data = pages.get(key)
     if data is not None:
         response = Response(data)
         response["X-Page-Cache"] = "hit"
         return response
     response = respond()
     if response.status_code == 200:
-        cache.set(key, response.data)
+        pages.set(key, response.data)
         response["X-Page-Cache"] = "miss"
     return response
 
 
 def _http_date(value: str | None) -> int | None:
-    from django.utils.http import parse_http_date_safe
-
     return parse_http_date_safe(value) if value else None
 
 

@@ -122,9 +122,10 @@ def test_a_blank_query_has_no_results(archive):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_totals_are_cached_until_the_archive_changes():
+def test_totals_are_cached_until_the_archive_changes(settings):
     from django.test.utils import CaptureQueriesContext
 
+    settings.PAGE_CACHE_GENERATION_TTL = 0  # read the generation every time: one query
     issue = make_issue(date=dt.date(2021, 3, 19))
     first = make_article(issue=issue, headline="工会新闻", body="工会工作。")
     make_article(issue=issue, headline="其他", body="没有那个词。")
@@ -190,3 +191,18 @@ def test_the_migration_brings_old_documents_to_what_indexing_writes_now():
         assert "'h:工会'" in indexed[0]
     assert indexed[1].endswith("/scheme-2")
     assert migrated == indexed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_an_issue_to_another_date_moves_its_articles_in_the_search():
+    from newsroom.search.models import ArticleDocument
+
+    issue = make_issue(date=dt.date(2019, 5, 6))
+    article = make_article(issue=issue, headline="工会", body="工会。")
+    assert ArticleDocument.objects.get(article=article).published_month == 201905
+    issue.date = dt.date(2020, 7, 8)
+    issue.save()  # an editor corrects the date the OCR misread
+    document = ArticleDocument.objects.get(article=article)
+    assert (document.published_on, document.published_month) == (dt.date(2020, 7, 8), 202007)
+    assert search_public("工会", year=2020).count() == 1
+    assert search_public("工会", year=2019).count() == 0

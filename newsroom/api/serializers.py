@@ -342,8 +342,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
                 "person_id": credit.person_id,
                 "name": credit.person.name,
                 "role": credit.role,
-                # Not get_role_display(): it rebuilds and translates the whole choice list.
-                "role_label": str(Role(credit.role).label),
+                "role_label": str(credit.get_role_display()),
             }
             for credit in _related(article, LISTED_CREDITS, "credits")
         ]

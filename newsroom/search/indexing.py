@@ -162,9 +162,8 @@ def placement_values(article: Article) -> dict:
     }
 
 
-def build_document(article: Article, vendor: str) -> ArticleDocument:
-    """Return the unsaved index document of an article for a database vendor."""
-    values = document_values(article_texts(article), vendor)
+def build_document(article: Article, values: dict[str, str]) -> ArticleDocument:
+    """Return the unsaved index document of an article from its document_values()."""
     return ArticleDocument(
         article_id=article.pk, segmenter=SEGMENTER_VERSION, **values, **placement_values(article)
     )
@@ -196,11 +195,7 @@ def index_articles(
         else:
             values = list(pool.map(document_values, texts, [vendor] * len(texts), chunksize=25))
         documents = [
-            ArticleDocument(
-                article_id=article.pk, segmenter=SEGMENTER_VERSION, **v,
-                **placement_values(article),
-            )
-            for article, v in zip(articles, values, strict=True)
+            build_document(article, v) for article, v in zip(articles, values, strict=True)
         ]
         # An upsert, so two transactions indexing the same article cannot collide.
         ArticleDocument.objects.using(using).bulk_create(

@@ -27,18 +27,16 @@ import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models import QuerySet
 
+from newsroom.pagecache import for_generation
 from newsroom.search.text import HEADLINE_PREFIX, ParsedQuery
 
 # Candidates checked one by one, at most, before a total becomes an estimate.
 SAMPLE = 400
 # Up to this many candidates, a page is read without a window of months.
 DIRECT = 2000
-# Seconds a query's totals stay cached (they are exact until the archive changes anyway).
-TOTALS_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -83,12 +81,10 @@ class SearchResults:
     # -- what the paginator and the template ask
 
     def totals(self) -> Totals:
-        """Return the totals, from the cache while the archive has not changed.
+        """Return the totals, computed once per archive generation (pagecache.for_generation).
 
         Readers page through results and pick years: the same query's totals are asked
-        for again and again, and they cost one pass over every match. The key holds the
-        archive's generation (newsroom/pagecache.py), so any committed change to the
-        archive makes a fresh count.
+        for again and again, and they cost one pass over every match.
         """
         if self._totals is not None:
             return self._totals
@@ -96,28 +92,19 @@ class SearchResults:
             self._totals = Totals(total=0, years=[], exact=True)
             return self._totals
         strategy = self._strategy()
-        key = self._totals_key()
-        cached = cache.get(key) if key else None
-        if isinstance(cached, tuple) and len(cached) == 2:
-            self._totals, strategy.candidates_by_month = cached
-        else:
-            self._totals = strategy.totals()
-            if key:
-                cache.set(key, (self._totals, strategy.candidates_by_month), TOTALS_TIMEOUT)
-        return self._totals
-
-    def _totals_key(self) -> str | None:
-        from newsroom.pagecache import current_generation, has_uncommitted_changes
-
-        if has_uncommitted_changes(self.using):
-            return None
-        among = str(self.among.values("pk").query) if self.among is not None else ""
         described = repr((
-            connections[self.using].vendor, [e.text for e in self.parsed.forbidden],
-            [e.text for e in self.parsed.required], self.start, self.end, among,
+            connections[self.using].vendor,
+            [e.text for e in self.parsed.required], [e.text for e in self.parsed.forbidden],
+            self.start, self.end,
+            str(self.among.values("pk").query) if self.among is not None else "",
         ))
         digest = hashlib.sha256(described.encode()).hexdigest()[:40]
-        return f"search-totals:{current_generation(self.using)}:{digest}"
+        self._totals, strategy.candidates_by_month = for_generation(
+            f"search-totals:{digest}",
+            lambda: (strategy.totals(), strategy.candidates_by_month),
+            using=self.using,
+        )
+        return self._totals
 
     def count(self) -> int:
         totals = self.totals()
