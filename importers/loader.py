@@ -16,7 +16,11 @@ told the new article ids explicitly, since ``bulk_create`` sends no signals). Re
 compare and merge row by row through ``.save()``, so history and search follow each change.
 
 ``import_paths`` keeps one name -> Person cache for the whole run, indexes search in
-batches of pages, and can load files in several worker processes (``jobs``).
+batches of pages, and can load files in several worker processes (``jobs``). It reads
+files in batches of PAGES_PER_BATCH; the pages of a batch that start new issues are
+written together, in one transaction with one INSERT per table (``_load_new_issues``). If
+that fails, nothing of the batch stays and each of its pages is loaded on its own, so a bad
+page still fails alone, naming its file, and the others are written.
 """
 
 from __future__ import annotations
@@ -96,6 +100,8 @@ BULK_NEW_ISSUES = True
 INDEX_EVERY_PAGES = 200
 # Files handed to a worker process at a time (with --jobs): it indexes search after each lot.
 FILES_PER_TASK = 50
+# Pages of new issues written together, in one transaction (see _load_new_issues).
+PAGES_PER_BATCH = 25
 
 
 def max_file_bytes() -> int:
@@ -203,12 +209,7 @@ def load_page(
     report = PageReport(source=page.source, encoding=page.encoding)
     _validate(page)
     with transaction.atomic():
-        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-            # Do not wait for the WAL flush at commit: a crash may lose the last fraction of
-            # a second of imported pages but never corrupts anything, and re-running the
-            # import (idempotent) brings them back. Only this transaction is affected.
-            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _commit_without_waiting()
         loader = _PageLoader(
             page, report=report, run=run, source_text=source_text, size=size,
             people=people, concurrent=concurrent,
@@ -222,6 +223,19 @@ def load_page(
     if report.status != CREATED:
         report.status = UPDATED if report.wrote else UNCHANGED
     return report
+
+
+def _commit_without_waiting() -> None:
+    """Let the current transaction commit without waiting for the WAL flush (PostgreSQL).
+
+    A crash may lose the last fraction of a second of imported pages but never corrupts
+    anything, and re-running the import (idempotent) brings them back. Only this
+    transaction is affected.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _validate(page: PageRecord) -> None:
@@ -342,6 +356,7 @@ class _PageLoader:
     def __init__(
         self, page: PageRecord, *, report: PageReport, run, source_text: str, size,
         people: dict[str, Person] | None = None, concurrent: bool = False,
+        found_people: dict[str, Person] | None = None, collected: defaultdict | None = None,
     ):
         self.page = page
         self.report = report
@@ -352,14 +367,17 @@ class _PageLoader:
         self.reason = change_reason(where, page.source)
         # The people this page found or created; ``known_people`` holds those of pages
         # already committed in this run.
-        self.people: dict[str, Person] = {}
+        self.people: dict[str, Person] = found_people if found_people is not None else {}
         self.known_people = people if people is not None else {}
         self.concurrent = concurrent
         self.fingerprints: set[str] = set()
         # True for a page of a new issue: its rows are collected here and written a kind at
-        # a time by write_collected().
+        # a time by write_collected(). A batch of new issues shares one collection.
         self.bulk = False
-        self.collected: defaultdict[type[models.Model], list] = defaultdict(list)
+        self.collected: defaultdict[type[models.Model], list] = (
+            collected if collected is not None else defaultdict(list)
+        )
+        self.articles_written: list[Article] = []
 
     # -- the issue
 
@@ -367,6 +385,12 @@ class _PageLoader:
         publication = self.publication()
         source = self.source_file()
         self.issue = self.load_issue(publication, source)
+        self.load_contents(publication)
+        if self.bulk:
+            self.write_collected()
+
+    def load_contents(self, publication: Publication) -> None:
+        """Load the page's articles, photos, advertisements and flags into ``self.issue``."""
         self.report.issue_id = self.issue.pk
         # A new issue has no rows to compare with: build them all and write them at once.
         self.bulk = BULK_NEW_ISSUES and self.report.status == CREATED
@@ -380,24 +404,9 @@ class _PageLoader:
         self.load_articles(pages)
         self.load_advertisements(pages)
         self.load_page_flags(publication)
-        if self.bulk:
-            self.write_collected()
 
     def write_collected(self) -> None:
-        """Write the collected rows a kind at a time, parents first, with their history rows."""
-        for model in (Article, Photo, Advertisement, Credit):
-            rows = self.collected.pop(model, [])
-            if rows:
-                # Each row gets the history row a .save() would give it (type "+", this
-                # reason, no user); PostgreSQL and SQLite >= 3.35 return the new keys.
-                bulk_create_with_history(rows, model, default_change_reason=self.reason)
-        flags = self.collected.pop(ReviewFlag, [])
-        if flags:
-            ReviewFlag.objects.bulk_create(flags)
-        # bulk_create sends no post_save: tell the search index about the new articles.
-        indexing.index_on_commit(
-            [article.pk for article in self.articles_written], using=DEFAULT_DB_ALIAS
-        )
+        _write_collected(self.collected, self.articles_written)
 
     def publication(self) -> Publication:
         record = self.page.issue
@@ -431,22 +440,30 @@ class _PageLoader:
         self.report.notes.append(f"created publication {record.publication}")
         return publication
 
+    @property
+    def sha256(self) -> str:
+        return self.page.sha256 or fingerprint("page", self.page.as_json())
+
     def source_file(self) -> SourceFile:
-        sha256 = self.page.sha256 or fingerprint("page", self.page.as_json())
-        source = SourceFile.objects.filter(sha256=sha256).first()
+        source = SourceFile.objects.filter(sha256=self.sha256).first()
         if source is None:
-            source = SourceFile.objects.create(
-                name=self.page.source[: SourceFile._meta.get_field("name").max_length],
-                sha256=sha256,
-                size=self.size if self.size is not None else len(self.source_text.encode("utf-8")),
-                encoding=self.page.encoding,
-                text=self.source_text,
-            )
+            source = self.new_source_file()
+            source.save()
         return source
 
-    def load_issue(self, publication: Publication, source: SourceFile) -> Issue:
+    def new_source_file(self) -> SourceFile:
+        """Return the unsaved SourceFile row of this page's file."""
+        return SourceFile(
+            name=self.page.source[: SourceFile._meta.get_field("name").max_length],
+            sha256=self.sha256,
+            size=self.size if self.size is not None else len(self.source_text.encode("utf-8")),
+            encoding=self.page.encoding,
+            text=self.source_text,
+        )
+
+    def issue_values(self, source: SourceFile) -> dict:
         record = self.page.issue
-        values = {
+        return {
             "lunar_date": record.lunar_date,
             "weekday": record.weekday,
             "number": record.number,
@@ -459,12 +476,24 @@ class _PageLoader:
             },
             "source": source,
         }
+
+    def new_issue(self, publication: Publication, source: SourceFile) -> Issue:
+        """Return the unsaved Issue this page starts, and count the page as creating it."""
+        issue = Issue(
+            publication=publication, date=self.page.issue.date, edition=1,
+            **self.issue_values(source),
+        )
+        issue._change_reason = self.reason
+        self.report.status = CREATED
+        return issue
+
+    def load_issue(self, publication: Publication, source: SourceFile) -> Issue:
+        record = self.page.issue
+        values = self.issue_values(source)
         issue = Issue.objects.filter(publication=publication, date=record.date, edition=1).first()
         if issue is None:
-            issue = Issue(publication=publication, date=record.date, edition=1, **values)
-            issue._change_reason = self.reason
+            issue = self.new_issue(publication, source)
             issue.save()
-            self.report.status = CREATED
             return issue
         # Only the front page (版) prints the masthead; later pages do not overwrite it.
         if self.page.page != 1:
@@ -480,7 +509,6 @@ class _PageLoader:
     # -- articles and their photos
 
     def load_articles(self, pages: set[int]) -> None:
-        self.articles_written: list[Article] = []
         if self.bulk:
             existing: dict = {}
             self.existing_photos: dict = {}
@@ -810,6 +838,21 @@ class _PageLoader:
         self.report.count("flags", CREATED)
 
 
+def _write_collected(collected: defaultdict, articles: list[Article]) -> None:
+    """Write collected new rows a kind at a time, parents first, with their history rows."""
+    for model in (Article, Photo, Advertisement, Credit):
+        rows = collected.pop(model, [])
+        if rows:
+            # Each row gets the history row a .save() would give it (type "+", its page's
+            # reason, no user); PostgreSQL and SQLite >= 3.35 return the new keys.
+            bulk_create_with_history(rows, model)
+    flags = collected.pop(ReviewFlag, [])
+    if flags:
+        ReviewFlag.objects.bulk_create(flags)
+    # bulk_create sends no post_save: tell the search index about the new articles.
+    indexing.index_on_commit([article.pk for article in articles], using=DEFAULT_DB_ALIAS)
+
+
 def _save_unless_taken(row) -> bool:
     """Save a new row unless a concurrent transaction took its unique value; return if saved.
 
@@ -1088,13 +1131,17 @@ def flag_missed_duplicates(run: ImportRun) -> int:
 
 
 def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool = True) -> None:
-    """Load the files one after another in this process, indexing search in batches."""
+    """Load the files one batch after another in this process, indexing search in batches."""
     people: dict[str, Person] = {}
+    loaded = 0
     # Readers' cached pages are renewed at most once a second, not after every page.
     with pagecache.coalesced(), indexing.deferred():
-        for number, file in enumerate(files, start=1):
-            done(_import_file(file, run=run, people=people))
-            if index and number % INDEX_EVERY_PAGES == 0:
+        for start in range(0, len(files), PAGES_PER_BATCH):
+            batch = files[start : start + PAGES_PER_BATCH]
+            for report in _import_files(batch, run=run, people=people):
+                done(report)
+            before, loaded = loaded, loaded + len(batch)
+            if index and loaded // INDEX_EVERY_PAGES > before // INDEX_EVERY_PAGES:
                 indexing.flush()
 
 
@@ -1124,31 +1171,150 @@ def _import_lot(task: tuple[list[PageFile], int]) -> list[PageReport]:
     try:
         with pagecache.coalesced(), indexing.deferred():
             return [
-                _import_file(file, run=run, people=_worker_people, concurrent=True)
-                for file in files
+                report
+                for start in range(0, len(files), PAGES_PER_BATCH)
+                for report in _import_files(
+                    files[start : start + PAGES_PER_BATCH], run=run, people=_worker_people,
+                    concurrent=True,
+                )
             ]
     finally:
         connections.close_all()
 
 
-def _import_file(
-    file: PageFile, *, run: ImportRun, people: dict[str, Person] | None = None,
+@dataclass
+class _ReadPage:
+    """A file read and parsed, waiting to be loaded."""
+
+    file: PageFile
+    page: PageRecord
+    text: str
+    size: int
+
+
+def _import_files(
+    files: list[PageFile], *, run: ImportRun, people: dict[str, Person] | None = None,
+    concurrent: bool = False,
+) -> list[PageReport]:
+    """Read, parse and load a batch of files; return their reports in file order.
+
+    The pages that start new issues are written together by ``_load_new_issues``; the
+    others (re-imports, a second page of an issue) and, if the batch failed, every page,
+    are loaded one by one by ``_load_file``.
+    """
+    reports: dict[int, PageReport] = {}
+    read: dict[int, _ReadPage] = {}
+    for number, file in enumerate(files):
+        try:
+            read[number] = _ReadPage(file, *read_file(file))
+            _validate(read[number].page)
+        except ParseError as error:
+            read.pop(number, None)
+            reports[number] = PageReport(source=file.name, status=FAILED, error=str(error))
+    if BULK_NEW_ISSUES and len(read) > 1:
+        try:
+            reports.update(_load_new_issues(read, run=run, people=people, concurrent=concurrent))
+        except (IntegrityError, OperationalError) as error:
+            # Another process wrote one of these issues or names at the same moment, or a
+            # deadlock: nothing of the batch stays, and each page is loaded on its own.
+            logger.info("a batch of %d pages collided with another process: %s", len(read), error)
+        except Exception as error:
+            # Not the input's fault as far as we know: each page on its own finds out which.
+            logger.info("a batch of %d pages failed; loading them one by one: %s", len(read), error)
+    for number, item in read.items():
+        if number not in reports:
+            reports[number] = _load_file(item, run=run, people=people, concurrent=concurrent)
+    return [reports[number] for number in range(len(files))]
+
+
+def _load_new_issues(
+    read: dict[int, _ReadPage], *, run: ImportRun, people: dict[str, Person] | None,
+    concurrent: bool,
+) -> dict[int, PageReport]:
+    """Write the pages that start issues not yet in the archive, together; return their reports.
+
+    One transaction and one INSERT per table for the whole batch instead of per page: the
+    same rows, history rows and reasons as ``load_page`` writes for each. A page whose issue
+    exists, or whose issue an earlier page of the batch starts, is left out (not in the
+    returned reports). Any error rolls back the whole batch.
+    """
+    found: dict[str, Person] = {}
+    collected: defaultdict[type[models.Model], list] = defaultdict(list)
+    loaders = {
+        number: _PageLoader(
+            item.page, report=PageReport(source=item.page.source, encoding=item.page.encoding),
+            run=run, source_text=item.text, size=item.size, people=people,
+            concurrent=concurrent, found_people=found, collected=collected,
+        )
+        for number, item in read.items()
+    }
+    with transaction.atomic():
+        _commit_without_waiting()
+        publications: dict[str, Publication] = {}
+        for loader in loaders.values():
+            name = loader.page.issue.publication
+            if name not in publications:
+                publications[name] = loader.publication()
+        existing = set(
+            Issue.objects.filter(
+                publication__in=publications.values(), edition=1,
+                date__in={loader.page.issue.date for loader in loaders.values()},
+            ).values_list("publication_id", "date")
+        )
+        starting: dict[int, _PageLoader] = {}
+        for number, loader in loaders.items():
+            key = (publications[loader.page.issue.publication].pk, loader.page.issue.date)
+            if key not in existing:
+                existing.add(key)
+                starting[number] = loader
+        if not starting:
+            return {}
+        sources = SourceFile.objects.in_bulk(
+            {loader.sha256 for loader in starting.values()}, field_name="sha256"
+        )
+        new_sources = {}
+        for loader in starting.values():
+            if loader.sha256 not in sources and loader.sha256 not in new_sources:
+                new_sources[loader.sha256] = loader.new_source_file()
+        SourceFile.objects.bulk_create(new_sources.values())
+        sources.update(new_sources)
+        issues = {
+            number: loader.new_issue(
+                publications[loader.page.issue.publication], sources[loader.sha256]
+            )
+            for number, loader in starting.items()
+        }
+        bulk_create_with_history(list(issues.values()), Issue)
+        for number, loader in starting.items():
+            loader.issue = issues[number]
+            loader.load_contents(publications[loader.page.issue.publication])
+        _write_collected(
+            collected, [a for loader in starting.values() for a in loader.articles_written]
+        )
+        # bulk_create sends no post_save: readers' cached pages must learn of the new issues.
+        pagecache.archive_changed()
+    if people is not None:
+        # As in load_page: only once (and if) the batch's transaction commits.
+        transaction.on_commit(lambda: people.update(found))
+    return {number: loader.report for number, loader in starting.items()}
+
+
+def _load_file(
+    item: _ReadPage, *, run: ImportRun, people: dict[str, Person] | None = None,
     concurrent: bool = False,
 ) -> PageReport:
-    """Read, parse and load one file; return its report, with the error if it failed.
+    """Load one parsed file on its own; return its report, with the error if it failed.
 
     With ``concurrent`` (a worker of a parallel run) a page that collided with another
     process's transaction (the same issue or name created at once, a deadlock) is loaded
     once more: by then the other transaction has finished.
     """
-    try:
-        page, text, size = read_file(file)
-    except ParseError as error:
-        return PageReport(source=file.name, status=FAILED, error=str(error))
+    file = item.file
     for attempt in (1, 2):
         try:
             return load_page(
-                page, run=run, source_text=text, size=size, people=people, concurrent=concurrent
+                item.page, run=run, source_text=item.text, size=item.size, people=people,
+                concurrent=concurrent,
             )
         except ParseError as error:
             return PageReport(source=file.name, status=FAILED, error=str(error))
