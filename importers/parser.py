@@ -66,9 +66,12 @@ import calendar
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from lunar_python import Solar
+from lunar_python import Lunar, LunarYear
+from lunar_python.util import LunarUtil
 
 from importers.publications import KNOWN_PUBLICATIONS, masthead_mismatches
 from importers.records import (
@@ -398,10 +401,33 @@ def weekday_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list
     ]
 
 
+# lunar_python's Julian day numbers of month starts, less the day's date.toordinal().
+_JULIAN_DAY_OF_ORDINAL_ZERO = 1721425
+
+
 def lunar_date_of(date: dt.date) -> str:
     """Return the lunar date of a day as a paper prints it, e.g. 辛丑年二月初七 (闰 for leap months)."""
-    lunar = Solar.fromYmd(date.year, date.month, date.day).getLunar()
-    return f"{lunar.getYearInGanZhi()}年{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
+    starts, months = _lunar_months(date.year)
+    ordinal = date.toordinal()
+    month = bisect_right(starts, ordinal) - 1
+    return months[month] + LunarUtil.DAY[ordinal - starts[month] + 1]
+
+
+@lru_cache(maxsize=16)
+def _lunar_months(year: int) -> tuple[list[int], list[str]]:
+    """Return the first days (as ordinals) and names (辛丑年二月) of the lunar months of a year.
+
+    lunar_python's lunar year *year* runs from the 冬月 before it (which starts by the
+    winter solstice) to the 正月 after it, so it covers every day of the Gregorian year.
+    Looking a day up here is a bisection; converting each day on its own cost about half
+    the time of parsing a page.
+    """
+    starts, names = [], []
+    for month in LunarYear.fromYear(year).getMonths():
+        first = Lunar.fromYmd(month.getYear(), month.getMonth(), 1)
+        starts.append(month.getFirstJulianDay() - _JULIAN_DAY_OF_ORDINAL_ZERO)
+        names.append(f"{first.getYearInGanZhi()}年{first.getMonthInChinese()}月")
+    return starts, names
 
 
 def normalize_lunar(printed: str) -> str:
