@@ -144,6 +144,19 @@ def test_the_postgres_vector_holds_exactly_the_tokens_of_the_document():
     assert {"工会", "系统化", "锡", "cn33", "0018"} <= lexemes
 
 
+@pytest.mark.parametrize("text", HOSTILE_QUERIES)
+def test_no_text_can_break_out_of_a_lexeme_in_the_vector_literal(text):
+    literal = tsvector_literal([(normalize(text), "B")], prefix="h:")
+    entries = literal.split(" ") if literal else []
+    # Each entry is '<lexeme>':<positions>, with no quote or backslash inside the lexeme.
+    for entry in entries:
+        lexeme, positions = entry.rsplit(":", 1)
+        assert lexeme.startswith("'h:") and lexeme.endswith("'") and lexeme.count("'") == 2
+        assert "\\" not in lexeme and positions.replace(",", "").replace("B", "").isdigit()
+    assert {e.rsplit(":", 1)[0][3:-1] for e in entries} == {
+        lexeme for lexeme, _offset in document_tokens(normalize(text))}
+
+
 def test_a_phrase_becomes_bigrams_at_their_character_distances():
     assert PostgresBackend().tsquery(parse_query('"工会 工作"')) == "('工会' <3> '工作')"
     assert PostgresBackend().tsquery(parse_query('"阮向民"')) == (

@@ -101,13 +101,12 @@ def tsvector_literal(fields: Iterable[tuple[str, str]], *, prefix: str = "") -> 
                 for word, offset in long_words(run):
                     positions[word].append(labels[offset])
         base += len(text) + 1
-    if prefix:
-        positions = {prefix + lexeme: found for lexeme, found in positions.items()}
-    return " ".join(
-        (_quote_lexeme(lexeme) if "'" in lexeme or "\\" in lexeme else "'" + lexeme + "'")
-        + ":" + ",".join(found[:MAX_POSITIONS_PER_LEXEME])
+    # No quoting needed: TOKEN_RUN matches letters and digits only, never ' or \.
+    most = MAX_POSITIONS_PER_LEXEME
+    return " ".join([
+        f"'{prefix}{lexeme}':{','.join(found if len(found) <= most else found[:most])}"
         for lexeme, found in positions.items()
-    )
+    ])
 
 
 _LABELS: dict[str, list[str]] = {}
@@ -119,11 +118,6 @@ def _position_labels(weight: str) -> list[str]:
     if table is None:
         table = _LABELS[weight] = [f"{p}{weight}" for p in range(MAX_POSITION + 1)]
     return table
-
-
-def _quote_lexeme(lexeme: str) -> str:
-    # Tokens are letters and digits only; quote anyway so no text can break the literal.
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def document_values(texts: tuple[str, str, str], vendor: str) -> dict[str, str]:
