@@ -11,12 +11,14 @@ the importer last wrote, so a value that differs from it is an editor's.
 This is the only part of the importer that uses the ORM. A page of a new issue (every
 page of a first import) has nothing to compare with: its articles, photos, advertisements,
 credits and review flags are built unsaved and written a kind at a time
-(``bulk_create_with_history``, so each still gets its history row, and the search index is
-told the new article ids explicitly, since ``bulk_create`` sends no signals). Re-imports
-compare and merge row by row through ``.save()``, so history and search follow each change.
+(``bulk_create_with_history``, so each still gets its history row), and their search
+documents are built from those rows and written in the same transaction (``bulk_create``
+sends no signals, and nothing needs reading back). Re-imports compare and merge row by row
+through ``.save()``, so history and search follow each change.
 
-``import_paths`` keeps one name -> Person cache for the whole run, indexes search in
-batches of pages, and can load files in several worker processes (``jobs``). It reads
+``import_paths`` keeps one name -> Person cache for the whole run, indexes the changes of
+re-imported pages in batches of pages, and can load files in several worker processes
+(``jobs``). It reads
 files in batches of PAGES_PER_BATCH; the pages of a batch that start new issues are
 written together, in one transaction with one INSERT per table (``_load_new_issues``). If
 that fails, nothing of the batch stays and each of its pages is loaded on its own, so a bad
@@ -68,6 +70,7 @@ from newsroom.models import (
     ImportRun,
     Issue,
     Person,
+    PersonAlias,
     Photo,
     Publication,
     ReviewFlag,
@@ -839,7 +842,9 @@ class _PageLoader:
 
 
 def _write_collected(collected: defaultdict, articles: list[Article]) -> None:
-    """Write collected new rows a kind at a time, parents first, with their history rows."""
+    """Write collected new rows a kind at a time, parents first, with their history rows,
+    then the search documents of the new articles."""
+    photos, credits = list(collected.get(Photo, ())), list(collected.get(Credit, ()))
     for model in (Article, Photo, Advertisement, Credit):
         rows = collected.pop(model, [])
         if rows:
@@ -849,8 +854,35 @@ def _write_collected(collected: defaultdict, articles: list[Article]) -> None:
     flags = collected.pop(ReviewFlag, [])
     if flags:
         ReviewFlag.objects.bulk_create(flags)
-    # bulk_create sends no post_save: tell the search index about the new articles.
-    indexing.index_on_commit([article.pk for article in articles], using=DEFAULT_DB_ALIAS)
+    _index_new_articles(articles, photos, credits)
+
+
+def _index_new_articles(articles: list[Article], photos: list[Photo], credits: list[Credit]) -> None:
+    """Write the search documents of just-written articles from the rows in hand.
+
+    bulk_create sends no signals, and nothing needs reading back: the documents are
+    built from these rows (and the aliases of the people credited) and commit with them.
+    """
+    photos_of: defaultdict[int, list[Photo]] = defaultdict(list)
+    for photo in sorted(photos, key=lambda row: (row.page, row.position)):
+        photos_of[id(photo.article)].append(photo)
+    credits_of: defaultdict[int, list[Credit]] = defaultdict(list)
+    for credit in sorted(credits, key=lambda row: (row.order, row.pk)):
+        credits_of[id(credit.article if credit.article is not None else credit.photo)].append(credit)
+    aliases: defaultdict[int, list[str]] = defaultdict(list)
+    for person_id, name in PersonAlias.objects.filter(
+        person_id__in={credit.person_id for credit in credits}
+    ).order_by("name").values_list("person_id", "name"):
+        aliases[person_id].append(name)
+
+    def texts(article: Article) -> tuple[str, str, str]:
+        on_photos = photos_of[id(article)]
+        credited = [*credits_of[id(article)], *(c for p in on_photos for c in credits_of[id(p)])]
+        return indexing.document_texts(
+            article, on_photos, [(c.person.name, aliases[c.person_id]) for c in credited]
+        )
+
+    indexing.write_documents([(article, texts(article)) for article in articles])
 
 
 def _save_unless_taken(row) -> bool:

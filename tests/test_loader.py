@@ -773,9 +773,10 @@ def test_a_new_issue_is_written_with_the_same_statements_however_many_articles_i
     # The paper and the reporter and photographer exist from here on.
     load_page(page_record(article_record(1, photos=(photo_record(1),))))
     # The source file, the issue and its history, then each kind at once with its history:
-    # articles, photos, credits; then the flags of the new issue (none here).
+    # articles, photos, credits; then the flags of the new issue (none here); then the
+    # articles' search documents.
     assert inserts(2, 1) == inserts(8, 2)
-    assert len(inserts(5, 3)) == 9
+    assert len(inserts(5, 3)) == 10
 
 
 def test_the_row_by_row_path_still_merges_a_reimported_page_after_a_bulk_first_import():
@@ -824,8 +825,8 @@ def test_a_batch_of_new_issues_is_written_with_the_same_statements_however_many_
     assert len(two) == len(three)
     inserts = [sql for sql in two if sql.startswith("INSERT")]
     # The run; the source files; the issues, articles, photos, advertisements and credits,
-    # each with its history; the flags. (Search indexes them after the commit.)
-    assert len(inserts) == 1 + 1 + 2 * 5 + 1
+    # each with its history; the flags; the search documents.
+    assert len(inserts) == 1 + 1 + 2 * 5 + 1 + 1
     assert Issue.objects.filter(date__month=6).count() == 3
 
 
@@ -907,15 +908,68 @@ def test_a_runs_people_are_remembered_only_once_their_page_commits(
     assert Credit.objects.filter(person__name="阮向民").count() == 2
 
 
-def test_an_import_run_indexes_search_in_batches_of_pages_and_before_it_returns(
+def test_new_issues_are_searchable_in_the_transaction_that_writes_them(tmp_path):
+    from newsroom.search import search_articles
+    from newsroom.search.models import ArticleDocument
+
+    seed_pages(tmp_path, range(1, 4))
+
+    # No on-commit callback runs here (the test's transaction never commits): the
+    # documents were written with the articles.
+    result = import_paths([tmp_path])
+
+    assert result.ok
+    assert ArticleDocument.objects.count() == Article.objects.count() > 3
+    assert set(ArticleDocument.objects.values_list("article_id", flat=True)) == set(
+        Article.objects.values_list("pk", flat=True))
+    # The extra text holds the credited names with their captions, as a reindex writes it.
+    assert search_articles("阮向民").count() == 3
+
+
+def search_articles_count(query: str) -> int:
+    from newsroom.search import search_articles
+
+    return search_articles(query).count()
+
+
+def test_documents_written_with_new_issues_equal_those_a_rebuild_writes(tmp_path):
+    from newsroom.search import rebuild_index
+    from newsroom.search.models import ArticleDocument
+
+    person = Person.objects.create(name="阮向民")
+    PersonAlias.objects.create(person=person, name="阮向明")
+    PersonAlias.objects.create(person=person, name="阮相民")
+    import_paths([seed_pages(tmp_path, range(1, 3))])
+    fields = ("article_id", "title", "body", "extra", "title_words", "body_words",
+              "extra_words", "published_on", "published_month", "position_key", "is_public")
+
+    def documents():
+        rows = ArticleDocument.objects.order_by("article_id").values_list(*fields)
+        if connection.vendor == "postgresql":
+            vectors = ArticleDocument.objects.order_by("article_id").extra(
+                select={"v": "vector::text"}).values_list("v", flat=True)
+            return list(rows), list(vectors)
+        return list(rows)
+
+    written = documents()
+    assert search_articles_count("阮相民") == 2  # only an alias: found through the credit
+    rebuild_index()
+
+    assert documents() == written
+    assert search_articles_count("阮相民") == 2
+
+
+def test_an_import_run_indexes_changed_pages_in_batches_of_pages_and_before_it_returns(
     tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
     from newsroom.search import indexing
     from newsroom.search.models import ArticleDocument
 
-    for n in range(3):
-        text = SEED_2021.read_text(encoding="utf-8").replace("2021年3月19日", f"2021年4月{n + 1}日")
-        (tmp_path / f"{n}.txt").write_text(text, encoding="utf-8")
+    seed_pages(tmp_path, range(1, 4))
+    import_paths([tmp_path])
+    for path in tmp_path.iterdir():  # every page's lead story gets a new headline
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("## ", "## 新", 1), encoding="utf-8")
     batches = []
     original = indexing.index_articles
     monkeypatch.setattr(indexing, "index_articles",
@@ -926,15 +980,21 @@ def test_an_import_run_indexes_search_in_batches_of_pages_and_before_it_returns(
     with django_capture_on_commit_callbacks(execute=True):
         result = import_paths([tmp_path])
 
-    assert result.ok
+    assert [r.status for r in result.files] == ["updated"] * 3
 
     def ids(*days):
-        return set(Article.objects.filter(issue__date__in=[dt.date(2021, 4, d) for d in days])
+        from django.db.models import Q
+
+        changed = Q(kicker__startswith="新") | Q(headline__startswith="新")
+        return set(Article.objects.filter(changed, issue__date__in=[dt.date(2021, 4, d) for d in days])
                    .values_list("pk", flat=True))
 
     # (A batch may also hold ids left from a rolled-back transaction: they are skipped.)
     assert [batch & ids(1, 2, 3) for batch in batches] == [ids(1, 2), ids(3)]
-    assert ArticleDocument.objects.count() == Article.objects.count() == len(ids(1, 2, 3)) > 3
+    assert len(ids(1, 2, 3)) == 3
+    titles = ArticleDocument.objects.filter(article_id__in=ids(1, 2, 3)).values_list(
+        "title", flat=True)
+    assert len(titles) == 3 and all(title.startswith("新") for title in titles)
 
 
 def test_a_page_commit_on_postgresql_does_not_wait_for_the_wal_flush():

@@ -354,3 +354,48 @@ def test_the_backend_matches_the_database_vendor():
     from newsroom.search.backends import get_backend
 
     assert get_backend().vendor == connection.vendor
+
+
+def grouped_vector(fields, prefix="") -> dict[str, list[str]]:
+    """Each lexeme with its first 256 positions ("12B"), grouped: what a tsvector holds."""
+    from newsroom.search.text import MAX_POSITIONS_PER_LEXEME, document_tokens
+
+    grouped: dict[str, list[str]] = {}
+    base = 1
+    for text, weight in fields:
+        for lexeme, offset in document_tokens(text):
+            grouped.setdefault(prefix + lexeme, []).append(
+                (min(base + offset, 16383), weight))
+        base += len(text) + 1
+    return {
+        lexeme: [f"{p}{w}" for p, w in sorted(set(found))[:MAX_POSITIONS_PER_LEXEME]]
+        for lexeme, found in grouped.items()
+    }
+
+
+@pytest.mark.parametrize("title, body", [
+    ("浙江工会 工会工作", "工会在嘉兴调研工会工作，推进工会系统化建设。CN33-0018 加工会 " * 3),
+    ("长文", "工" * 400 + "会" * 20),  # more than 256 positions of one lexeme
+])
+def test_the_vector_literal_is_the_documents_lexemes_with_their_positions(title, body):
+    from newsroom.search.indexing import tsvector_literal
+    from newsroom.search.text import normalize
+
+    fields = [(normalize(title), "A"), (normalize(body), "B")]
+    literal = tsvector_literal(fields, prefix="h:")
+    expected = grouped_vector(fields, prefix="h:")
+    if connection.vendor == "postgresql":
+        # The literal lists each occurrence; PostgreSQL groups, sorts and caps them.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::tsvector::text", [literal])
+            stored = cursor.fetchone()[0]
+        entries = dict(entry.split(":", 2)[1:] for entry in stored.replace("'", "").split(" "))
+        assert {f"h:{lexeme}": positions.split(",") for lexeme, positions in entries.items()} == (
+            expected)
+    else:  # SQLite stores no vector: the literal's entries are still the document's tokens
+        entries = {}
+        for entry in literal.split(" "):
+            lexeme, position = entry.strip("'").rsplit("':", 1)
+            entries.setdefault(lexeme, []).append(position)
+        assert {lexeme: sorted(found, key=lambda p: int(p[:-1]))[:256]
+                for lexeme, found in entries.items()} == expected

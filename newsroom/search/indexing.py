@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -23,7 +22,6 @@ from newsroom.search.models import ArticleDocument
 from newsroom.search.text import (
     HEADLINE_PREFIX,
     MAX_POSITION,
-    MAX_POSITIONS_PER_LEXEME,
     SEGMENTER_VERSION,
     TOKEN_RUN,
     document_lexemes,
@@ -54,19 +52,32 @@ UPDATE_FIELDS = [
 
 
 def article_texts(article: Article) -> tuple[str, str, str]:
-    """Return the raw (title, body, extra) texts search reads from an article.
+    """Return the raw (title, body, extra) texts search reads from a stored article.
 
     Corrected text is what is searched: the current fields, never original_text.
     Contributors are those credited on the article or on one of its photos, with
     every alias, so an OCR variant of a name finds the article too.
     """
-    title = "\n".join(p for p in (article.kicker, article.headline, article.subheadline) if p)
     photos = list(article.photos.all())
+    credits = [*article.credits.all(), *(c for p in photos for c in p.credits.all())]
+    return document_texts(
+        article,
+        photos,
+        [(c.person.name, [alias.name for alias in c.person.aliases.all()]) for c in credits],
+    )
+
+
+def document_texts(
+    article: Article, photos: Iterable, credited: Iterable[tuple[str, Iterable[str]]]
+) -> tuple[str, str, str]:
+    """Return the (title, body, extra) texts of an article, its photos (in page order) and
+    the names credited on them (article credits first, each in credit order) with each
+    name's aliases (by name). Pure: the importer calls it with rows it has just written."""
+    title = "\n".join(p for p in (article.kicker, article.headline, article.subheadline) if p)
     names: list[str] = []
-    for credit in [*article.credits.all(), *(c for p in photos for c in p.credits.all())]:
-        person = credit.person
-        names.append(person.name)
-        names.extend(alias.name for alias in person.aliases.all())
+    for name, aliases in credited:
+        names.append(name)
+        names.extend(aliases)
     extra = "\n".join([*(p.caption for p in photos if p.caption), *dict.fromkeys(names)])
     return title, article.body_text, extra
 
@@ -77,36 +88,34 @@ def tsvector_literal(fields: Iterable[tuple[str, str]], *, prefix: str = "") -> 
     The lexemes are those of document_tokens(). Positions are character offsets + 1
     across the fields joined by one separator, so PostgreSQL's phrase operator can find
     any substring from its bigrams. Written for speed: this runs for every article in a
-    rebuild and an import (position labels come from a table, not formatted each time).
+    rebuild and an import. Each occurrence is its own entry ('工会':12B '工会':40B):
+    PostgreSQL's tsvector input merges the entries of a lexeme, sorts their positions and
+    keeps the first 256 (MAX_POSITIONS_PER_LEXEME), in C, which is cheaper than grouping
+    them here (tested equal to the grouped literal). Position labels come from a table.
+    No quoting is needed: TOKEN_RUN matches letters and digits only, never ' or \\.
     """
-    positions: defaultdict[str, list[str]] = defaultdict(list)
+    entries: list[str] = []
+    add = entries.append
+    entry = ("'" + prefix + "{}':{}").format
     base = 1
     for text, weight in fields:
         table = _position_labels(weight)
         for match in TOKEN_RUN.finditer(text):
             start, run = base + match.start(), match.group()
             if match.lastgroup != "cjk":
-                positions[run].append(table[min(start, MAX_POSITION)])
+                add(entry(run, table[min(start, MAX_POSITION)]))
                 continue
             end = start + len(run)
             if end <= MAX_POSITION:
                 labels = table[start:end]
             else:
                 labels = [table[min(p, MAX_POSITION)] for p in range(start, end)]
-            for char, label in zip(run, labels, strict=True):
-                positions[char].append(label)
-            for bigram, label in zip(map(str.__add__, run, run[1:]), labels, strict=False):
-                positions[bigram].append(label)
+            entries.extend(map(entry, run, labels))
+            entries.extend(map(entry, map(str.__add__, run, run[1:]), labels))
             if len(run) >= 3:
-                for word, offset in long_words(run):
-                    positions[word].append(labels[offset])
+                entries.extend(entry(word, labels[offset]) for word, offset in long_words(run))
         base += len(text) + 1
-    # No quoting needed: TOKEN_RUN matches letters and digits only, never ' or \.
-    most = MAX_POSITIONS_PER_LEXEME
-    return " ".join([
-        f"'{prefix}{lexeme}':{','.join(found if len(found) <= most else found[:most])}"
-        for lexeme, found in positions.items()
-    ])
+    return " ".join(entries)
 
 
 _LABELS: dict[str, list[str]] = {}
@@ -188,15 +197,9 @@ def index_articles(
             values = [document_values(t, vendor) for t in texts]
         else:
             values = list(pool.map(document_values, texts, [vendor] * len(texts), chunksize=25))
-        documents = [
-            build_document(article, v) for article, v in zip(articles, values, strict=True)
-        ]
-        # An upsert, so two transactions indexing the same article cannot collide.
-        ArticleDocument.objects.using(using).bulk_create(
-            documents,
-            update_conflicts=True,
-            unique_fields=["article"],
-            update_fields=UPDATE_FIELDS,
+        _write(
+            [build_document(article, v) for article, v in zip(articles, values, strict=True)],
+            using,
         )
     if ids:
         # Search pages and their totals are cached by the archive's generation: move it on
@@ -204,6 +207,31 @@ def index_articles(
         from newsroom.pagecache import archive_changed
 
         archive_changed(using)
+
+
+def write_documents(
+    articles: Iterable[tuple[Article, tuple[str, str, str]]], *, using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Write the documents of saved articles from their document_texts(), in this transaction.
+
+    For writers that hold every row the texts come from (the importer's batches of new
+    issues): the documents commit with the articles, with nothing read back.
+    """
+    vendor = connections[using].vendor
+    _write(
+        [build_document(article, document_values(texts, vendor)) for article, texts in articles],
+        using,
+    )
+
+
+def _write(documents: list[ArticleDocument], using: str) -> None:
+    # An upsert, so two transactions indexing the same article cannot collide.
+    ArticleDocument.objects.using(using).bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=UPDATE_FIELDS,
+    )
 
 
 def stale_article_ids(*, using: str = DEFAULT_DB_ALIAS):
