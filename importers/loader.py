@@ -33,7 +33,7 @@ import json
 import logging
 import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -67,6 +67,7 @@ from newsroom.models import (
     Article,
     CorrectionStatus,
     Credit,
+    ImportedFile,
     ImportRun,
     Issue,
     Person,
@@ -105,6 +106,8 @@ INDEX_EVERY_PAGES = 200
 FILES_PER_TASK = 50
 # Pages of new issues written together, in one transaction (see _load_new_issues).
 PAGES_PER_BATCH = 25
+# A run's file reports are written as ImportedFile rows this many at a time (RunFiles).
+FILE_RECORDS_PER_WRITE = 500
 
 
 def max_file_bytes() -> int:
@@ -169,22 +172,103 @@ class PageReport:
             "notes": self.notes,
         }
 
+    def as_record(self, run: ImportRun, position: int, *, with_issue: bool = True) -> ImportedFile:
+        """Return the unsaved ImportedFile row of this report, the run's file number ``position``."""
+        return ImportedFile(
+            run=run,
+            position=position,
+            source=self.source[: ImportedFile._meta.get_field("source").max_length],
+            status=self.status,
+            encoding=self.encoding,
+            issue_id=self.issue_id if with_issue else None,
+            error=self.error,
+            counts={kind: dict(counter) for kind, counter in self.counts.items() if counter},
+            notes=self.notes,
+        )
+
+    @classmethod
+    def from_record(cls, row: ImportedFile) -> PageReport:
+        return cls(
+            source=row.source,
+            status=row.status,
+            encoding=row.encoding,
+            issue_id=row.issue_id,
+            error=row.error,
+            counts={kind: Counter(row.counts.get(kind, {})) for kind in KINDS},
+            notes=list(row.notes),
+        )
+
+
+class RunFiles:
+    """Records a run's file reports as they arrive: ImportedFile rows, written
+    FILE_RECORDS_PER_WRITE at a time, so a run of any length holds only that many.
+
+    A dry run keeps its records until it has rolled back (its writes would roll back
+    with it), and records no issue, since the dry run's issues never existed.
+    """
+
+    def __init__(self, run: ImportRun, *, dry_run: bool = False):
+        self.run = run
+        self.dry_run = dry_run
+        self.count = 0
+        self.failed = 0
+        self.totals: Counter = Counter()
+        self.pending: list[ImportedFile] = []
+
+    def add(self, report: PageReport) -> None:
+        self.count += 1
+        self.failed += report.failed
+        self.totals.update(report.summary())
+        self.pending.append(report.as_record(self.run, self.count, with_issue=not self.dry_run))
+        if not self.dry_run and len(self.pending) >= FILE_RECORDS_PER_WRITE:
+            self.write()
+
+    def write(self) -> None:
+        ImportedFile.objects.bulk_create(self.pending)
+        self.pending = []
+
+
+class ReportedFiles(Sequence):
+    """A run's file reports (PageReport), read from its ImportedFile rows in file order."""
+
+    def __init__(self, run: ImportRun):
+        self.run = run
+
+    def __len__(self) -> int:
+        return self.run.files.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [PageReport.from_record(row) for row in list(self.run.files.all())[index]]
+        position = index + 1 if index >= 0 else len(self) + index + 1
+        row = self.run.files.filter(position=position).first() if position > 0 else None
+        if row is None:
+            raise IndexError(index)
+        return PageReport.from_record(row)
+
+    def __iter__(self) -> Iterator[PageReport]:
+        for row in self.run.files.order_by("position").iterator(chunk_size=FILE_RECORDS_PER_WRITE):
+            yield PageReport.from_record(row)
+
 
 @dataclass
 class RunReport:
     """What one run of the importer did to each file, and the ImportRun that records it."""
 
     run: ImportRun
-    files: list[PageReport]
     dry_run: bool = False
 
     @property
+    def files(self) -> ReportedFiles:
+        return ReportedFiles(self.run)
+
+    @property
     def failures(self) -> list[PageReport]:
-        return [report for report in self.files if report.failed]
+        return [PageReport.from_record(row) for row in self.run.files.filter(status=FAILED)]
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.run.files.filter(status=FAILED).exists()
 
 
 # --------------------------------------------------------------------------- loading one page
@@ -1060,12 +1144,12 @@ def import_paths(
         arguments=" ".join([*paths, *(["--dry-run"] if dry_run else [])]),
         files_total=len(files),
     )
-    reports: list[PageReport] = []
+    recorded = RunFiles(run, dry_run=dry_run)
 
     def done(report: PageReport) -> None:
-        reports.append(report)
+        recorded.add(report)
         if progress is not None:
-            progress(len(reports), len(files), report)
+            progress(recorded.count, len(files), report)
 
     jobs = effective_jobs(jobs, dry_run=dry_run, files=len(files))
     duplicates_flagged = 0
@@ -1082,22 +1166,20 @@ def import_paths(
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
-    failed = sum(report.failed for report in reports)
+    recorded.write()
     run.status = (
         ImportRun.Status.DRY_RUN if dry_run
-        else ImportRun.Status.FAILED if failed
+        else ImportRun.Status.FAILED if recorded.failed
         else ImportRun.Status.SUCCEEDED
     )
-    run.files_failed = failed
+    run.files_failed = recorded.failed
     run.finished_at = timezone.now()
-    run.report = {
-        "files": [report.as_json() for report in reports],
-        "totals": dict(sum((Counter(r.summary()) for r in reports), Counter())),
-    }
+    # Each file's report is an ImportedFile row (run.files); the run keeps the totals.
+    run.report = {"totals": {name: n for name, n in sorted(recorded.totals.items()) if n > 0}}
     if duplicates_flagged:
         run.report["duplicates_flagged_after_the_run"] = duplicates_flagged
     run.save()
-    return RunReport(run=run, files=reports, dry_run=dry_run)
+    return RunReport(run=run, dry_run=dry_run)
 
 
 def effective_jobs(jobs: int, *, dry_run: bool = False, files: int | None = None) -> int:

@@ -1194,6 +1194,22 @@ class SourceFileAdmin(ReadOnlyAdmin):
 
 @admin.register(models.ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "status", "files_total", "files_failed", "started_by"]
+    list_display = ["started_at", "status", "files_total", "files_failed", "started_by", "files_link"]
     list_filter = ["status"]
+
+    @admin.display(description=_("文件"))
+    def files_link(self, obj):
+        url = reverse("admin:newsroom_importedfile_changelist")
+        return format_html('<a href="{}?run__id__exact={}">{}</a>', url, obj.pk, _("文件"))
+
+
+@admin.register(models.ImportedFile)
+class ImportedFileAdmin(ReadOnlyAdmin):
+    """What each run did with each file: editors find a failed file and its error here."""
+
+    list_display = ["run", "position", "source", "status", "issue", "error"]
+    list_filter = ["status", "run"]
+    list_select_related = ["run", "issue__publication"]
+    search_fields = ["source", "error"]
+    ordering = ["-run", "position"]
 

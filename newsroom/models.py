@@ -123,6 +123,47 @@ class ImportRun(models.Model):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
 
 
+class ImportedFile(models.Model):
+    """What one import run did with one file, in the order the run read its files.
+
+    Written as the run goes, a few hundred at a time, so a run of any number of files
+    holds only those few hundred in memory (importers/loader.py, RunFiles).
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("新建")
+        UPDATED = "updated", _("已更新")
+        UNCHANGED = "unchanged", _("未变")
+        FAILED = "failed", _("失败")
+
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="files", verbose_name=_("导入记录")
+    )
+    position = models.PositiveIntegerField(_("序号"))
+    source = models.CharField(_("文件"), max_length=500)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    encoding = models.CharField(_("编码"), max_length=40, blank=True)
+    # The issue the file was loaded into (none for a dry run, whose issues never existed).
+    issue = models.ForeignKey(
+        "Issue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("期"),
+    )
+    error = models.TextField(_("错误"), blank=True)
+    counts = models.JSONField(_("计数"), default=dict, blank=True)
+    notes = models.JSONField(_("备注"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+        verbose_name = _("导入的文件")
+        verbose_name_plural = _("导入的文件")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="imported_file_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.get_status_display()})"
+
+
 class IssueQuerySet(models.QuerySet):
     def on_date(self, date: dt.date) -> IssueQuerySet:
         return self.filter(date=date)

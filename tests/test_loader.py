@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from importers import loader
-from importers.loader import expand_paths, import_paths, load_page, one_edit_apart
+from importers.loader import PageReport, expand_paths, import_paths, load_page, one_edit_apart
 from importers.records import (
     AdvertisementRecord,
     ArticleRecord,
@@ -28,6 +28,7 @@ from newsroom.models import (
     Advertisement,
     Article,
     Credit,
+    ImportedFile,
     ImportRun,
     Issue,
     Person,
@@ -604,9 +605,33 @@ def test_an_import_run_is_recorded_with_its_files_and_counts():
     assert (run.status, run.files_total, run.files_failed, run.started_by) == (
         "succeeded", 2, 0, "tester")
     assert run.finished_at is not None
-    assert [f["status"] for f in run.report["files"]] == ["created", "created"]
-    assert run.report["files"][0]["counts"]["articles"] == {"created": 5}
+    files = list(run.files.all())
+    assert [(f.position, f.source, f.status) for f in files] == [
+        (1, "seeds/000_08ceee72487f69f5.txt", "created"),
+        (2, "seeds/002_758893745608affc.txt", "created")]
+    assert files[0].counts["articles"] == {"created": 5}
+    assert [f.issue.date for f in files] == [dt.date(2021, 3, 19), dt.date(2022, 6, 17)]
     assert run.report["totals"]["created"] == (5 + 2 + 4 + 7) + (4 + 3 + 3)
+    assert [r.as_json() for r in result.files] == [
+        {**PageReport.from_record(f).as_json(), "issue": f.issue_id} for f in files]
+
+
+def test_a_runs_file_reports_are_written_as_it_goes_not_held_to_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "FILE_RECORDS_PER_WRITE", 2)
+    monkeypatch.setattr(loader, "PAGES_PER_BATCH", 1)
+    seed_pages(tmp_path, range(1, 6))
+    stored_when_reported = []
+
+    def progress(index, total, report):
+        stored_when_reported.append(ImportedFile.objects.count())
+
+    result = import_paths([tmp_path], progress=progress)
+
+    # Written two at a time (when the second of a pair is reported), the last one at the end.
+    assert stored_when_reported == [0, 2, 2, 4, 4]
+    assert len(result.files) == 5 and result.files[-1].source.endswith("04-05.txt")
+    assert [r.status for r in result.files[1:3]] == ["created", "created"]
+    assert result.ok and result.failures == []
 
 
 def test_a_dry_run_writes_nothing_but_reports_and_records_what_would_happen():
@@ -617,7 +642,8 @@ def test_a_dry_run_writes_nothing_but_reports_and_records_what_would_happen():
     assert Issue.objects.count() == Person.objects.count() == SourceFile.objects.count() == 0
     run = ImportRun.objects.get()
     assert run.status == "dry_run"
-    assert run.report["files"][1]["counts"]["people"] == {"created": 3}
+    assert run.files.get(position=2).counts["people"] == {"created": 3}
+    assert not run.files.filter(issue__isnull=False).exists()  # its issues never existed
 
 
 def test_a_folder_stands_for_its_txt_and_md_files_in_order(tmp_path):
@@ -825,8 +851,8 @@ def test_a_batch_of_new_issues_is_written_with_the_same_statements_however_many_
     assert len(two) == len(three)
     inserts = [sql for sql in two if sql.startswith("INSERT")]
     # The run; the source files; the issues, articles, photos, advertisements and credits,
-    # each with its history; the flags; the search documents.
-    assert len(inserts) == 1 + 1 + 2 * 5 + 1 + 1
+    # each with its history; the flags; the search documents; the run's file records.
+    assert len(inserts) == 1 + 1 + 2 * 5 + 1 + 1 + 1
     assert Issue.objects.filter(date__month=6).count() == 3
 
 
