@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from newsroom.models import ImportRun, SourceFile
+from newsroom.models import ImportedFile, ImportRun, SourceFile
 from tests.factories import (
     make_advertisement,
     make_article,
@@ -74,6 +74,17 @@ def _runs(issue, n):
         ImportRun.objects.create(status="succeeded")
 
 
+def _imported_files(issue, n):
+    for _ in range(2):
+        run = ImportRun.objects.create(status="failed")
+        for position in range(1, n + 1):
+            ImportedFile.objects.create(
+                run=run, position=position, source=f"{position}.txt", status="created", issue=issue,
+                counts={"articles": {"created": 3}})
+        ImportedFile.objects.create(run=run, position=n + 1, source="bad.txt", status="failed",
+                                    error="bad.txt line 2: impossible date")
+
+
 def _duplicates(issue, n):
     article = make_article(issue=issue)
     for i in range(n // 2):
@@ -108,6 +119,10 @@ CHANGELISTS = [
     pytest.param("admin:newsroom_sourcefile_changelist", _sources, LOGIN + 3, id="source files"),
     # + count filtered, count all, the runs
     pytest.param("admin:newsroom_importrun_changelist", _runs, LOGIN + 3, id="import runs"),
+    # + count filtered, count all, the files with run and issue/publication joined, the run
+    #   filter's choices
+    pytest.param("admin:newsroom_importedfile_changelist", _imported_files, LOGIN + 4,
+                 id="imported files"),
     # + people, the roles they are credited in, open duplicate flags, aliases
     pytest.param("admin:newsroom_person_duplicates", _duplicates, LOGIN + 4, id="duplicates"),
 ]
@@ -253,3 +268,20 @@ def test_an_impossible_date_hierarchy_year_is_a_bad_request(client, editor_user,
     response = client.get(reverse("admin:newsroom_article_changelist"), {"issue__date__year": year})
     assert response.status_code == 400
     assert "issue__date__year" in response.content.decode()
+
+
+def test_an_import_runs_files_are_one_click_away_and_filtered_to_that_run(client, issue, editor_user):
+    _imported_files(issue, 2)
+    first, second = ImportRun.objects.order_by("pk")
+    ImportedFile.objects.filter(run=second, status="failed").update(source="other-bad.txt")
+    client.force_login(editor_user)
+
+    runs = client.get(reverse("admin:newsroom_importrun_changelist")).content.decode()
+    files_url = reverse("admin:newsroom_importedfile_changelist") + f"?run__id__exact={first.pk}"
+    assert f'href="{files_url}"' in runs
+    response = client.get(files_url + "&status__exact=failed")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "bad.txt line 2: impossible date" in page
+    assert "other-bad.txt" not in page
