@@ -161,17 +161,6 @@ class PageReport:
             "flags": self.counts["flags"][CREATED],
         }
 
-    def as_json(self) -> dict:
-        return {
-            "source": self.source,
-            "status": self.status,
-            "encoding": self.encoding,
-            "issue": self.issue_id,
-            "error": self.error,
-            "counts": {kind: dict(counter) for kind, counter in self.counts.items() if counter},
-            "notes": self.notes,
-        }
-
     def as_record(self, run: ImportRun, position: int, *, with_issue: bool = True) -> ImportedFile:
         """Return the unsaved ImportedFile row of this report, the run's file number ``position``."""
         return ImportedFile(

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from importers import loader
-from importers.loader import PageReport, expand_paths, import_paths, load_page, one_edit_apart
+from importers.loader import expand_paths, import_paths, load_page, one_edit_apart
 from importers.records import (
     AdvertisementRecord,
     ArticleRecord,
@@ -612,8 +612,13 @@ def test_an_import_run_is_recorded_with_its_files_and_counts():
     assert files[0].counts["articles"] == {"created": 5}
     assert [f.issue.date for f in files] == [dt.date(2021, 3, 19), dt.date(2022, 6, 17)]
     assert run.report["totals"]["created"] == (5 + 2 + 4 + 7) + (4 + 3 + 3)
-    assert [r.as_json() for r in result.files] == [
-        {**PageReport.from_record(f).as_json(), "issue": f.issue_id} for f in files]
+    # The command's table and the caller read the same reports back from the rows.
+    assert [(r.source, r.status, r.issue_id) for r in result.files] == [
+        (f.source, f.status, f.issue_id) for f in files]
+    assert result.files[0].summary() == {
+        "created": 5 + 2 + 4 + 7, "updated": 0, "unchanged": 0, "kept": 0,
+        "flags": result.files[0].counts["flags"]["created"]}
+    assert result.files[0].counts["flags"]["created"] > 0
 
 
 def test_a_runs_file_reports_are_written_as_it_goes_not_held_to_the_end(tmp_path, monkeypatch):
