@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on (a development key, static files served by runserver).
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo install install-dev messages migrate seeds serve test test-fast lint browser-deps bench clean
+.PHONY: demo install install-dev messages migrate seeds serve test test-fast lint browser-deps redis bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,12 +41,12 @@ serve:
 ## demo: install, migrate the SQLite default, import the seeds and serve on http://127.0.0.1:8000
 demo: seeds serve
 
-## test: install what the tests need (Python packages, Debian's chromium) and run the whole suite
-test: install-dev browser-deps
+## test: install what the tests need (Python packages, Debian's chromium, a Redis server) and run the whole suite
+test: install-dev browser-deps redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-fast: the suite without the browser tests
-test-fast: install-dev
+test-fast: install-dev redis
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 ## bench: import and serving benchmarks on PostgreSQL (needs wrk; prints figures, see docs/performance.md)
@@ -57,6 +57,9 @@ bench: install
 
 browser-deps:
 	@scripts/ensure-chromium
+
+redis:
+	@scripts/ensure-redis
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -33,6 +33,7 @@ workers or servers from one copy.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import zlib
 from contextlib import contextmanager
@@ -46,6 +47,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 TABLE = "newsroom_archive_generation"
@@ -184,6 +187,27 @@ def _cache():
         return None
 
 
+# Stands for "the cache could not be asked" (Redis down, a full disk): the page is rendered.
+_UNAVAILABLE = object()
+
+
+def _read(pages, key: str):
+    """Return the cached value (None on a miss), or _UNAVAILABLE if the cache failed."""
+    try:
+        return pages.get(key)
+    except Exception:
+        # A cache outage must not take the archive down with it: serve uncached meanwhile.
+        logger.warning("page cache unavailable; serving uncached pages", exc_info=True)
+        return _UNAVAILABLE
+
+
+def _write(pages, key: str, value) -> None:
+    try:
+        pages.set(key, value)
+    except Exception:
+        logger.warning("page cache unavailable; the page was not stored", exc_info=True)
+
+
 def _uses_cache(request) -> bool:
     return (
         getattr(settings, "PAGE_CACHE", False)
@@ -226,7 +250,11 @@ def cached_public_page(view):
         if pages is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
         key = page_key(request, reader_generation())
-        value = pages.get(key)
+        value = _read(pages, key)
+        if value is _UNAVAILABLE:
+            response = view(request, *args, **kwargs)
+            response["X-Page-Cache"] = "unavailable"
+            return response
         if value is not None:
             response = _restored(value)
             response["X-Page-Cache"] = "hit"
@@ -244,7 +272,7 @@ def cached_public_page(view):
             and not response.streaming
             and not response.cookies
         ):
-            pages.set(key, _stored(response))
+            _write(pages, key, _stored(response))
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -277,14 +305,18 @@ def cached_api_data(request, respond):
     from rest_framework.response import Response  # the API's; this module serves both
 
     key = "api:" + page_key(request, reader_generation())
-    data = pages.get(key)
+    data = _read(pages, key)
+    if data is _UNAVAILABLE:
+        response = respond()
+        response["X-Page-Cache"] = "unavailable"
+        return response
     if data is not None:
         response = Response(data)
         response["X-Page-Cache"] = "hit"
         return response
     response = respond()
     if response.status_code == 200:
-        pages.set(key, response.data)
+        _write(pages, key, response.data)
         response["X-Page-Cache"] = "miss"
     return response
 

@@ -326,3 +326,55 @@ def test_the_years_of_the_archive_are_counted_once_per_generation(client, articl
     assert len(queries) == 1  # the generation: the counts came from the cache
     make_article(issue=make_issue(date=dt.date(1999, 1, 4)))
     assert years_with_issues() == [(article.issue.date.year, 1), (1999, 1)]
+
+
+REDIS_URL = __import__("os").environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.mark.parametrize("where", ["memory", "folder", "redis"])
+def test_every_page_cache_location_serves_hits_and_drops_them_after_a_change(
+    client, article, settings, tmp_path, where
+):
+    from django.core.cache import caches
+
+    from newsroom.pagecache import CACHE_ALIAS
+    from newsroom.settings import _page_cache
+
+    # A folder is shared by one machine's workers; Redis (the machine's own server, a
+    # database of its own, emptied first) by every app server behind a load balancer.
+    location = {"memory": "", "folder": str(tmp_path / "pages"), "redis": REDIS_URL}[where]
+    settings.CACHES = {**settings.CACHES, CACHE_ALIAS: _page_cache(location)}
+    caches[CACHE_ALIAS].clear()
+    url = article.get_absolute_url()
+
+    first, second = client.get(url), client.get(url)
+    editorial.edit_article(article, changes={"headline": "职工夜校今晚开课"},
+                           expected_version=article.version, user=make_user(role="editor"))
+    third, fourth = client.get(url), client.get(url)
+
+    assert type(caches[CACHE_ALIAS]).__name__ == {
+        "memory": "LocMemCache", "folder": "FileBasedCache", "redis": "RedisCache"}[where]
+    assert [r["X-Page-Cache"] for r in (first, second, third, fourth)] == [
+        "miss", "hit", "miss", "hit"]
+    assert "职工夜校今晚开课" in third.content.decode() and fourth.content == third.content
+    caches[CACHE_ALIAS].clear()
+
+
+def test_a_page_cache_that_cannot_be_reached_serves_pages_uncached(client, article, settings, caplog):
+    from django.core.cache import caches
+
+    from newsroom.pagecache import CACHE_ALIAS
+    from newsroom.settings import _page_cache
+
+    # Nothing listens on port 1: every read and write of the cache fails at once.
+    settings.CACHES = {**settings.CACHES, CACHE_ALIAS: _page_cache("redis://127.0.0.1:1/15")}
+
+    page = client.get(article.get_absolute_url())
+    listing = client.get("/api/v1/articles/")
+
+    assert type(caches[CACHE_ALIAS]).__name__ == "RedisCache"
+    assert page.status_code == 200 and "职工夜校开课" in page.content.decode()
+    assert page["X-Page-Cache"] == "unavailable"
+    assert listing.status_code == 200 and len(listing.json()["results"]) == 1
+    assert listing["X-Page-Cache"] == "unavailable"
+    assert "page cache unavailable" in caplog.text
