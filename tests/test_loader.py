@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -1076,6 +1077,58 @@ def test_two_jobs_import_the_same_archive_as_one(tmp_path, monkeypatch):
     assert two.run.report["totals"] == one.run.report["totals"]
     expected = 2 if connection.vendor == "postgresql" else 1  # SQLite: one process
     assert loader.effective_jobs(2, files=12) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_jobs_meeting_on_one_issue_load_it_once(tmp_path, monkeypatch):
+    from benchmarks.generate_pages import write_pages
+
+    *paths, earlier = write_pages(7, tmp_path / "pages", seed=5)
+    import_paths([earlier])  # the paper exists (a worker creating it would hold the other up)
+    # A second export of the first page (a corrected headline), handed to the other worker
+    # in a lot of its own: both workers' batches start the same issue at the same moment.
+    text = paths[0].read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("## "))
+    again = tmp_path / "pages" / "zz-again.txt"
+    again.write_text(text.replace(heading, heading + "（更正）", 1), encoding="utf-8")
+    monkeypatch.setattr(loader, "FILES_PER_TASK", 3)
+    # Both workers' first batches write their issues at the same moment (a barrier; the
+    # workers are forks and inherit it), and the first holds its transaction open a
+    # moment: the second's INSERT of the shared issue waits for that commit, fails on the
+    # unique date, and its batch is loaded page by page.
+    import multiprocessing
+
+    from django.db import IntegrityError
+
+    parallel = connection.vendor == "postgresql"  # SQLite: one process, no meeting
+    barrier = multiprocessing.get_context("fork").Barrier(2)
+    original, collided = loader.bulk_create_with_history, tmp_path / "collided"
+
+    def at_once(rows, model, **kwargs):
+        if model is Issue and parallel:
+            barrier.wait(timeout=10)
+        try:
+            created = original(rows, model, **kwargs)
+        except IntegrityError:
+            collided.write_text("yes")
+            raise
+        if model is Issue:
+            time.sleep(0.3)
+        return created
+
+    monkeypatch.setattr(loader, "bulk_create_with_history", at_once)
+
+    result = import_paths([*paths[:3], again, *paths[3:]], jobs=2)
+
+    assert collided.exists() == parallel
+    assert result.ok, [r.error for r in result.files]
+    assert Issue.objects.count() == 6 + 1
+    statuses = [r.status for r in result.files]
+    assert sorted([statuses[0], statuses[3]]) in (["created", "updated"], ["created", "unchanged"])
+    assert result.files[0].issue_id == result.files[3].issue_id
+    page, _text, _size = loader.read_file(loader.PageFile(name="first", path=paths[0]))
+    shared = Issue.objects.get(pk=result.files[0].issue_id)
+    assert shared.articles.count() == len(page.articles)  # nothing loaded twice
 
 
 def headlines(queryset) -> list[str]:
