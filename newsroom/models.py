@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -60,7 +61,7 @@ class Publication(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("报纸名称")
-        verbose_name_plural = _("报纸名称")
+        verbose_name_plural = pgettext_lazy("plural", "报纸名称")
 
     def __str__(self) -> str:
         return self.name
@@ -88,7 +89,7 @@ class SourceFile(models.Model):
     class Meta:
         ordering = ["-imported_at"]
         verbose_name = _("来源文件")
-        verbose_name_plural = _("来源文件")
+        verbose_name_plural = pgettext_lazy("plural", "来源文件")
 
     def __str__(self) -> str:
         return self.name
@@ -117,7 +118,7 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
+        verbose_name_plural = pgettext_lazy("plural", "导入记录")
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
@@ -155,7 +156,7 @@ class ImportedFile(models.Model):
     class Meta:
         ordering = ["run", "position"]
         verbose_name = _("导入的文件")
-        verbose_name_plural = _("导入的文件")
+        verbose_name_plural = pgettext_lazy("plural", "导入的文件")
         constraints = [
             models.UniqueConstraint(fields=["run", "position"], name="imported_file_unique_position")
         ]
@@ -212,7 +213,7 @@ class Issue(models.Model):
     class Meta:
         ordering = ["-date", "edition"]
         verbose_name = _("期")
-        verbose_name_plural = _("报纸")
+        verbose_name_plural = pgettext_lazy("plural", "报纸")
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "date", "edition"], name="issue_unique_per_day_edition"
@@ -258,7 +259,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("作者")
-        verbose_name_plural = _("作者")
+        verbose_name_plural = pgettext_lazy("plural", "作者")
         permissions = [("merge_person", _("可以合并作者"))]
 
     def __str__(self) -> str:
@@ -281,7 +282,7 @@ class PersonAlias(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("别名")
-        verbose_name_plural = _("别名")
+        verbose_name_plural = pgettext_lazy("plural", "别名")
 
     def __str__(self) -> str:
         return self.name
@@ -394,7 +395,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["issue", "page", "position"]
         verbose_name = _("文章")
-        verbose_name_plural = _("文章")
+        verbose_name_plural = pgettext_lazy("plural", "文章")
         permissions = [("publish_article", _("可以撤回或重新发布文章"))]
         constraints = [
             models.UniqueConstraint(
@@ -498,7 +499,7 @@ class Photo(models.Model):
     class Meta:
         ordering = ["issue", "page", "position"]
         verbose_name = _("图片")
-        verbose_name_plural = _("图片")
+        verbose_name_plural = pgettext_lazy("plural", "图片")
         constraints = [
             models.UniqueConstraint(fields=["issue", "page", "position"], name="photo_unique_position"),
             models.CheckConstraint(condition=Q(position__gte=1), name="photo_position_positive"),
@@ -534,7 +535,7 @@ class Advertisement(models.Model):
     class Meta:
         ordering = ["issue", "page", "position"]
         verbose_name = _("广告")
-        verbose_name_plural = _("广告")
+        verbose_name_plural = pgettext_lazy("plural", "广告")
         constraints = [
             models.UniqueConstraint(fields=["issue", "page", "position"], name="ad_unique_position"),
             models.CheckConstraint(condition=Q(position__gte=1), name="ad_position_positive"),
@@ -574,7 +575,7 @@ class Credit(models.Model):
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("署名")
-        verbose_name_plural = _("署名")
+        verbose_name_plural = pgettext_lazy("plural", "署名")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(article__isnull=False) & Q(photo__isnull=True))
@@ -719,7 +720,7 @@ class ReviewFlag(models.Model):
     class Meta:
         ordering = ["issue", "line_start", "pk"]
         verbose_name = _("审校标记")
-        verbose_name_plural = _("审校标记")
+        verbose_name_plural = pgettext_lazy("plural", "审校标记")
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "fingerprint"], name="flag_unique_per_issue"

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from newsroom.models import Article, CorrectionStatus, Role
+from newsroom.models import Article, CorrectionStatus, Person, ReviewFlag, Role
 from tests.factories import make_advertisement, make_article, make_credit, make_person
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,8 +212,24 @@ def test_english_uses_the_newspapers_terms_and_plural_forms():
         one = ngettext("已为 %(n)d 篇文章添加标签。", "已为 %(n)d 篇文章添加标签。", 1) % {"n": 1}
         many = ngettext("已为 %(n)d 篇文章添加标签。", "已为 %(n)d 篇文章添加标签。", 3) % {"n": 3}
         assert (one, many) == ("Tags added to 1 article.", "Tags added to 3 articles.")
+        # Chinese names a kind of thing the same way for one and many; English does not.
+        assert [(str(m._meta.verbose_name), str(m._meta.verbose_name_plural))
+                for m in (Article, Person, ReviewFlag)] == [
+            ("Article", "Articles"), ("Contributor", "Contributors"), ("Review flag", "Review flags")]
     with translation.override("zh-hans"):
         assert gettext("引题") == "引题"
+        assert str(Article._meta.verbose_name_plural) == str(Article._meta.verbose_name) == "文章"
+
+
+def test_every_model_has_an_english_plural_that_differs_from_its_singular():
+    from django.apps import apps
+
+    models = [m for m in apps.get_models() if m._meta.app_label in ("newsroom", "search")
+              and not m.__name__.startswith("Historical")]
+    with translation.override("en"):
+        same = [m.__name__ for m in models
+                if str(m._meta.verbose_name_plural) == str(m._meta.verbose_name)]
+    assert len(models) > 10 and same == []
 
 
 # --- Pages in each language --------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from newsroom.models import Article
 
@@ -60,7 +61,7 @@ class ArticleDocument(models.Model):
 
     class Meta:
         verbose_name = _("检索文档")
-        verbose_name_plural = _("检索文档")
+        verbose_name_plural = pgettext_lazy("plural", "检索文档")
 
     def __str__(self) -> str:
         return self.title[:40]
