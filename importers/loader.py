@@ -771,6 +771,9 @@ class _PageLoader:
             lines=lines,
             before=editor,
             after=new,
+            message_key=ReviewFlag.Code.IMPORT_CONFLICT,
+            message_params={"source": self.page.source, "field": _chinese_name(row, name),
+                            "new": _short(new), "editor": _short(editor)},
             **target,
         )
 
@@ -791,6 +794,9 @@ class _PageLoader:
             ),
             fingerprint=fingerprint("disappeared", what, row.page, row.position, self.page.sha256),
             lines=(row.line_start or 0, row.line_end or 0),
+            message_key="disappeared",
+            message_params={"source": self.page.source, "page": row.page,
+                            "position": row.position, "what": _chinese_name(row)},
             **target,
         )
 
@@ -819,6 +825,8 @@ class _PageLoader:
                         fingerprint=fingerprint(
                             ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR, name, similar.name
                         ),
+                        message_key=ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR,
+                        message_params={"name": name, "other": similar.name, "role": role},
                         person=person,
                         **target,
                     )
@@ -898,6 +906,8 @@ class _PageLoader:
             original=record.original,
             before=record.before,
             after=record.after,
+            message_key=record.code,
+            message_params=dict(record.params),
             **target,
         )
 
@@ -956,6 +966,16 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
         )
 
     indexing.write_documents([(article, texts(article)) for article in articles])
+
+
+def _chinese_name(row, field: str = "") -> str:
+    """Return a model's (or one of its fields') name in Chinese, the catalogs' msgid, for a
+    flag's message_params (flag_messages words it in the reader's language)."""
+    from django.utils import translation
+
+    meta = row._meta
+    with translation.override("zh-hans"):
+        return str(meta.get_field(field).verbose_name if field else meta.verbose_name)
 
 
 def _save_unless_taken(row) -> bool:
@@ -1220,6 +1240,8 @@ def flag_missed_duplicates(run: ImportRun) -> int:
                     issue_id=article.issue_id,
                     fingerprint=fingerprint(code, person.name, other.name),
                     code=code,
+                    message_key=code,
+                    message_params={"name": person.name, "other": other.name, "role": role},
                     message=(
                         f"{person.name} may be the same contributor as {other.name} (both "
                         f"credited as {role}); merge them if so"

@@ -235,6 +235,7 @@ def read_page(data: bytes, source: str) -> PageRecord:
         code=DECODED_ENCODING,
         message=f"file is not UTF-8; decoded it as {encoding.upper()} (GBK/GB2312 are subsets)",
         lines=(0, 0),
+        params=(("encoding", encoding.upper()),),
     )
     return replace(page, flags=(note, *page.flags))
 
@@ -397,6 +398,9 @@ def weekday_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list
             f"is a 星期{expected}",
             lines=(line, line),
             original=original,
+            params=(
+                ("printed", issue.weekday), ("date", issue.date.isoformat()), ("expected", expected)
+            ),
         )
     ]
 
@@ -456,6 +460,10 @@ def lunar_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list[F
             f"{issue.date.isoformat()} is {expected}",
             lines=(line, line),
             original=original,
+            params=(
+                ("printed", issue.lunar_date), ("date", issue.date.isoformat()),
+                ("expected", expected),
+            ),
         )
     ]
 
@@ -812,7 +820,14 @@ class Entry:
     last: int
     removed: str = ""  # "" (kept), REMOVED_FURNITURE or REMOVED_STRAY_LINE
     why: str = ""
+    copy_of: int = 0  # for a stray copy: the line of the text it copies
     marked: bool = False  # a bold or '### ' line of its own: a crosshead by markup
+
+    def remove_as_copy_of(self, copy: Entry) -> None:
+        """Mark this entry removed as a stray copy of text that also stands in ``copy``."""
+        self.removed = REMOVED_STRAY_LINE
+        self.why = f"stray copy of text that also stands at line {copy.first}"
+        self.copy_of = copy.first
 
 
 @dataclass
@@ -825,6 +840,7 @@ class Anchor:
     offset: int  # in the rendered block
     length: int  # characters of the rendered block the repair produced
     undo: str  # the text that replaces them on undo
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -1053,6 +1069,7 @@ def unattached_credit_flag(paragraph: Paragraph) -> FlagRecord:
         message=f"photo credit '{paragraph.text}' follows no caption; left out of the body",
         lines=(paragraph.first, paragraph.last),
         original="\n".join(paragraph.texts),
+        params=(("credit", paragraph.text),),
     )
 
 
@@ -1075,6 +1092,7 @@ def photos_of(
                     f"{photographer}, whose byline says 摄影 (took the photos)",
                     lines=(first, caption.last),
                     original=original,
+                    params=(("caption", caption.text), ("photographer", photographer)),
                 )
             )
         photos.append(
@@ -1113,6 +1131,7 @@ def truncation_flags(blocks: list[Block], span: tuple[int, int]) -> list[FlagRec
             message=f"the article ends mid-sentence ('…{tail}'); the rest is probably "
             "on another page or lost in OCR",
             lines=span,
+            params=(("tail", tail),),
         )
     ]
 
@@ -1210,8 +1229,7 @@ def mark_stray_copies(entries: list[Entry], *, search_limit: int | None = None) 
         twin = equal[entry.text].first(skip=index)
         stray = index if twin is None else pick_stray(kept, index, twin)
         copy = index if stray == twin else (other if twin is None else twin)
-        kept[stray].removed = REMOVED_STRAY_LINE
-        kept[stray].why = f"stray copy of text that also stands at line {kept[copy].first}"
+        kept[stray].remove_as_copy_of(kept[copy])
 
 
 @dataclass
@@ -1299,6 +1317,9 @@ def join_entry(draft: Draft, entry: Entry, removed: list[Entry]) -> None:
             code=JOINED_PARAGRAPHS,
             message=f"joined a paragraph cut mid-sentence ('…{draft.tail(8)}') with its "
             f"continuation at line {entry.first} ('{entry.text[:8]}…')",
+            params=(
+                ("tail", draft.tail(8)), ("line", str(entry.first)), ("head", entry.text[:8])
+            ),
             lines=(draft.last, entry.last),
             offset=offset,
             length=0,
@@ -1315,6 +1336,7 @@ def crosshead_anchor(entry: Entry) -> Anchor:
         code=CROSSHEAD_DETECTED,
         message=f"'{entry.text}' stands alone between finished paragraphs and has no "
         "punctuation: made it a crosshead (小标题)",
+        params=(("text", entry.text),),
         lines=(entry.first, entry.last),
         offset=0,
         length=len(CROSSHEAD_MARK),
@@ -1327,6 +1349,7 @@ def removal_anchor(entry: Entry, offset: int, undo: str) -> Anchor:
     return Anchor(
         code=entry.removed,
         message=f"removed {quoted_run(entry)} at {line_range(entry)}: {entry.why}",
+        params=removal_params(entry),
         lines=(entry.first, entry.last),
         offset=offset,
         length=0,
@@ -1374,6 +1397,7 @@ def blocks_and_flags(
             message=f"removed {quoted_run(e)} at {line_range(e)}: {e.why}",
             lines=(e.first, e.last),
             original=source_lines(lines, e.first, e.last),
+            params=removal_params(e),
         )
         for e in unplaced
     ]
@@ -1392,6 +1416,16 @@ class RepeatedText(Exception):
 def quoted_run(entry: Entry) -> str:
     """Return the text of a removed entry (or run) quoted for a message."""
     return " / ".join(f"'{text}'" for text in entry.text.split(BLOCK_SEPARATOR))
+
+
+def removal_params(entry: Entry) -> tuple[tuple[str, str], ...]:
+    """Return the values of a removal's message: the text, its lines, and (a stray copy) the
+    line of the text it copies."""
+    lines = str(entry.first) if entry.first == entry.last else f"{entry.first}-{entry.last}"
+    params = [("text", quoted_run(entry)), ("lines", lines)]
+    if entry.copy_of:
+        params.append(("copy", str(entry.copy_of)))
+    return tuple(params)
 
 
 def line_range(entry: Entry) -> str:
@@ -1414,6 +1448,7 @@ def undoable_flag(windows: UniqueWindows, at: int, anchor: Anchor, lines: list[s
     return FlagRecord(
         code=anchor.code,
         message=anchor.message,
+        params=anchor.params,
         lines=anchor.lines,
         original=source_lines(lines, *anchor.lines),
         before=body[low:at] + anchor.undo + body[end:high],

@@ -67,6 +67,7 @@ def masthead_mismatches(
                 message=f"masthead prints {printed} where the paper's {label} is {expected}",
                 lines=(line, line),
                 original=original,
+                params=(("printed", printed), ("field", field_name), ("expected", expected)),
             )
         )
     return flags

@@ -61,11 +61,15 @@ class FlagRecord:
     original: str = ""
     before: str = ""
     after: str = ""
+    # The values the message is made of, by name ((name, value), ...): the editorial desk
+    # words the message in the reader's language from the code and these.
+    params: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict:
         return {
             "code": self.code,
             "message": self.message,
+            "params": dict(self.params),
             "lines": list(self.lines),
             "original": self.original,
             "before": self.before,

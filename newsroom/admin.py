@@ -504,7 +504,7 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
             rows.append(format_html(
                 '<li class="nr-flag" id="flag-{}"><strong>{}</strong>（{}）{}'
                 '<pre class="nr-ocr">{}</pre>{}<div class="nr-flag-actions">{}</div></li>',
-                flag.pk, flag.get_code_display(), _lines(flag), flag.message, flag.original,
+                flag.pk, flag.get_code_display(), _lines(flag), flag.display_message, flag.original,
                 format_html("<p>{}</p>{}", _("撤销后的变化："), repair) if repair else "",
                 buttons,
             ))
@@ -719,7 +719,7 @@ class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     search_fields = ["message", "original"]
     actions = ["accept_selected", "undo_selected"]
     readonly_fields = [
-        "code", "message", "issue", "article_link", "photo", "advertisement", "person",
+        "code", "message_text", "issue", "article_link", "photo", "advertisement", "person",
         "line_span", "original_display", "repair_display", "status", "resolved_by", "resolved_at",
         "created_at",
     ]
@@ -743,7 +743,7 @@ class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
 
     @admin.display(description=_("说明"))
     def message_text(self, obj):
-        return obj.message
+        return obj.display_message
 
     @admin.display(description=_("日期"), ordering="issue__date")
     def issue_date(self, obj):

@@ -658,6 +658,10 @@ class ReviewFlag(models.Model):
 
     code = models.CharField(_("类型"), max_length=40, choices=Code.choices)
     message = models.TextField(_("说明"))
+    # What the message is made of, so it can be worded in the reader's language
+    # (newsroom/flag_messages.py); flags from before this have only the message.
+    message_key = models.CharField(_("说明类型"), max_length=60, blank=True)
+    message_params = models.JSONField(_("说明参数"), default=dict, blank=True)
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="flags", verbose_name=_("期")
     )
@@ -734,7 +738,14 @@ class ReviewFlag(models.Model):
         indexes = [models.Index(fields=["status", "code"], name="flag_status_code_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_code_display()}: {self.message[:60]}"
+        return f"{self.get_code_display()}: {self.display_message[:60]}"
+
+    @property
+    def display_message(self) -> str:
+        """Return the message in the active language (the stored English one if it has no key)."""
+        from newsroom.flag_messages import flag_message
+
+        return flag_message(self.message_key, self.message_params, self.message)
 
     @property
     def is_repair(self) -> bool:

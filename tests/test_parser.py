@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from importers.parser import (
     MAX_PAGE_BYTES,
-    REMOVED_STRAY_LINE,
     Draft,
     Entry,
     UniqueWindows,
@@ -1062,8 +1061,7 @@ def mark_stray_copies_pairwise(entries: list[Entry]) -> None:
         if twin is not None and interrupts(twin) and not interrupts(entry):
             stray = twin
         copy = entry if stray is twin else (twin or others[0])
-        stray.removed = REMOVED_STRAY_LINE
-        stray.why = f"stray copy of text that also stands at line {copy.first}"
+        stray.remove_as_copy_of(copy)
 
 
 # Fragments (6 to 30 characters, unfinished), lines holding them, and lines that end sentences.

@@ -1,0 +1,79 @@
+"""Review flags' messages in the reader's language.
+
+The importer's parser is pure Python without Django, so it writes each flag's message in
+English and hands over the values it is made of (``FlagRecord.params``). A flag keeps both:
+``message`` (the English sentence, searchable, and all that flags written before this module
+have) and ``message_key`` + ``message_params``, from which ``flag_message()`` words it in the
+active language (Simplified Chinese by default, English in the catalog).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# message_key (the parser's or loader's code) -> the message, with %(name)s for each value.
+MESSAGES = {
+    "decoded_encoding": _("文件不是 UTF-8 编码，已按 %(encoding)s 解码（GBK 与 GB2312 是它的子集）"),
+    "weekday_mismatch": _("报头印的是%(printed)s，但 %(date)s 是星期%(expected)s"),
+    "lunar_date_mismatch": _("报头印的农历日期是%(printed)s，但 %(date)s 是%(expected)s"),
+    "masthead_mismatch": _("报头印的是 %(printed)s，而本报的%(field)s是 %(expected)s"),
+    "unassigned_text": _("广告之后的文字不属于任何文章：请给它加上“## ”标题，或删除"),
+    "unattached_credit": _("图片署名“%(credit)s”前没有图片说明，未放入正文"),
+    "photo_credit_inferred": _(
+        "图片说明“%(caption)s”没有署名，已署名为%(photographer)s（其署名写明“摄影”）"
+    ),
+    "truncated_article": _("文章在句中结束（“…%(tail)s”），其余部分可能在别的版面，或在识别中丢失"),
+    "joined_paragraphs": _(
+        "被分栏截断的段落（“…%(tail)s”）已与第 %(line)s 行的续文（“%(head)s…”）合并"
+    ),
+    "crosshead_detected": _("“%(text)s”单独夹在完整的段落之间且没有标点，已作为小标题"),
+    "removed_furniture": _(
+        "已删除第 %(lines)s 行的 %(text)s：文章中的版面杂项（热线、电话、编辑或转版提示）"
+    ),
+    "removed_stray_line": _("已删除第 %(lines)s 行的 %(text)s：与第 %(copy)s 行重复的碎行"),
+    "possible_duplicate_contributor": _(
+        "%(name)s 可能与 %(other)s 是同一作者（都署名为%(role)s）；如是，请合并"
+    ),
+    "import_conflict": _(
+        "%(source)s：新导入把%(field)s改为“%(new)s”，但编辑已改为“%(editor)s”；保留了编辑的版本"
+    ),
+    "disappeared": _(
+        "%(source)s 中已没有第 %(page)s 版第 %(position)s 位的%(what)s；因编辑改过而保留"
+        "（如确已不存在，请删除）"
+    ),
+}
+
+# Values that name a thing of the archive, worded in the active language too.
+MASTHEAD_FIELDS = {
+    "cn_number": _("国内统一刊号"),
+    "postal_code": _("邮发代号"),
+    "website": _("网址"),
+    "email": _("电子邮箱"),
+}
+
+
+def flag_message(key: str, params: dict, fallback: str) -> str:
+    """Return a flag's message in the active language, or ``fallback`` (its stored English
+    sentence) when the flag predates message keys or its values do not fit the message."""
+    template = MESSAGES.get(key)
+    if template is None:
+        return fallback
+    values = {name: _worded(key, name, value) for name, value in (params or {}).items()}
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def _worded(key: str, name: str, value):
+    from newsroom.models import Role
+
+    if name == "role" and value in Role.values:
+        return Role(value).label
+    if name == "field" and key == "masthead_mismatch":
+        return MASTHEAD_FIELDS.get(value, value)
+    if name in ("field", "what") and isinstance(value, str):
+        # Stored as the model's or field's Chinese name, which is its msgid.
+        return gettext(value)
+    return value
