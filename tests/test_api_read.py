@@ -264,3 +264,28 @@ def test_review_flags_are_for_staff_only(client, article, staff_user):
 def test_a_logged_in_reader_who_is_not_staff_may_not_list_flags(client, article):
     token_client(client, User.objects.create_user("reader", password="pw-Newsroom-1"))
     assert client.get("/api/v1/flags/").status_code == 403
+
+
+def test_a_flags_message_is_worded_in_the_language_the_client_asks_for(
+    client, staff_user, tmp_path
+):
+    from importers.loader import import_paths
+    from tests.test_loader import SEED_2021
+
+    misprinted = tmp_path / "misprinted.txt"
+    misprinted.write_text(SEED_2021.read_text(encoding="utf-8").replace("星期五", "星期六", 1),
+                          encoding="utf-8")
+    assert import_paths([misprinted]).ok
+    token_client(client, staff_user)
+
+    def flag(language):
+        data = client.get("/api/v1/flags/?code=weekday_mismatch",
+                          HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+        return data[0]
+
+    chinese, english = flag("zh-hans"), flag("en")
+    assert chinese["display_message"] == "报头印的是星期六，但 2021-03-19 是星期五"
+    assert english["display_message"] == (
+        "the masthead prints 星期六, but 2021-03-19 is a 星期五")
+    assert chinese["message"] == english["message"] == (
+        "masthead prints 星期六 but 2021-03-19 is a 星期五")

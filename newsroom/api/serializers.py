@@ -534,11 +534,16 @@ class ReviewFlagSerializer(serializers.ModelSerializer):
     is_repair = serializers.BooleanField(
         read_only=True, help_text="True when undoing it puts the text before the repair back."
     )
+    display_message = serializers.CharField(
+        read_only=True,
+        help_text="The message worded in the request's language (Accept-Language: zh-hans, the "
+        "default, or en); `message` is the importer's English sentence.",
+    )
 
     class Meta:
         model = ReviewFlag
         fields = [
-            "id", "code", "message", "status", "issue", "article", "photo", "advertisement",
+            "id", "code", "message", "display_message", "status", "issue", "article", "photo", "advertisement",
             "person", "line_start", "line_end", "original", "before", "after", "is_repair",
             "resolved_by", "resolved_at", "created_at",
         ]
