@@ -47,6 +47,7 @@ from django.db import (
     models,
     transaction,
 )
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -447,6 +448,8 @@ class _PageLoader:
         self.known_people = people if people is not None else {}
         self.concurrent = concurrent
         self.fingerprints: set[str] = set()
+        # The fingerprints of every flag this load gives, new or already stored.
+        self.given: set[str] = set()
         # True for a page of a new issue: its rows are collected here and written a kind at
         # a time by write_collected(). A batch of new issues shares one collection.
         self.bulk = False
@@ -480,6 +483,8 @@ class _PageLoader:
         self.load_articles(pages)
         self.load_advertisements(pages)
         self.load_page_flags(publication)
+        if not self.bulk:
+            self.supersede_flags(pages)
 
     def write_collected(self) -> None:
         _write_collected(self.collected, self.articles_written)
@@ -911,8 +916,35 @@ class _PageLoader:
             **target,
         )
 
+    def supersede_flags(self, pages: set[int]) -> None:
+        """Close the open flags of these pages that the file no longer gives.
+
+        When a changed export moves or rewrites a passage, the parser's flag about it gets
+        another fingerprint: the old one describes text that is gone. Flags an editor
+        resolved stay as they are, and so do those not derived from the file (import
+        conflicts, possible duplicates, rows kept for an editor).
+        """
+        on_these_pages = (
+            Q(article__page__in=pages) | Q(photo__page__in=pages)
+            | Q(advertisement__page__in=pages)
+            | Q(article__isnull=True, photo__isnull=True, advertisement__isnull=True)
+        )
+        stale = (
+            self.issue.flags.open()
+            .filter(on_these_pages, message_key__in=ReviewFlag.FROM_THE_FILE)
+            .exclude(fingerprint__in=self.given)
+        )
+        stale_ids = list(stale.values_list("pk", flat=True))  # an unchanged file writes nothing
+        closed = stale_ids and ReviewFlag.objects.filter(pk__in=stale_ids).update(
+            status=ReviewFlag.Status.SUPERSEDED, resolved_at=timezone.now()
+        )
+        if closed:
+            self.report.count("flags", UPDATED, closed)
+            self.report.notes.append(f"closed {closed} flag(s) the changed file no longer gives")
+
     def add_flag(self, *, fingerprint: str, lines=(0, 0), **fields) -> None:
         """Open a review flag unless one with this fingerprint exists, open or resolved."""
+        self.given.add(fingerprint)
         if fingerprint in self.fingerprints:
             return
         flag = ReviewFlag(issue=self.issue, fingerprint=fingerprint, **_lines(lines), **fields)

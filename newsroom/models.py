@@ -655,6 +655,8 @@ class ReviewFlag(models.Model):
         OPEN = "open", _("待处理")
         ACCEPTED = "accepted", _("已接受")
         UNDONE = "undone", _("已撤销")
+        # Closed by a re-import: the changed file no longer gives this repair or doubt.
+        SUPERSEDED = "superseded", _("已过时")
 
     code = models.CharField(_("类型"), max_length=40, choices=Code.choices)
     message = models.TextField(_("说明"))
@@ -708,6 +710,17 @@ class ReviewFlag(models.Model):
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    # The flags the parser derives from a file, which a re-import of the file gives again
+    # (or, when the file changed there, no longer gives): by message_key.
+    FROM_THE_FILE = frozenset(
+        {
+            Code.JOINED_PARAGRAPHS, Code.REMOVED_STRAY_LINE, Code.REMOVED_FURNITURE,
+            Code.CROSSHEAD_DETECTED, Code.TRUNCATED_ARTICLE, Code.PHOTO_CREDIT_INFERRED,
+            Code.MASTHEAD_MISMATCH, Code.WEEKDAY_MISMATCH, Code.LUNAR_DATE_MISMATCH,
+            Code.DECODED_ENCODING, "unassigned_text", "unattached_credit",
+        }
+    )
 
     # The codes whose before/after describe a change the importer made to an article's body.
     BODY_REPAIR_CODES = frozenset(

@@ -1184,3 +1184,40 @@ def test_a_long_source_path_keeps_its_file_name_in_the_history_reason():
         loader.change_reason("import run 10", path).removeprefix("import run 10")
     )
     assert loader.change_reason("import run 7", "seeds/x.txt") == "import run 7: seeds/x.txt"
+
+
+def test_a_reimport_closes_the_open_flags_the_changed_file_no_longer_gives(tmp_path):
+    page = tmp_path / "page.txt"
+    text = SEED_2021.read_text(encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
+    import_paths([page])
+    flags = ReviewFlag.objects.filter(message_key__in=ReviewFlag.FROM_THE_FILE)
+    # The new export has two more lines before the first story: the flags below them move.
+    first_story = text.index("\n## ")
+    moved_from = text[:first_story].count("\n") + 2
+    before = {f.pk: (f.code, f.line_start) for f in flags}
+    moving = {pk for pk, (_code, line) in before.items() if line and line >= moved_from}
+    resolved = flags.get(pk=min(moving))
+    resolved.status, resolved.resolved_at = "accepted", dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    resolved.save()
+    kept_row = ReviewFlag.objects.create(  # not derived from the file: a re-import leaves it
+        issue=resolved.issue, code="other", message="kept", message_key="disappeared",
+        fingerprint="kept-row")
+    page.write_text(text[:first_story] + "\n\n" + text[first_story:], encoding="utf-8")
+
+    report = import_paths([page]).files[0]
+
+    superseded = ReviewFlag.objects.filter(status="superseded")
+    assert len(moving) > 5
+    assert set(superseded.values_list("pk", flat=True)) == moving - {resolved.pk}
+    assert all(f.resolved_at is not None and f.resolved_by is None for f in superseded)
+    reopened = ReviewFlag.objects.filter(status="open", message_key__in=ReviewFlag.FROM_THE_FILE)
+    # Each given again at its new lines (the accepted one too: its lines are in its fingerprint).
+    assert sorted((f.code, f.line_start or 0) for f in reopened) == sorted(
+        (code, (line or 0) + 2 * (pk in moving)) for pk, (code, line) in before.items())
+    resolved.refresh_from_db()
+    kept_row.refresh_from_db()
+    assert resolved.status == "accepted" and kept_row.status == "open"
+    assert f"closed {superseded.count()} flag(s) the changed file no longer gives" in report.notes
+    # The same file again: nothing more to close.
+    assert import_paths([page]).files[0].status == "unchanged"
