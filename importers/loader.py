@@ -447,7 +447,8 @@ class _PageLoader:
         self.people: dict[str, Person] = found_people if found_people is not None else {}
         self.known_people = people if people is not None else {}
         self.concurrent = concurrent
-        self.fingerprints: set[str] = set()
+        # The stored flags of the issue: fingerprint -> (id, first line, last line).
+        self.fingerprints: dict[str, tuple[int | None, int | None, int | None]] = {}
         # The fingerprints of every flag this load gives, new or already stored.
         self.given: set[str] = set()
         # True for a page of a new issue: its rows are collected here and written a kind at
@@ -474,7 +475,12 @@ class _PageLoader:
         # A new issue has no rows to compare with: build them all and write them at once.
         self.bulk = BULK_NEW_ISSUES and self.report.status == CREATED
         if not self.bulk:
-            self.fingerprints = set(self.issue.flags.values_list("fingerprint", flat=True))
+            self.fingerprints = {
+                fingerprint: (pk, start, end)
+                for fingerprint, pk, start, end in self.issue.flags.values_list(
+                    "fingerprint", "pk", "line_start", "line_end"
+                )
+            }
         pages = (
             {self.page.page}
             | {a.page for a in self.page.articles}
@@ -904,9 +910,8 @@ class _PageLoader:
         self.add_flag(
             code=code,
             message=message,
-            fingerprint=fingerprint(
-                record.code, key, list(record.lines), record.original, record.before, record.after
-            ),
+            # Not the lines: a flag is the same one when a changed export only moved it.
+            fingerprint=fingerprint(record.code, key, record.original, record.before, record.after),
             lines=record.lines,
             original=record.original,
             before=record.before,
@@ -919,8 +924,9 @@ class _PageLoader:
     def supersede_flags(self, pages: set[int]) -> None:
         """Close the open flags of these pages that the file no longer gives.
 
-        When a changed export moves or rewrites a passage, the parser's flag about it gets
-        another fingerprint: the old one describes text that is gone. Flags an editor
+        When a changed export rewrites a passage (or the repair around it), the parser's flag
+        about it gets another fingerprint: the old one describes text that is gone (a passage
+        that only moved keeps its flag, at its new lines). Flags an editor
         resolved stay as they are, and so do those not derived from the file (import
         conflicts, possible duplicates, rows kept for an editor).
         """
@@ -945,14 +951,22 @@ class _PageLoader:
     def add_flag(self, *, fingerprint: str, lines=(0, 0), **fields) -> None:
         """Open a review flag unless one with this fingerprint exists, open or resolved."""
         self.given.add(fingerprint)
-        if fingerprint in self.fingerprints:
+        where = _lines(lines)
+        stored = self.fingerprints.get(fingerprint)
+        if stored is not None:
+            pk, start, end = stored
+            if pk is not None and (start, end) != (where["line_start"], where["line_end"]):
+                # The passage moved in a changed export: the flag points at its new lines.
+                ReviewFlag.objects.filter(pk=pk).update(**where)
+                self.fingerprints[fingerprint] = (pk, where["line_start"], where["line_end"])
+                self.report.count("flags", UPDATED)
             return
-        flag = ReviewFlag(issue=self.issue, fingerprint=fingerprint, **_lines(lines), **fields)
+        flag = ReviewFlag(issue=self.issue, fingerprint=fingerprint, **where, **fields)
         if self.bulk:
             self.collected[ReviewFlag].append(flag)
         else:
             flag.save()
-        self.fingerprints.add(fingerprint)
+        self.fingerprints[fingerprint] = (flag.pk, where["line_start"], where["line_end"])
         self.report.count("flags", CREATED)
 
 

@@ -676,11 +676,13 @@ class ReviewFlag(models.Model):
         verbose_name=_("文章"),
     )
     photo = models.ForeignKey(
-        Photo, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
+        # A re-import that drops a photo or an ad keeps the flags naming it: they stay on the
+        # issue (and article), and close as superseded if the file no longer gives them.
+        Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags",
         verbose_name=_("图片"),
     )
     advertisement = models.ForeignKey(
-        Advertisement, on_delete=models.CASCADE, null=True, blank=True, related_name="flags",
+        Advertisement, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags",
         verbose_name=_("广告"),
     )
     person = models.ForeignKey(
