@@ -452,7 +452,7 @@ class _PageLoader:
         # The fingerprints of every flag this load gives, new or already stored.
         self.given: set[str] = set()
         # True for a page of a new issue: its rows are collected here and written a kind at
-        # a time by write_collected(). A batch of new issues shares one collection.
+        # a time by _write_collected(). A batch of new issues shares one collection.
         self.bulk = False
         self.collected: defaultdict[type[models.Model], list] = (
             collected if collected is not None else defaultdict(list)
@@ -467,7 +467,7 @@ class _PageLoader:
         self.issue = self.load_issue(publication, source)
         self.load_contents(publication)
         if self.bulk:
-            self.write_collected()
+            _write_collected(self.collected, self.articles_written)
 
     def load_contents(self, publication: Publication) -> None:
         """Load the page's articles, photos, advertisements and flags into ``self.issue``."""
@@ -491,9 +491,6 @@ class _PageLoader:
         self.load_page_flags(publication)
         if not self.bulk:
             self.supersede_flags(pages)
-
-    def write_collected(self) -> None:
-        _write_collected(self.collected, self.articles_written)
 
     def publication(self) -> Publication:
         record = self.page.issue
@@ -576,7 +573,6 @@ class _PageLoader:
 
     def load_issue(self, publication: Publication, source: SourceFile) -> Issue:
         record = self.page.issue
-        values = self.issue_values(source)
         issue = Issue.objects.filter(publication=publication, date=record.date, edition=1).first()
         if issue is None:
             issue = self.new_issue(publication, source)
@@ -585,6 +581,7 @@ class _PageLoader:
         # Only the front page (版) prints the masthead; later pages do not overwrite it.
         if self.page.page != 1:
             return issue
+        values = self.issue_values(source)
         changed = [name for name, value in values.items() if getattr(issue, name) != value]
         if changed:
             for name in changed:
@@ -716,7 +713,7 @@ class _PageLoader:
     # -- writing rows
 
     def write_new(self, row, kind: str):
-        """Save a new row, or (for a new issue) collect it for write_collected()."""
+        """Save a new row, or (for a new issue) collect it for _write_collected()."""
         row._change_reason = self.reason
         if self.bulk:
             self.collected[type(row)].append(row)
@@ -1385,12 +1382,10 @@ def _import_files(
     if BULK_NEW_ISSUES and len(read) > 1:
         try:
             reports.update(_load_new_issues(read, run=run, people=people, concurrent=concurrent))
-        except (IntegrityError, OperationalError) as error:
-            # Another process wrote one of these issues or names at the same moment, or a
-            # deadlock: nothing of the batch stays, and each page is loaded on its own.
-            logger.info("a batch of %d pages collided with another process: %s", len(read), error)
         except Exception as error:
-            # Not the input's fault as far as we know: each page on its own finds out which.
+            # Another process wrote one of these issues or names at the same moment, a
+            # deadlock, or one bad page: nothing of the batch stays, and each page is loaded
+            # on its own (which retries a collision and names the file that fails).
             logger.info("a batch of %d pages failed; loading them one by one: %s", len(read), error)
     for number, item in read.items():
         if number not in reports:

@@ -819,15 +819,22 @@ class Entry:
     first: int
     last: int
     removed: str = ""  # "" (kept), REMOVED_FURNITURE or REMOVED_STRAY_LINE
-    why: str = ""
     copy_of: int = 0  # for a stray copy: the line of the text it copies
     marked: bool = False  # a bold or '### ' line of its own: a crosshead by markup
 
     def remove_as_copy_of(self, copy: Entry) -> None:
         """Mark this entry removed as a stray copy of text that also stands in ``copy``."""
         self.removed = REMOVED_STRAY_LINE
-        self.why = f"stray copy of text that also stands at line {copy.first}"
         self.copy_of = copy.first
+
+    @property
+    def why(self) -> str:
+        """Say why the entry was removed (for its flag's message)."""
+        if self.removed == REMOVED_STRAY_LINE:
+            return f"stray copy of text that also stands at line {self.copy_of}"
+        if self.removed == REMOVED_FURNITURE:
+            return "page furniture (hotline, phone number, editor or jump line) inside the article"
+        return ""
 
 
 @dataclass
@@ -1116,7 +1123,6 @@ def entry_of(paragraph: Paragraph, text: str) -> Entry:
         entry.text, entry.marked = markup.group("text").strip(), True
     elif is_furniture(paragraph.text):
         entry.removed = REMOVED_FURNITURE
-        entry.why = "page furniture (hotline, phone number, editor or jump line) inside the article"
     return entry
 
 
@@ -1348,7 +1354,7 @@ def removal_anchor(entry: Entry, offset: int, undo: str) -> Anchor:
     """Record a removed line (furniture or stray copy) at a place in a block."""
     return Anchor(
         code=entry.removed,
-        message=f"removed {quoted_run(entry)} at {line_range(entry)}: {entry.why}",
+        message=removal_message(entry),
         params=removal_params(entry),
         lines=(entry.first, entry.last),
         offset=offset,
@@ -1394,7 +1400,7 @@ def blocks_and_flags(
     flags += [
         FlagRecord(
             code=e.removed,
-            message=f"removed {quoted_run(e)} at {line_range(e)}: {e.why}",
+            message=removal_message(e),
             lines=(e.first, e.last),
             original=source_lines(lines, e.first, e.last),
             params=removal_params(e),
@@ -1418,21 +1424,24 @@ def quoted_run(entry: Entry) -> str:
     return " / ".join(f"'{text}'" for text in entry.text.split(BLOCK_SEPARATOR))
 
 
+def removal_message(entry: Entry) -> str:
+    """Return the (English) message of a removed entry's flag."""
+    where = "line" if entry.first == entry.last else "lines"
+    return f"removed {quoted_run(entry)} at {where} {_span(entry)}: {entry.why}"
+
+
 def removal_params(entry: Entry) -> tuple[tuple[str, str], ...]:
     """Return the values of a removal's message: the text, its lines, and (a stray copy) the
     line of the text it copies."""
-    lines = str(entry.first) if entry.first == entry.last else f"{entry.first}-{entry.last}"
-    params = [("text", quoted_run(entry)), ("lines", lines)]
+    params = [("text", quoted_run(entry)), ("lines", _span(entry))]
     if entry.copy_of:
         params.append(("copy", str(entry.copy_of)))
     return tuple(params)
 
 
-def line_range(entry: Entry) -> str:
-    """Return 'line N' or 'lines N-M' for an entry."""
-    return (
-        f"line {entry.first}" if entry.first == entry.last else f"lines {entry.first}-{entry.last}"
-    )
+def _span(entry: Entry) -> str:
+    """Return "N" or "N-M": the lines an entry stands on."""
+    return str(entry.first) if entry.first == entry.last else f"{entry.first}-{entry.last}"
 
 
 def source_lines(lines: list[str], first: int, last: int) -> str:

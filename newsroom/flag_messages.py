@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.models import Role
+
 # message_key (the parser's or loader's code) -> the message, with %(name)s for each value.
 MESSAGES = {
     "decoded_encoding": _("文件不是 UTF-8 编码，已按 %(encoding)s 解码（GBK 与 GB2312 是它的子集）"),
@@ -67,8 +69,6 @@ def flag_message(key: str, params: dict, fallback: str) -> str:
 
 
 def _worded(key: str, name: str, value):
-    from newsroom.models import Role
-
     if name == "role" and value in Role.values:
         return Role(value).label
     if name == "field" and key == "masthead_mismatch":

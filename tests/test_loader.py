@@ -918,11 +918,11 @@ def test_a_runs_people_are_remembered_only_once_their_page_commits(
 ):
     people: dict = {}
 
-    def fail(self):
+    def fail(collected, articles):
         raise RuntimeError("disk full")
 
     with monkeypatch.context() as patch:
-        patch.setattr(loader._PageLoader, "write_collected", fail)
+        patch.setattr(loader, "_write_collected", fail)
         with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
             load_page(page_record(article_record(1, contributors=credits(("金钩", "reporter")))),
                       people=people)
