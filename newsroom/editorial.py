@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from newsroom.lib import repairs
 from newsroom.models import (
     Article,
     CorrectionStatus,
@@ -244,9 +245,11 @@ def accept_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
 def undo_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
     """Put back the text the importer's repair replaced, mark the flag undone and return it.
 
-    The repair's ``after`` text must occur exactly once in the article body; it is replaced
-    by ``before``. Raises FlagNotUndoable when the flag is not a repair of an article's
-    text, or when an editor has since rewritten the repaired passage.
+    Only this repair is undone, whatever other repairs of the article were undone before
+    (newsroom.lib.repairs composes them from the imported body); an editor's corrections
+    elsewhere in the body are kept. Raises FlagNotUndoable when the flag is not a repair of
+    an article's text, when an editor has since rewritten the repaired passage, or when
+    another flag must be undone first (the message names it).
     """
     _require(user, PERM_RESOLVE_FLAG)
     _require(user, PERM_CHANGE_ARTICLE)
@@ -257,25 +260,93 @@ def undo_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
         if not current.after:
             raise FlagNotUndoable(_("此标记没有记录修复后的文本，无法定位；请直接修改正文。"))
         article = _lock(current.article_id)
-        found = article.body.count(current.after)
-        if found != 1:
-            raise FlagNotUndoable(
-                _("正文中找不到修复后的文本（或出现不止一次，共 %(count)d 处），可能已被编辑改写；请直接修改正文。")
-                % {"count": found}
+        body = _body_with_repair_undone(article, current)
+        # A repair undone along with another one (before undos composed) changes nothing now.
+        if body != article.body:
+            article.body = body
+            if article.correction_status == CorrectionStatus.UNREVIEWED:
+                article.correction_status = CorrectionStatus.IN_REVIEW
+            _save_article(
+                article,
+                user=user,
+                reason=_("撤销修复：%(code)s") % {"code": current.get_code_display()},
             )
-        article.body = article.body.replace(current.after, current.before, 1)
-        if article.correction_status == CorrectionStatus.UNREVIEWED:
-            article.correction_status = CorrectionStatus.IN_REVIEW
-        _save_article(
-            article,
-            user=user,
-            reason=_("撤销修复：%(code)s") % {"code": current.get_code_display()},
-        )
         _resolve(current, ReviewFlag.Status.UNDONE, user)
     cached = flag._state.fields_cache.get("article")
     if cached is not None:
         _copy_state(article, cached)
     return _copy_flag(current, flag)
+
+
+def _body_with_repair_undone(article: Article, flag: ReviewFlag) -> str:
+    """Return the article's body with the flag's repair undone; raise FlagNotUndoable if it can't be.
+
+    The repairs are placed in the body as the importer wrote it (``imported``); a flag from
+    another version of the text (or an article imported before snapshots) is found by its
+    ``after`` text alone.
+    """
+    imported = (article.imported or {}).get("body")
+    if isinstance(imported, str):
+        flags = {
+            other.pk: other
+            for other in ReviewFlag.objects.filter(
+                article_id=article.pk, code__in=ReviewFlag.BODY_REPAIR_CODES
+            ).exclude(status=ReviewFlag.Status.SUPERSEDED).exclude(after="")
+        }
+        placed = []
+        for other in flags.values():
+            repair = repairs.place(
+                imported, other.pk, before=other.before, after=other.after,
+                line=other.line_start or 0,
+            )
+            if repair is not None:
+                placed.append(repair)
+        if any(repair.key == flag.pk for repair in placed):
+            undone = {pk for pk, other in flags.items() if other.status == ReviewFlag.Status.UNDONE}
+            first = repairs.blocker(placed, flag.pk, undone)
+            if first is not None:
+                raise FlagNotUndoable(_blocked_by(flags[first.key]))
+            body = repairs.replace_passage(
+                article.body,
+                expected=repairs.render(imported, placed, undone),
+                wanted=repairs.render(imported, placed, undone | {flag.pk}),
+            )
+            if body is None:
+                raise FlagNotUndoable(_rewritten())
+            return body
+    found = article.body.count(flag.after)
+    if found == 0:
+        raise FlagNotUndoable(_rewritten())
+    if found > 1:
+        raise FlagNotUndoable(
+            _("修复后的文本在正文中出现 %(count)d 处，无法确定是哪一处；请直接修改正文。")
+            % {"count": found}
+        )
+    return article.body.replace(flag.after, flag.before, 1)
+
+
+def _rewritten() -> str:
+    """Return why a repair whose passage an editor rewrote cannot be undone."""
+    return _("正文中找不到修复后的文本，可能已被编辑改写；请直接修改正文。")
+
+
+def _blocked_by(other: ReviewFlag) -> str:
+    """Return why a repair cannot be undone before ``other``, naming ``other`` for the editor."""
+    values = {
+        "id": other.pk,
+        "line": other.line_start or "?",
+        "code": other.get_code_display(),
+        "message": other.display_message,
+    }
+    if other.status == ReviewFlag.Status.OPEN:
+        return _(
+            "此修复与第 %(line)s 行的标记 #%(id)s（%(code)s：%(message)s）在同一处："
+            "请先撤销那个标记，再撤销此标记。"
+        ) % values
+    return _(
+        "此修复与第 %(line)s 行的标记 #%(id)s（%(code)s：%(message)s，%(status)s）在同一处，"
+        "撤销它会破坏那个修复；请直接修改正文。"
+    ) % {**values, "status": other.get_status_display()}
 
 
 def _bulk_set(articles: QuerySet, field_name: str, value: str, *, user, reason: str) -> int:
