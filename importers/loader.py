@@ -923,9 +923,10 @@ class _PageLoader:
 
         When a changed export rewrites a passage (or the repair around it), the parser's flag
         about it gets another fingerprint: the old one describes text that is gone (a passage
-        that only moved keeps its flag, at its new lines). Flags an editor
-        resolved stay as they are, and so do those not derived from the file (import
-        conflicts, possible duplicates, rows kept for an editor).
+        that only moved keeps its flag, at its new lines). An import conflict whose text the
+        file no longer gives (it gives the text the editor corrected again, or the editor's
+        own) is closed too. Flags an editor resolved stay as they are, and so do those not
+        derived from the file (possible duplicates, rows kept for an editor).
         """
         on_these_pages = (
             Q(article__page__in=pages) | Q(photo__page__in=pages)
@@ -934,16 +935,34 @@ class _PageLoader:
         )
         stale = (
             self.issue.flags.open()
-            .filter(on_these_pages, message_key__in=ReviewFlag.FROM_THE_FILE)
+            .filter(
+                on_these_pages,
+                Q(message_key__in=ReviewFlag.FROM_THE_FILE)
+                # A conflict shows the text a file gave against the editor's: a file that
+                # gives the editor's text, the text the editor corrected, or yet another
+                # text (a new conflict) no longer gives it.
+                | Q(code=ReviewFlag.Code.IMPORT_CONFLICT),
+            )
             .exclude(fingerprint__in=self.given)
         )
-        stale_ids = list(stale.values_list("pk", flat=True))  # an unchanged file writes nothing
+        # An unchanged file writes nothing.
+        stale_ids = dict(stale.values_list("pk", "code"))
         closed = stale_ids and ReviewFlag.objects.filter(pk__in=stale_ids).update(
             status=ReviewFlag.Status.SUPERSEDED, resolved_at=timezone.now()
         )
-        if closed:
-            self.report.count("flags", UPDATED, closed)
-            self.report.notes.append(f"closed {closed} flag(s) the changed file no longer gives")
+        if not closed:
+            return
+        self.report.count("flags", UPDATED, closed)
+        conflicts = sum(code == ReviewFlag.Code.IMPORT_CONFLICT for code in stale_ids.values())
+        if closed - conflicts:
+            self.report.notes.append(
+                f"closed {closed - conflicts} flag(s) the changed file no longer gives"
+            )
+        if conflicts:
+            self.report.notes.append(
+                f"closed {conflicts} import conflict(s): the file no longer gives the text "
+                "they showed against the editor's"
+            )
 
     def add_flag(self, *, fingerprint: str, lines=(0, 0), **fields) -> None:
         """Open a review flag unless one with this fingerprint exists, open or resolved."""

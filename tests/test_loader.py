@@ -325,6 +325,43 @@ def test_the_same_conflict_is_not_flagged_again_on_the_next_import():
     assert report.counts["flags"]["created"] == 0
 
 
+def test_a_conflict_closes_as_superseded_when_the_file_no_longer_disagrees_with_the_editor():
+    original = page_record(article_record(1))
+    load_page(original)
+    article = Article.objects.get()
+    article.headline = "编辑改过的标题"
+    article.save()
+    load_page(page_record(article_record(1, headline="新导入的标题"), sha256="b" * 64))
+    flag = ReviewFlag.objects.get(code="import_conflict")
+    assert flag.status == "open"
+
+    report = load_page(original)
+
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolved_by) == ("superseded", None) and flag.resolved_at
+    assert (
+        "closed 1 import conflict(s): the file no longer gives the text they showed against "
+        "the editor's" in report.notes
+    )
+    assert not ReviewFlag.objects.open().exists()
+    article.refresh_from_db()
+    assert article.headline == "编辑改过的标题"
+
+
+def test_a_conflict_with_yet_another_text_replaces_the_one_before_it():
+    load_page(page_record(article_record(1)))
+    article = Article.objects.get()
+    article.headline = "编辑改过的标题"
+    article.save()
+    load_page(page_record(article_record(1, headline="新导入的标题"), sha256="b" * 64))
+
+    load_page(page_record(article_record(1, headline="再次导入的标题"), sha256="c" * 64))
+
+    conflicts = ReviewFlag.objects.filter(code="import_conflict")
+    assert {(f.after, f.status) for f in conflicts} == {
+        ("新导入的标题", "superseded"), ("再次导入的标题", "open")}
+
+
 def test_an_untouched_field_takes_the_new_import_while_an_edited_one_is_kept():
     load_page(page_record(article_record(1)))
     article = Article.objects.get()
