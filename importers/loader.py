@@ -449,6 +449,9 @@ class _PageLoader:
         self.concurrent = concurrent
         # The stored flags of the issue: fingerprint -> (id, first line, last line).
         self.fingerprints: dict[str, tuple[int | None, int | None, int | None]] = {}
+        # Those of the stored flags a re-import closed as superseded (reopened if given again).
+        self.superseded: set[str] = set()
+        self.reopened = 0
         # The fingerprints of every flag this load gives, new or already stored.
         self.given: set[str] = set()
         # True for a page of a new issue: its rows are collected here and written a kind at
@@ -475,12 +478,12 @@ class _PageLoader:
         # A new issue has no rows to compare with: build them all and write them at once.
         self.bulk = BULK_NEW_ISSUES and self.report.status == CREATED
         if not self.bulk:
-            self.fingerprints = {
-                fingerprint: (pk, start, end)
-                for fingerprint, pk, start, end in self.issue.flags.values_list(
-                    "fingerprint", "pk", "line_start", "line_end"
-                )
-            }
+            for fingerprint, pk, start, end, status in self.issue.flags.values_list(
+                "fingerprint", "pk", "line_start", "line_end", "status"
+            ):
+                self.fingerprints[fingerprint] = (pk, start, end)
+                if status == ReviewFlag.Status.SUPERSEDED:
+                    self.superseded.add(fingerprint)
         pages = (
             {self.page.page}
             | {a.page for a in self.page.articles}
@@ -945,6 +948,10 @@ class _PageLoader:
             )
             .exclude(fingerprint__in=self.given)
         )
+        if self.reopened:
+            self.report.notes.append(
+                f"reopened {self.reopened} superseded flag(s) the file gives again"
+            )
         # An unchanged file writes nothing.
         stale_ids = dict(stale.values_list("pk", "code"))
         closed = stale_ids and ReviewFlag.objects.filter(pk__in=stale_ids).update(
@@ -965,10 +972,20 @@ class _PageLoader:
             )
 
     def add_flag(self, *, fingerprint: str, lines=(0, 0), **fields) -> None:
-        """Open a review flag unless one with this fingerprint exists, open or resolved."""
+        """Open a review flag unless one with this fingerprint exists, open or resolved by an
+        editor; one an earlier re-import superseded opens again (the file gives it again)."""
         self.given.add(fingerprint)
         where = _lines(lines)
         stored = self.fingerprints.get(fingerprint)
+        if stored is not None and fingerprint in self.superseded:
+            self.superseded.discard(fingerprint)
+            ReviewFlag.objects.filter(pk=stored[0]).update(
+                status=ReviewFlag.Status.OPEN, resolved_at=None, resolved_by=None, **where, **fields
+            )
+            self.fingerprints[fingerprint] = (stored[0], where["line_start"], where["line_end"])
+            self.report.count("flags", UPDATED)
+            self.reopened += 1
+            return
         if stored is not None:
             pk, start, end = stored
             if pk is not None and (start, end) != (where["line_start"], where["line_end"]):

@@ -362,6 +362,25 @@ def test_a_conflict_with_yet_another_text_replaces_the_one_before_it():
         ("新导入的标题", "superseded"), ("再次导入的标题", "open")}
 
 
+def test_a_superseded_conflict_opens_again_when_the_file_disagrees_again():
+    load_page(page_record(article_record(1)))
+    article = Article.objects.get()
+    article.headline = "编辑改过的标题"
+    article.save()
+    changed = page_record(article_record(1, headline="新导入的标题"), sha256="b" * 64)
+    load_page(changed)
+    load_page(page_record(article_record(1)))
+    article.headline = "编辑再次改过的标题"
+    article.save()
+
+    report = load_page(changed)
+
+    flag = ReviewFlag.objects.get(code="import_conflict")
+    assert (flag.status, flag.resolved_at) == ("open", None)
+    assert flag.before == "编辑再次改过的标题"  # what the editor has now
+    assert "reopened 1 superseded flag(s) the file gives again" in report.notes
+
+
 def test_an_untouched_field_takes_the_new_import_while_an_edited_one_is_kept():
     load_page(page_record(article_record(1)))
     article = Article.objects.get()
