@@ -293,14 +293,11 @@ def _body_with_repair_undone(article: Article, flag: ReviewFlag) -> str:
                 article_id=article.pk, code__in=ReviewFlag.BODY_REPAIR_CODES
             ).exclude(status=ReviewFlag.Status.SUPERSEDED).exclude(after="")
         }
-        placed = []
-        for other in flags.values():
-            repair = repairs.place(
-                imported, other.pk, before=other.before, after=other.after,
-                line=other.line_start or 0,
-            )
-            if repair is not None:
-                placed.append(repair)
+        found = (
+            repairs.place(imported, pk, before=f.before, after=f.after, line=f.line_start or 0)
+            for pk, f in flags.items()
+        )
+        placed = [repair for repair in found if repair is not None]
         if any(repair.key == flag.pk for repair in placed):
             undone = {pk for pk, other in flags.items() if other.status == ReviewFlag.Status.UNDONE}
             first = repairs.blocker(placed, flag.pk, undone)
