@@ -95,6 +95,14 @@ def test_failures_for_a_username_in_another_case_count_together(settings, db):
     assert login(Client(), "editor", PASSWORD).status_code == 429
 
 
+def test_a_failure_is_recorded_without_the_password_tried(db):
+    login(Client(), "editor", "guess-Newsroom-9")
+    (attempt,) = AccessAttempt.objects.all()
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
+        "editor", "203.0.113.7", 1)
+    assert "guess-Newsroom-9" not in attempt.post_data
+
+
 def age_failures(by: timedelta) -> None:
     """Move every recorded failure ``by`` into the past, as if that much time had gone by."""
     for attempt in AccessAttempt.objects.all():
