@@ -150,7 +150,7 @@ AXES_RESET_ON_SUCCESS = True
 # Refused logins during a lockout do not count, so the lock ends on time.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Only the throttle: no log of every login, and no admin pages (unlock with
-# `manage.py axes_reset_username <name>`).
+# `manage.py axes_reset_username <name in lower case>`).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 
