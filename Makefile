@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on (a development key, static files served by runserver).
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo install install-dev messages migrate seeds serve test test-fast lint browser-deps redis bench clean
+.PHONY: demo install install-dev messages migrate seeds serve test test-fast screenshots lint browser-deps redis bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test: install-dev browser-deps redis
 ## test-fast: the suite without the browser tests
 test-fast: install-dev redis
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+## screenshots: run the browser tests saving their screenshots in docs/screenshots (the README's pictures); other runs save them in var/screenshots
+screenshots: install-dev browser-deps
+	NEWSROOM_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 ## bench: import and serving benchmarks on PostgreSQL (needs wrk; prints figures, see docs/performance.md)
 bench: install

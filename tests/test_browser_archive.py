@@ -1,7 +1,8 @@
 """A reader in a real browser: home, an issue, an article, its reporter, a search for 工会.
 
 The data are the seed pages that ship with the project, imported by the real loader, so
-the screenshots in docs/screenshots/ show the archive as a new installation does.
+the screenshots (`make screenshots` refreshes docs/screenshots/) show the archive as a new
+installation does.
 """
 
 from __future__ import annotations

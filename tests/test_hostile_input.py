@@ -1,5 +1,5 @@
-"""Hostile input: script in OCR text stays inert, odd parameters never crash, logins are throttled,
-and production settings send secure cookies and headers.
+"""Hostile input: script in OCR text stays inert, odd parameters never crash, and production
+settings send secure cookies and headers (login throttling: test_throttle.py).
 
 Every OCR-derived field holds an XSS payload and every filter and search parameter of the archive,
 the API and the admin gets injection strings; the parameters are read from the FilterSets, the
@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
-from django.test import Client
 from django.urls import reverse
 
 from archive.forms import SearchForm
@@ -261,55 +260,6 @@ def test_every_admin_changelist_parameter_answers_injection_strings_without_cras
                 if status not in (200, 302, 400):
                     crashes.append((url, name, value[:20], status))
     assert crashes == []
-
-
-# ----------------------------------------------------------------------------- login throttling
-
-
-def login(client, username, password, address="203.0.113.7"):
-    return client.post(
-        reverse("admin:login"), {"username": username, "password": password,
-                                 "next": reverse("admin:index")},
-        REMOTE_ADDR=address,
-    )
-
-
-def test_after_five_failed_logins_even_the_right_password_is_refused_with_a_message(settings, db):
-    make_user("editor", role="editor", password="pw-Newsroom-1")
-    client = Client()
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        assert login(client, "editor", "wrong").status_code == 200
-    refused = login(client, "editor", "pw-Newsroom-1")
-    assert refused.status_code == 200
-    assert "登录失败次数过多" in refused.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-def test_the_lock_is_per_username_and_address(settings, db):
-    make_user("editor", role="editor", password="pw-Newsroom-1")
-    make_user("chief", role="chief editor", password="pw-Newsroom-1")
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        login(Client(), "editor", "wrong")
-    assert login(Client(), "editor", "pw-Newsroom-1", address="198.51.100.2").status_code == 302
-    assert login(Client(), "chief", "pw-Newsroom-1").status_code == 302
-    assert login(Client(), "editor", "pw-Newsroom-1").status_code == 200
-
-
-def test_a_successful_login_clears_the_count_of_failures(settings, db):
-    make_user("editor", role="editor", password="pw-Newsroom-1")
-    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
-        login(Client(), "editor", "wrong")
-    assert login(Client(), "editor", "pw-Newsroom-1").status_code == 302
-    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
-        login(Client(), "editor", "wrong")
-    assert login(Client(), "editor", "pw-Newsroom-1").status_code == 302
-
-
-def test_failures_for_a_username_in_another_case_count_together(settings, db):
-    make_user("editor", role="editor", password="pw-Newsroom-1")
-    for n in range(settings.LOGIN_FAILURE_LIMIT):
-        login(Client(), "EDITOR" if n % 2 else "editor", "wrong")
-    assert login(Client(), "editor", "pw-Newsroom-1").status_code == 200
 
 
 # ------------------------------------------------------------------------ production settings
