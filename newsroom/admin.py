@@ -1063,8 +1063,9 @@ class PhotoAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
                 credits = _credit_lines(formset)
         editorial.edit_photo(
             obj,
-            changes={name: form.cleaned_data[name] for name in form.changed_data
-                     if name in editorial.PHOTO_FIELDS},
+            # Every field, not only changed_data: a revert's form starts from the old version.
+            changes={name: form.cleaned_data[name] for name in editorial.PHOTO_FIELDS
+                     if name in form.cleaned_data},
             expected_version=form.cleaned_data["expected_version"],
             credits=credits,
             user=request.user,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from newsroom import editorial
-from newsroom.models import Article, Credit, Person, Photo
+from newsroom.models import Article, Credit, Person
 from tests.factories import make_article, make_credit, make_person, make_photo
 
 pytestmark = pytest.mark.django_db
