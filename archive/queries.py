@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
 from newsroom import pagecache
@@ -149,8 +149,26 @@ def issue_contents(issue: Issue) -> IssueContents:
 
 
 def article_with_state(pk: int) -> Article | None:
-    """Return an article (public or not) with its issue and paper (one query)."""
-    return Article.objects.select_related("issue__publication").filter(pk=pk).first()
+    """Return an article (public or not) with its issue and paper, annotated for HTTP caching (one query).
+
+    The article's own version and updated_at move on whenever its page's content does (its
+    text, tags, credits, photos, a contributor's name: newsroom/editorial.py), its issue's
+    updated_at when the masthead does; ``page_last_change``, the latest change of any
+    article on its page, covers the neighbours' headlines in the previous/next links.
+    """
+    page_last_change = (
+        Article.objects.filter(issue=OuterRef("issue"), page=OuterRef("page"))
+        .order_by()
+        .values("issue")
+        .annotate(last=Max("updated_at"))
+        .values("last")
+    )
+    return (
+        Article.objects.select_related("issue__publication")
+        .annotate(page_last_change=Subquery(page_last_change))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def article_photos(article: Article) -> list[Photo]:

@@ -191,7 +191,7 @@ def _article_etag(request: HttpRequest, pk: int) -> str | None:
         return None
     return _digest(
         "article", article.pk, article.version, article.updated_at.isoformat(),
-        article.issue.updated_at.isoformat(),
+        article.issue.updated_at.isoformat(), article.page_last_change.isoformat(),
     )
 
 
@@ -199,7 +199,7 @@ def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
     article = _article_state(request, pk)
     if article is None or not article.is_public:
         return None
-    return max(article.updated_at, article.issue.updated_at)
+    return max(article.updated_at, article.issue.updated_at, article.page_last_change)
 
 
 @cached_public_page

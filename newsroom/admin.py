@@ -215,12 +215,68 @@ class TagSuggestWidget(TagWidget):
         return context
 
 
-class ArticleForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """A change form that remembers the version it was opened at and refuses a stale save.
+
+    The editorial operation checks the version again under a lock (StaleEditError); this
+    check lets the page say so while keeping what the editor typed, inlines included.
+    """
+
     # Not "version": a non-editable model field cannot be a ModelForm field of that name.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    stale_message = _(
+        "保存失败：在您编辑期间，%(user)s 已保存了此项（第 %(version)d 版）。"
+        "您的修改尚未保存，也没有覆盖任何内容。请核对后重新保存。"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stale = None
+        if self.instance.pk:
+            # The version the editor starts from is the one saved now; when this form shows an
+            # old version (simple_history's revert), that is still the live one, not the old one.
+            self.fields["expected_version"].initial = self._current_version()
+
+    def _current(self):
+        return type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+
+    def _current_version(self):
+        return (
+            type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            .values_list("version", flat=True).first()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        version = cleaned.get("expected_version")
+        if version is None:
+            raise ValidationError(_("缺少版本号，请重新打开本页再修改。"), code="no_version")
+        current = self._current()
+        if current is not None and current.version != version:
+            self._refuse_stale(current)
+        return cleaned
+
+    def _refuse_stale(self, current) -> None:
+        """Refuse the save, keep what the editor typed, and let the next save start from now."""
+        self.stale = current
+        self.data = self.data.copy()
+        self.data["expected_version"] = str(current.version)
+        raise ValidationError(
+            self.stale_message % {"user": _last_editor(current), "version": current.version},
+            code="stale",
+        )
+
+
+class ArticleForm(VersionedForm):
     tags = TagField(
         label=_("标签"), required=False, widget=TagSuggestWidget,
         help_text=_("多个标签用逗号分隔；输入时会提示已有标签。"),
+    )
+    stale_message = _(
+        "保存失败：在您编辑期间，%(user)s 已保存了这篇文章（第 %(version)d 版）。"
+        "您的修改尚未保存，也没有覆盖任何内容。请对照下方差异合并后再保存。"
     )
 
     class Meta:
@@ -230,42 +286,8 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stale = None
         if self.instance.pk:
-            # The version the editor starts from is the one saved now; when this form shows an
-            # old version (simple_history's revert), that is still the live one, not the old one.
-            self.fields["expected_version"].initial = (
-                models.Article.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
             self.fields["tags"].initial = self.instance.tags.all()
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        version = cleaned.get("expected_version")
-        if version is None:
-            raise ValidationError(_("缺少版本号，请重新打开本页再修改。"), code="no_version")
-        current = models.Article.objects.filter(pk=self.instance.pk).first()
-        if current is not None and current.version != version:
-            self._refuse_stale(current)
-        return cleaned
-
-    def _refuse_stale(self, current: models.Article) -> None:
-        """Refuse the save, keep what the editor typed, and let the next save start from now."""
-        self.stale = current
-        self.data = self.data.copy()
-        self.data["expected_version"] = str(current.version)
-        raise ValidationError(
-            _(
-                "保存失败：在您编辑期间，%(user)s 已保存了这篇文章（第 %(version)d 版）。"
-                "您的修改尚未保存，也没有覆盖任何内容。请对照下方差异合并后再保存。"
-            )
-            % {"user": _last_editor(current), "version": current.version},
-            code="stale",
-        )
 
     def stale_diffs(self):
         """Return, per text field, the other editor's saved text diffed against what was submitted."""
@@ -283,11 +305,68 @@ class ArticleForm(forms.ModelForm):
         return rows
 
 
-def _last_editor(article: models.Article) -> str:
-    record = article.history.select_related("history_user").first()
+def _last_editor(obj) -> str:
+    record = obj.history.select_related("history_user").first()
     if record is not None and record.history_user is not None:
         return record.history_user.get_username()
     return str(_("其他编辑"))
+
+
+def _credit_lines(formset) -> list[editorial.CreditLine] | None:
+    """Return the credits a credits inline asks for, or None when the editor changed none."""
+    if not formset.has_changed():
+        return None
+    return [
+        editorial.CreditLine(person=f.cleaned_data["person"], role=f.cleaned_data["role"],
+                             order=f.cleaned_data["order"])
+        for f in formset.forms
+        if f.cleaned_data and f not in formset.deleted_forms
+    ]
+
+
+def _is_revert(request) -> bool:
+    """Return whether this request is simple_history's revert view (which saves no inlines)."""
+    match = request.resolver_match
+    return bool(match and match.url_name.endswith("_simple_history"))
+
+
+class EditorialSaveMixin:
+    """Save the form and its inlines through one editorial operation, in save_related.
+
+    Django saves the object (save_model), then the inlines (save_related); both must be
+    one locked, versioned edit with one history reason, so save_model saves nothing and
+    save_related calls ``editorial_save`` with the formsets. simple_history's revert view
+    calls only save_model: there the object is saved at once, without inlines.
+    """
+
+    stale_message = _("保存失败：在您保存的同时，%(user)s 也保存了此项。您的修改没有保存，请重新修改。")
+
+    def save_model(self, request, obj, form, change):
+        if _is_revert(request):
+            self.editorial_save(request, obj, form, [])
+
+    def save_related(self, request, form, formsets, change):
+        self.editorial_save(request, form.instance, form, formsets)
+        for formset in formsets:
+            # The admin's log message reads what formset.save() would have set; history holds
+            # the rows the operation wrote.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def editorial_save(self, request, obj, form, formsets):
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as error:
+            # Someone saved between the form's check and our save: nothing was written.
+            self.message_user(
+                request, self.stale_message % {"user": _last_editor(error.current)}, messages.ERROR
+            )
+        except ValidationError as error:
+            # A rule the forms cannot see (a name another person took meanwhile): nothing written.
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(request.path)
 
 
 class ArticleCreditInline(admin.TabularInline):
@@ -372,7 +451,7 @@ class AddTagsForm(forms.Form):
 
 
 @admin.register(models.Article)
-class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+class ArticleAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     form = ArticleForm
     change_form_template = "admin/newsroom/article/change_form.html"
     list_display = [
@@ -511,41 +590,37 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         note = format_html('<p class="help">{}</p>', _("处理标记前请先保存正文的修改。"))
         return format_html('<ul class="nr-flags">{}</ul>{}', mark_safe("".join(rows)), note)
 
-    # -- saving goes through editorial.edit_article (locking, workflow, history)
-    def save_model(self, request, obj, form, change):
+    # -- saving goes through editorial.edit_article (locking, workflow, history), inlines too
+    stale_message = _(
+        "保存失败：在您保存的同时，%(user)s 保存了这篇文章。您的修改没有保存，请重新修改。"
+    )
+
+    def editorial_save(self, request, obj, form, formsets):
         changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
                    if name in form.cleaned_data}
         reason = ""
-        match = request.resolver_match
-        if match and match.url_name.endswith("_simple_history"):
+        if _is_revert(request):
+            match = request.resolver_match
             reason = _("恢复到历史版本 %(id)s") % {"id": match.args[1] if len(match.args) > 1 else ""}
+        credits = photos = None
+        for formset in formsets:
+            if formset.model is models.Credit:
+                credits = _credit_lines(formset)
+            elif formset.model is models.Photo and formset.has_changed():
+                photos = {
+                    f.instance.pk: {name: f.cleaned_data[name] for name in f.changed_data}
+                    for f in formset.initial_forms if f.has_changed()
+                }
         editorial.edit_article(
             obj,
             changes=changes,
             expected_version=form.cleaned_data["expected_version"],
             user=request.user,
             tags=list(form.cleaned_data.get("tags") or []),
+            credits=credits,
+            photos=photos,
             reason=str(reason),
         )
-
-    def save_related(self, request, form, formsets, change):
-        # Tags were saved by edit_article; saving them again through the form is harmless but
-        # would cost queries, so only the inlines are saved here.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEditError as error:
-            # Someone saved between the form's check and our save: nothing was written.
-            self.message_user(
-                request,
-                _("保存失败：在您保存的同时，%(user)s 保存了这篇文章。您的修改没有保存，请重新修改。")
-                % {"user": _last_editor(error.current)},
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.path)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         try:
@@ -960,8 +1035,15 @@ class PhotoCreditInline(admin.TabularInline):
     extra = 0
 
 
+class PhotoForm(VersionedForm):
+    class Meta:
+        model = models.Photo
+        fields = ["article", "caption", "image"]
+
+
 @admin.register(models.Photo)
-class PhotoAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+class PhotoAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
+    form = PhotoForm
     list_display = ["__str__", "issue", "page", "position", "article"]
     list_select_related = ["issue__publication", "article"]
     list_filter = ["page"]
@@ -969,8 +1051,25 @@ class PhotoAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     search_fields = ["caption"]
     raw_id_fields = ["article"]
     readonly_fields = ["issue", "page", "position", "original_display"]
-    fields = ["issue", "page", "position", "article", "caption", "image", "original_display"]
+    fields = ["issue", "page", "position", "article", "caption", "image", "original_display",
+              "expected_version"]
     inlines = [PhotoCreditInline]
+
+    def editorial_save(self, request, obj, form, formsets):
+        """Save the photo and its credits through editorial.edit_photo (locking, history)."""
+        credits = None
+        for formset in formsets:
+            if formset.model is models.Credit:
+                credits = _credit_lines(formset)
+        editorial.edit_photo(
+            obj,
+            # Every field, not only changed_data: a revert's form starts from the old version.
+            changes={name: form.cleaned_data[name] for name in editorial.PHOTO_FIELDS
+                     if name in form.cleaned_data},
+            expected_version=form.cleaned_data["expected_version"],
+            credits=credits,
+            user=request.user,
+        )
 
     def has_add_permission(self, request):
         # Photos come from the importer; where they sit on the page is read-only here.
@@ -1011,11 +1110,39 @@ class MergeForm(forms.Form):
         return cleaned
 
 
+class PersonForm(VersionedForm):
+    class Meta:
+        model = models.Person
+        fields = ["name"]
+
+
 @admin.register(models.Person)
-class PersonAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
+    form = PersonForm
     list_display = ["name", "alias_list", "credit_count"]
     search_fields = ["name", "aliases__name"]
     inlines = [PersonAliasInline]
+
+    def editorial_save(self, request, obj, form, formsets):
+        """Save the name and aliases through editorial.edit_person (locking, bylines, history)."""
+        if obj.pk is None:
+            # A new contributor is on no page yet: nothing to lock or to re-version.
+            obj.save()
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=False)
+            return
+        aliases = None
+        for formset in formsets:
+            if formset.model is models.PersonAlias and formset.has_changed():
+                aliases = [f.cleaned_data["name"] for f in formset.forms
+                           if f.cleaned_data and f not in formset.deleted_forms]
+        editorial.edit_person(
+            obj,
+            name=form.cleaned_data["name"],
+            aliases=aliases,
+            expected_version=form.cleaned_data["expected_version"],
+            user=request.user,
+        )
     actions = ["merge_selected"]
     change_list_template = "admin/newsroom/person/change_list.html"
 
@@ -1109,11 +1236,26 @@ class PersonAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
 @admin.register(models.Credit)
 class CreditAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+    """Credits, to look up and trace; they are edited on their article or photo.
+
+    There the change goes through an editorial operation, which gives the article a new
+    version (its page's ETag changes) and refuses a stale form; a credit saved here would not.
+    """
+
     list_display = ["person", "role", "article", "photo", "order"]
     list_select_related = ["person", "article", "photo"]
     list_filter = ["role"]
     autocomplete_fields = ["person"]
     raw_id_fields = ["article", "photo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Tags -------------------------------------------------------------------------------------------

@@ -37,9 +37,12 @@ from newsroom.models import (
     Article,
     CorrectionStatus,
     Credit,
+    Issue,
     Person,
     PersonAlias,
+    Photo,
     ReviewFlag,
+    Role,
     Visibility,
 )
 from newsroom.pagecache import archive_changed
@@ -50,22 +53,40 @@ from newsroom.search import index_on_commit
 TEXT_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body")
 EDITABLE_FIELDS = (*TEXT_FIELDS, "kind", "correction_status")
 
+# What an editor may change on a photo (ArticleAdmin's photo inline, PhotoAdmin).
+PHOTO_FIELDS = ("caption", "image", "article")
+
 PERM_CHANGE_ARTICLE = "newsroom.change_article"
+PERM_CHANGE_PHOTO = "newsroom.change_photo"
+PERM_CHANGE_PERSON = "newsroom.change_person"
+PERM_CHANGE_CREDITS = ("newsroom.add_credit", "newsroom.change_credit", "newsroom.delete_credit")
 PERM_PUBLISH_ARTICLE = "newsroom.publish_article"
 PERM_RESOLVE_FLAG = "newsroom.change_reviewflag"
 PERM_MERGE_PERSON = "newsroom.merge_person"
 
 
 class StaleEditError(Exception):
-    """Someone saved the article after the version this edit started from; nothing was written."""
+    """Someone saved the article (photo, person) after the version this edit started from.
 
-    def __init__(self, current: Article, expected_version: int):
+    Nothing was written; ``current`` is the object as the other editor saved it.
+    """
+
+    def __init__(self, current: Article | Photo | Person, expected_version: int):
         self.current = current
         self.expected_version = expected_version
         super().__init__(
-            f"article {current.pk} is at version {current.version}, "
+            f"{current._meta.model_name} {current.pk} is at version {current.version}, "
             f"the edit started from version {expected_version}"
         )
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """One credit as the editor wants it: who, in which role, in which place of the byline."""
+
+    person: Person
+    role: str
+    order: int = 1
 
 
 class FlagError(Exception):
@@ -95,9 +116,23 @@ class DuplicateSuggestion:
     flags: tuple[ReviewFlag, ...] = field(default=())
 
 
-def _require(user, perm: str) -> None:
-    if user is not None and not user.has_perm(perm):
+def _require(user, *perms: str) -> None:
+    if user is not None and not all(user.has_perm(perm) for perm in perms):
         raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def _history_user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _write(row, *, user, reason: str, delete: bool = False) -> None:
+    """Save (or delete) a row with a history record naming the user and the reason."""
+    row._history_user = _history_user(user)
+    row._change_reason = reason
+    if delete:
+        row.delete()
+    else:
+        row.save()
 
 
 def _normalize_text(value: str) -> str:
@@ -154,17 +189,28 @@ def edit_article(
     expected_version: int,
     user,
     tags: list[str] | None = None,
+    credits: list[CreditLine] | None = None,
+    photos: Mapping[int, Mapping[str, Any]] | None = None,
     reason: str = "",
 ) -> Article:
     """Apply an editor's corrections to an article and return it as saved.
 
     ``changes`` maps field names from EDITABLE_FIELDS to new values; ``tags``, when given,
-    replaces the article's tags. The edit is refused with StaleEditError when the article is
-    no longer at ``expected_version`` (someone else saved it in between), so no one's work is
+    replaces the article's tags; ``credits``, when given, replaces its byline; ``photos``
+    maps the pk of a photo of this article to changes of its PHOTO_FIELDS (caption, image).
+    Whatever changes, the article gets a new version (so its page's ETag changes and every
+    other editor's open form is stale) and history records each row with the reason.
+
+    The edit is refused with StaleEditError when the article is no longer at
+    ``expected_version`` (someone else saved it in between), so no one's work is
     overwritten. An unreviewed article whose text is corrected moves to in_review. Saving
     nothing new changes nothing (no new version, no history record).
     """
     _require(user, PERM_CHANGE_ARTICLE)
+    if credits is not None:
+        _require(user, *PERM_CHANGE_CREDITS)
+    if photos:
+        _require(user, PERM_CHANGE_PHOTO)
     cleaned = _clean_changes(article, changes)
     tag_names = sorted({t.strip() for t in tags if t and t.strip()}) if tags is not None else None
     with transaction.atomic():
@@ -176,7 +222,19 @@ def edit_article(
         if tag_names is not None:
             existing = sorted(current.tags.names())
             tags_changed = [t.casefold() for t in existing] != [t.casefold() for t in tag_names]
-        if not changed and not tags_changed:
+        credit_plan = (
+            _plan_credits(list(current.credits.all()), credits, owner={"article": current})
+            if credits is not None else ([], [])
+        )
+        photo_plan = _plan_photos(current, photos or {})
+        labels = [str(Article._meta.get_field(n).verbose_name) for n in changed]
+        if tags_changed:
+            labels.append(_("标签"))
+        if credit_plan != ([], []):
+            labels.append(_("署名"))
+        labels += [str(Photo._meta.get_field(n).verbose_name)
+                   for n in PHOTO_FIELDS if any(n in names for _p, names in photo_plan)]
+        if not labels:
             _copy_state(current, article)
             return article
         for name, value in changed.items():
@@ -189,23 +247,238 @@ def edit_article(
         ):
             current.correction_status = CorrectionStatus.IN_REVIEW
         if not reason:
-            labels = [str(Article._meta.get_field(n).verbose_name) for n in changed]
-            if tags_changed:
-                labels.append(_("标签"))
             reason = _("修改：%(fields)s") % {"fields": "、".join(labels)}
         _save_article(current, user=user, reason=reason)
         if tags_changed:
             current.tags.set(tag_names)
+        _write_credits(credit_plan, user=user, reason=reason)
+        for photo, _names in photo_plan:
+            photo.version += 1
+            _write(photo, user=user, reason=reason)
     _copy_state(current, article)
     return article
 
 
-def _copy_state(source: Article, target: Article) -> None:
+def _plan_credits(
+    existing: list[Credit], lines: list[CreditLine], *, owner: Mapping[str, Any]
+) -> tuple[list[Credit], list[Credit]]:
+    """Return (credits to delete, credits to save) that make ``existing`` exactly ``lines``.
+
+    A credit is the same credit while its person and role stay: only its order is updated.
+    Raises ValidationError for an unknown role or a person credited twice in one role.
+    """
+    wanted: dict[tuple[int, str], CreditLine] = {}
+    for line in lines:
+        if line.role not in Role.values:
+            raise ValidationError({"credits": _("未知的署名角色：%(role)s。") % {"role": line.role}})
+        key = (line.person.pk, line.role)
+        if key in wanted:
+            raise ValidationError(
+                {"credits": _("%(name)s 在同一角色中署名了两次。") % {"name": line.person.name}}
+            )
+        wanted[key] = line
+    have = {(credit.person_id, credit.role): credit for credit in existing}
+    delete = [credit for key, credit in have.items() if key not in wanted]
+    save = []
+    for key, line in wanted.items():
+        credit = have.get(key)
+        if credit is None:
+            save.append(Credit(person=line.person, role=line.role, order=line.order, **owner))
+        elif credit.order != line.order:
+            credit.order = line.order
+            save.append(credit)
+    return delete, save
+
+
+def _write_credits(plan: tuple[list[Credit], list[Credit]], *, user, reason: str) -> None:
+    delete, save = plan
+    for credit in delete:
+        _write(credit, user=user, reason=reason, delete=True)
+    for credit in save:
+        _write(credit, user=user, reason=reason)
+
+
+def _set_photo_fields(photo: Photo, changes: Mapping[str, Any]) -> list[str]:
+    """Set the changed PHOTO_FIELDS on an (unsaved) photo; return the names that changed.
+
+    Values are as a form cleans them: for ``image`` a new file, the current one, or False
+    to clear it.
+    """
+    errors = [name for name in changes if name not in PHOTO_FIELDS]
+    if errors:
+        raise ValidationError({
+            name: _("不能通过此操作修改此字段；可修改的字段：%(fields)s。")
+            % {"fields": "、".join(PHOTO_FIELDS)}
+            for name in errors
+        })
+    changed = []
+    for name, value in changes.items():
+        field = Photo._meta.get_field(name)
+        if name == "caption":
+            value = _normalize_text(value or "").strip()
+        before = getattr(photo, field.attname)
+        before = getattr(before, "name", before)
+        field.save_form_data(photo, value)
+        after = getattr(photo, field.attname)
+        if getattr(after, "name", after) != before or not getattr(after, "_committed", True):
+            changed.append(name)
+    return changed
+
+
+def _plan_photos(article: Article, photos: Mapping[int, Mapping[str, Any]]):
+    """Return [(photo, changed field names)] for the changes to this article's photos."""
+    if not photos:
+        return []
+    if any("article" in changes for changes in photos.values()):
+        raise ValidationError({"photos": _("请在图片页面把图片移到另一篇文章。")})
+    locked = {p.pk: p for p in Photo.objects.select_for_update().filter(article=article, pk__in=photos)}
+    missing = set(photos) - set(locked)
+    if missing:
+        raise ValidationError({"photos": _("这些图片不属于这篇文章：%(ids)s。")
+                               % {"ids": "、".join(str(pk) for pk in sorted(missing))}})
+    plan = []
+    for pk in sorted(locked):
+        names = _set_photo_fields(locked[pk], photos[pk])
+        if names:
+            plan.append((locked[pk], names))
+    return plan
+
+
+def _copy_state(source, target) -> None:
     """Make the caller's instance match what is saved, so it can be used for the next edit."""
     if source is target:
         return
-    for f in Article._meta.concrete_fields:
+    for f in type(source)._meta.concrete_fields:
         setattr(target, f.attname, getattr(source, f.attname))
+
+
+def edit_photo(
+    photo: Photo,
+    *,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    user,
+    credits: list[CreditLine] | None = None,
+    reason: str = "",
+) -> Photo:
+    """Apply an editor's changes to a photo (PHOTO_FIELDS, and its credits) and return it.
+
+    The photo gets a new version, and so does every article it is shown with, before and
+    after a move to another article of its issue; a loose photo (on no article) moves its
+    issue's updated_at on. So every page showing the photo gets new validators. Refused
+    with StaleEditError when the photo is no longer at ``expected_version``.
+    """
+    _require(user, PERM_CHANGE_PHOTO)
+    if credits is not None:
+        _require(user, *PERM_CHANGE_CREDITS)
+    target = changes.get("article")
+    with transaction.atomic():
+        # The articles first, then the photo: the order edit_article locks them in.
+        shown_on = {
+            Photo.objects.filter(pk=photo.pk).values_list("article_id", flat=True).first(),
+            getattr(target, "pk", None),
+        }
+        articles = _lock_articles(Article.objects.filter(pk__in=[pk for pk in shown_on if pk]))
+        current = Photo.objects.select_for_update().get(pk=photo.pk)
+        if current.version != expected_version:
+            raise StaleEditError(current, expected_version)
+        was_on = current.article_id
+        names = _set_photo_fields(current, changes)
+        if target is not None and target.issue_id != current.issue_id:
+            raise ValidationError({"article": _("图片只能属于同一期报纸上的文章。")})
+        credit_plan = (
+            _plan_credits(list(current.credits.all()), credits, owner={"photo": current})
+            if credits is not None else ([], [])
+        )
+        labels = [str(Photo._meta.get_field(n).verbose_name) for n in names]
+        if credit_plan != ([], []):
+            labels.append(_("署名"))
+        if not labels:
+            _copy_state(current, photo)
+            return photo
+        if not reason:
+            reason = _("修改图片：%(fields)s") % {"fields": "、".join(labels)}
+        current.version += 1
+        _write(current, user=user, reason=reason)
+        _write_credits(credit_plan, user=user, reason=reason)
+        _bump_articles([a for a in articles if a.pk in (was_on, current.article_id)],
+                       user=user, reason=reason)
+        if was_on is None or current.article_id is None:
+            _touch_issues(Issue.objects.filter(pk=current.issue_id))
+    _copy_state(current, photo)
+    return photo
+
+
+def edit_person(
+    person: Person,
+    *,
+    name: str,
+    expected_version: int,
+    user,
+    aliases: list[str] | None = None,
+    reason: str = "",
+) -> Person:
+    """Rename a contributor and/or replace their aliases; return the person as saved.
+
+    A new name changes every byline and photo credit of the person, so every article
+    showing them gets a new version and every issue with a loose photo of theirs a new
+    updated_at: the pages' validators change. Aliases are shown on no article or issue
+    page; changing them moves only the person's version on. Refused with StaleEditError
+    when the person is no longer at ``expected_version``.
+    """
+    _require(user, PERM_CHANGE_PERSON)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写姓名。")})
+    wanted = None if aliases is None else sorted({a.strip() for a in aliases if a and a.strip()} - {name})
+    with transaction.atomic():
+        current = Person.objects.select_for_update().get(pk=person.pk)
+        if current.version != expected_version:
+            raise StaleEditError(current, expected_version)
+        errors = {}
+        if name != current.name and (
+            Person.objects.filter(name=name).exclude(pk=current.pk).exists()
+            or PersonAlias.objects.filter(name=name).exclude(person=current).exists()
+        ):
+            errors["name"] = [_("已有作者使用此姓名或别名：%(name)s。") % {"name": name}]
+        have = {alias.name: alias for alias in current.aliases.all()}
+        removed = [alias for n, alias in have.items() if n not in wanted] if wanted is not None else []
+        added = [n for n in wanted if n not in have] if wanted is not None else []
+        taken = list(PersonAlias.objects.filter(name__in=added).values_list("name", flat=True))
+        taken += [n for n in added if Person.objects.filter(name=n).exclude(pk=current.pk).exists()]
+        if taken:
+            errors["aliases"] = [_("别名已属于其他作者：%(names)s。") % {"names": "、".join(taken)}]
+        if errors:
+            raise ValidationError(errors)
+        renamed = name != current.name
+        labels = [_("姓名")] if renamed else []
+        if removed or added:
+            labels.append(_("别名"))
+        if not labels:
+            _copy_state(current, person)
+            return person
+        if not reason:
+            reason = _("修改作者：%(fields)s") % {"fields": "、".join(labels)}
+        articles = _lock_articles(Article.objects.by_person(current)) if renamed else []
+        current.name = name
+        current.version += 1
+        _write(current, user=user, reason=reason)
+        for alias in removed:
+            _write(alias, user=user, reason=reason, delete=True)
+        for alias_name in added:
+            _write(PersonAlias(person=current, name=alias_name), user=user, reason=reason)
+        if renamed:
+            _bump_articles(articles, user=user, reason=reason)
+            _touch_issues(_issues_with_loose_photos_of(current))
+    _copy_state(current, person)
+    return person
+
+
+def _issues_with_loose_photos_of(person: Person) -> QuerySet:
+    """Return the issues showing a photo credited to the person on no article (its own box)."""
+    return Issue.objects.filter(
+        photos__article__isnull=True, photos__credits__person=person
+    )
 
 
 def _resolve(flag: ReviewFlag, status: str, user) -> ReviewFlag:
@@ -346,34 +619,54 @@ def _blocked_by(other: ReviewFlag) -> str:
     ) % {**values, "status": other.get_status_display()}
 
 
+def _bump_articles(articles: list[Article], *, fields: Iterable[str] = (), user, reason: str) -> int:
+    """Give locked articles a new version (and ``fields`` as set on them); record history.
+
+    For what changes many articles at once, or changes what their pages show without
+    changing the article row (a contributor renamed, a photo moved): the new version and
+    updated_at change the pages' ETag and Last-Modified, and make every open form stale.
+    Returns how many articles were written.
+    """
+    if not articles:
+        return 0
+    now = timezone.now()
+    for article in articles:
+        article.version += 1
+        article.updated_at = now
+    # bulk_update sends no post_save: tell the page cache and the search index.
+    archive_changed()
+    index_on_commit([article.pk for article in articles])
+    bulk_update_with_history(
+        articles,
+        Article,
+        [*fields, "version", "updated_at"],
+        batch_size=500,
+        default_user=_history_user(user),
+        default_change_reason=reason,
+        default_date=now,
+    )
+    return len(articles)
+
+
+def _lock_articles(articles: QuerySet, **exclude) -> list[Article]:
+    """Return these articles (but those matching ``exclude``) re-read and locked, by primary key."""
+    locked = Article.objects.select_for_update().filter(pk__in=articles.values("pk"))
+    return list(locked.exclude(**exclude).order_by("pk") if exclude else locked.order_by("pk"))
+
+
+def _touch_issues(issues: QuerySet) -> None:
+    """Move these issues' updated_at on: their pages show something that changed (a loose photo)."""
+    if Issue.objects.filter(pk__in=issues.values("pk")).update(updated_at=timezone.now()):
+        archive_changed()
+
+
 def _bulk_set(articles: QuerySet, field_name: str, value: str, *, user, reason: str) -> int:
     """Set one field on every article that differs, bump versions, record history; return the count."""
     with transaction.atomic():
-        changed = list(
-            Article.objects.select_for_update()
-            .filter(pk__in=articles.values("pk"))
-            .exclude(**{field_name: value})
-            .order_by("pk")
-        )
-        now = timezone.now()
+        changed = _lock_articles(articles, **{field_name: value})
         for article in changed:
             setattr(article, field_name, value)
-            article.version += 1
-            article.updated_at = now
-        if changed:
-            # bulk_update sends no post_save: tell the page cache and the search index.
-            archive_changed()
-            index_on_commit([article.pk for article in changed])
-            bulk_update_with_history(
-                changed,
-                Article,
-                [field_name, "version", "updated_at"],
-                batch_size=500,
-                default_user=user if user is not None and user.is_authenticated else None,
-                default_change_reason=reason,
-                default_date=now,
-            )
-    return len(changed)
+        return _bump_articles(changed, fields=[field_name], user=user, reason=reason)
 
 
 def set_correction_status(articles: QuerySet, status: str, *, user) -> int:
@@ -446,6 +739,11 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
         if len(people) != 2:
             raise ValidationError({"remove": _("要合并的作者已不存在。")})
         keep_locked, remove_locked = people[keep.pk], people[remove.pk]
+        # Every byline and photo credit of ``remove`` will show ``keep``'s name instead.
+        bylines = _lock_articles(Article.objects.by_person(remove_locked))
+        loose_photo_issues = list(
+            _issues_with_loose_photos_of(remove_locked).values_list("pk", flat=True)
+        )
 
         for alias in PersonAlias.objects.filter(person=remove_locked):
             alias.person = keep_locked
@@ -481,6 +779,9 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
         # Other flags about the removed person would vanish with it (on_delete=CASCADE).
         ReviewFlag.objects.filter(person=remove_locked).update(person=keep_locked)
 
+        _bump_articles(bylines, user=user, reason=reason)
+        _touch_issues(Issue.objects.filter(pk__in=loose_photo_issues))
+        keep_locked.version += 1
         keep_locked._history_user = history_user
         keep_locked._change_reason = reason
         keep_locked.save()

@@ -251,6 +251,9 @@ class Person(models.Model):
     """A contributor: reporter, correspondent, photographer, ..."""
 
     name = models.CharField(_("姓名"), max_length=100, unique=True)
+    version = models.PositiveIntegerField(
+        _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人修改。")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
@@ -492,6 +495,9 @@ class Photo(models.Model):
     imported = SnapshotField(_("上次导入文本"), default=dict, blank=True, editable=False)
     line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
     line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人修改。")
+    )
 
     objects = PhotoQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["imported", "original_text"])

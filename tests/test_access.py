@@ -45,7 +45,9 @@ ADMIN_MATRIX: dict[str, dict[str, str]] = {
     # Articles and photos come from the importer: nobody adds one by hand.
     "newsroom.article": {"editor": "vc", "chief editor": "vcd"},
     "newsroom.photo": {"editor": "vc", "chief editor": "vcd"},
-    "newsroom.credit": {"editor": "vacd", "chief editor": "vacd"},
+    # Credits are edited on their article or photo, through an editorial operation that gives
+    # the article a new version; their own pages only show and trace them.
+    "newsroom.credit": {"editor": "v", "chief editor": "v"},
     # Flags come from the importer only: nobody adds one by hand.
     "newsroom.reviewflag": {"editor": "vc", "chief editor": "vcd"},
     "newsroom.publication": {"editor": "v", "chief editor": "vacd"},

@@ -216,7 +216,7 @@ def test_an_editor_edits_a_photo_caption_and_a_chief_editor_deletes_the_photo(
     url = reverse("admin:newsroom_photo_change", args=[photo.pk])
     client.force_login(editor_user)
     data = {
-        "article": "", "caption": "新说明",
+        "article": "", "caption": "新说明", "expected_version": "1",
         "credits-TOTAL_FORMS": "0", "credits-INITIAL_FORMS": "0",
         "credits-MIN_NUM_FORMS": "0", "credits-MAX_NUM_FORMS": "1000",
     }
