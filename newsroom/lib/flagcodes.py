@@ -1,0 +1,35 @@
+"""Every kind of review flag, by the code stored on it: one list for the parser, the loader and the models.
+
+The parser and the loader open flags with these codes; ``ReviewFlag.Code`` labels each of them
+(tests/test_models.py checks that it covers ``ALL_CODES``), and newsroom/flag_messages.py words
+their messages.
+"""
+
+# Repairs the parser made to a page's text (each can be undone).
+JOINED_PARAGRAPHS = "joined_paragraphs"
+REMOVED_STRAY_LINE = "removed_stray_line"
+REMOVED_FURNITURE = "removed_furniture"
+CROSSHEAD_DETECTED = "crosshead_detected"
+# Doubts the parser records about a page.
+TRUNCATED_ARTICLE = "truncated_article"
+PHOTO_CREDIT_INFERRED = "photo_credit_inferred"
+UNATTACHED_CREDIT = "unattached_credit"
+UNASSIGNED_TEXT = "unassigned_text"
+WEEKDAY_MISMATCH = "weekday_mismatch"
+LUNAR_DATE_MISMATCH = "lunar_date_mismatch"
+DECODED_ENCODING = "decoded_encoding"
+# What the loader finds when it compares a page with the archive.
+MASTHEAD_MISMATCH = "masthead_mismatch"
+POSSIBLE_DUPLICATE_CONTRIBUTOR = "possible_duplicate_contributor"
+IMPORT_CONFLICT = "import_conflict"
+# Anything else (flags stored before a code of their own existed).
+OTHER = "other"
+
+ALL_CODES = (
+    JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED,
+    TRUNCATED_ARTICLE, PHOTO_CREDIT_INFERRED, UNATTACHED_CREDIT, UNASSIGNED_TEXT,
+    WEEKDAY_MISMATCH, LUNAR_DATE_MISMATCH, DECODED_ENCODING,
+    MASTHEAD_MISMATCH, POSSIBLE_DUPLICATE_CONTRIBUTOR, IMPORT_CONFLICT, OTHER,
+)
+# The repairs an editor can undo: they replace a passage of the body.
+BODY_REPAIRS = (JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED)
