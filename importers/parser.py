@@ -93,6 +93,7 @@ from importers.records import (
     PhotoRecord,
 )
 from newsroom.lib.blocks import BLOCK_SEPARATOR, CROSSHEAD, CROSSHEAD_MARK, PARAGRAPH, Block
+from newsroom.lib.bounds import ISSUE_NUMBERS, POSITIONS, YEARS, range_text
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 # The before/after text all the repairs of one article may quote: 200 characters a repair on
@@ -313,7 +314,7 @@ def read_masthead(
         date=masthead_date(found, lines, source),
         lunar_date=printed("lunar_date"),
         weekday=printed("weekday"),
-        number=int(printed("number")) if printed("number") else None,
+        number=masthead_number(found, source),
         cn_number=printed("cn_number"),
         postal_code=printed("postal_code"),
         website=printed("website"),
@@ -350,6 +351,13 @@ def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: s
         )
     printed, line = found["date"]
     year, month, day = (int(part) for part in GREGORIAN_RE.match(printed).groups())
+    if year not in YEARS:
+        raise ParseError(
+            source,
+            line,
+            f"impossible date {printed} in the masthead: the year must be within "
+            f"{range_text(YEARS)}; correct the date",
+        )
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -360,6 +368,26 @@ def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: s
         raise ParseError(
             source, line, f"impossible date {printed} in the masthead: {why}; correct the date"
         ) from None
+
+
+# Longer digit strings are out of range without being converted (int() refuses 4,300 digits).
+NUMBER_DIGITS_READ = 40
+
+
+def masthead_number(found: dict[str, tuple[str, int]], source: str) -> int | None:
+    """Return the issue number (总第N号), None if none is printed; refuse one out of range."""
+    if "number" not in found:
+        return None
+    digits, line = found["number"]
+    if len(digits) <= NUMBER_DIGITS_READ and (number := int(digits)) in ISSUE_NUMBERS:
+        return number
+    shown = digits if len(digits) <= 20 else f"{digits[:20]}… ({len(digits):,} digits)"
+    raise ParseError(
+        source,
+        line,
+        f"issue number 总第{shown}号 is out of range: it must be within "
+        f"{range_text(ISSUE_NUMBERS)}; correct the number in the masthead",
+    )
 
 
 def paper_name_and_slogan(lines: list[str]) -> tuple[str, str]:
@@ -524,10 +552,14 @@ def read_columns(
     photo_count = 0
     for span in find_spans(lines, start):
         if span.kind == "article":
+            check_position("article", len(articles) + 1, span.start + 1, source)
             article = read_article(lines, span, len(articles) + 1, photo_count, source)
+            for photo in article.photos:
+                check_position("photo", photo.position, photo.lines[0], source)
             photo_count += len(article.photos)
             articles.append(article)
         elif span.kind == "ad":
+            check_position("advertisement", len(ads) + 1, span.start + 1, source)
             ads.append(read_advertisement(lines, span, len(ads) + 1))
         elif any(line.strip() for line in lines[span.start : span.end]):
             loose.append(
@@ -540,6 +572,17 @@ def read_columns(
                 )
             )
     return articles, ads, loose
+
+
+def check_position(what: str, position: int, line: int, source: str) -> None:
+    """Refuse an article, photo or advertisement numbered beyond what a page holds."""
+    if position not in POSITIONS:
+        raise ParseError(
+            source,
+            line,
+            f"{what} number {position:,} on the page is out of range: positions must be within "
+            f"{range_text(POSITIONS)}; split the file into pages",
+        )
 
 
 # ------------------------------------------------------------------------------ advertisements
