@@ -1139,7 +1139,7 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     Raises ParseError for a file that is missing, unreadable, too large or not a page;
     a file over the size limit is refused before it is read.
     """
-    from importers.parser import read_page
+    from importers.parser import decode_page, read_page
 
     if file.error:
         raise ParseError(file.name, None, file.error.removeprefix(f"{file.name}: "))
@@ -1157,8 +1157,7 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     except OSError as error:
         raise ParseError(file.name, None, f"cannot read the file ({error.strerror})") from error
     page = read_page(data, file.name)
-    # The parser reads UTF-8 with or without a byte-order mark; store the text without it.
-    text = data.decode("utf-8-sig" if page.encoding == "utf-8" else page.encoding)
+    text, _encoding = decode_page(data, file.name)  # as the parser read it: without a BOM
     return page, text, size
 
 
