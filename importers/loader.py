@@ -63,6 +63,7 @@ from importers.records import (
 )
 from newsroom import pagecache
 from newsroom.lib.blocks import render_body
+from newsroom.lib.bounds import ISSUE_NUMBERS, PAGES, POSITIONS, range_text
 from newsroom.models import (
     Advertisement,
     Article,
@@ -318,8 +319,14 @@ def _commit_without_waiting() -> None:
 def _validate(page: PageRecord) -> None:
     """Raise ParseError, naming file and line, for a value too long or out of range to store."""
     issue = page.issue
-    if issue.number is not None and issue.number < 1:
-        raise ParseError(page.source, None, f"issue number {issue.number} must be 1 or more")
+    if issue.number is not None and issue.number not in ISSUE_NUMBERS:
+        # The parser refuses such a number at its masthead line; this guards other records.
+        raise ParseError(
+            page.source,
+            None,
+            f"issue number {issue.number} is out of range: it must be within "
+            f"{range_text(ISSUE_NUMBERS)}",
+        )
     _check_lengths(
         Issue, {"lunar_date": issue.lunar_date, "weekday": issue.weekday}, page.source, (0, 0)
     )
@@ -346,11 +353,12 @@ def _validate(page: PageRecord) -> None:
 
 
 def _check_position(source: str, lines, page: int, position: int, what: str) -> None:
-    if page < 1 or position < 1:
+    if page not in PAGES or position not in POSITIONS:
         raise ParseError(
             source,
             lines[0] or None,
-            f"{what} at page {page} position {position}: both must be 1 or more",
+            f"{what} at page {page} position {position} is out of range: pages must be within "
+            f"{range_text(PAGES)} and positions within {range_text(POSITIONS)}",
         )
 
 
@@ -1167,7 +1175,7 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     Raises ParseError for a file that is missing, unreadable, too large or not a page;
     a file over the size limit is refused before it is read.
     """
-    from importers.parser import read_page
+    from importers.parser import decode_page, read_page
 
     if file.error:
         raise ParseError(file.name, None, file.error.removeprefix(f"{file.name}: "))
@@ -1185,8 +1193,7 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     except OSError as error:
         raise ParseError(file.name, None, f"cannot read the file ({error.strerror})") from error
     page = read_page(data, file.name)
-    # The parser reads UTF-8 with or without a byte-order mark; store the text without it.
-    text = data.decode("utf-8-sig" if page.encoding == "utf-8" else page.encoding)
+    text, _encoding = decode_page(data, file.name)  # as the parser read it: without a BOM
     return page, text, size
 
 

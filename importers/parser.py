@@ -63,6 +63,7 @@ text after an advertisement and before the next heading).
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import hashlib
 import re
@@ -93,6 +94,7 @@ from importers.records import (
     PhotoRecord,
 )
 from newsroom.lib.blocks import BLOCK_SEPARATOR, CROSSHEAD, CROSSHEAD_MARK, PARAGRAPH, Block
+from newsroom.lib.bounds import ISSUE_NUMBERS, POSITIONS, YEARS, range_text
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 # The before/after text all the repairs of one article may quote: 200 characters a repair on
@@ -214,6 +216,22 @@ DAY_ALIASES = {"卅": "三十"}
 # ------------------------------------------------------------------------------ reading bytes
 
 
+GB18030 = "gb18030"
+# Byte-order marks and the encodings they name; UTF-32 LE's mark starts like UTF-16 LE's.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Text in these encodings, read without a mark, has NUL bytes in every ASCII character
+# (newlines, digits, '#': 7% of a seed page's bytes in UTF-16); read as any other of them
+# it has no newline or a NUL character. A stray NUL or two in a UTF-8 file is not that.
+UNMARKED_WIDE_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+WIDE_TEXT_NUL_SHARE = 0.01
+
+
 def read_page(data: bytes, source: str) -> PageRecord:
     """Decode a page file's bytes and parse it; refuse empty, binary and oversized files."""
     if not data:
@@ -229,8 +247,8 @@ def read_page(data: bytes, source: str) -> PageRecord:
         )
     text, encoding = decode_page(data, source)
     page = parse_page(text, source, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
-    if encoding == "utf-8":
-        return page
+    if encoding != GB18030:
+        return page  # UTF-8, or an encoding its byte-order mark names: no guess to review
     note = FlagRecord(
         code=DECODED_ENCODING,
         message=f"file is not UTF-8; decoded it as {encoding.upper()} (GBK/GB2312 are subsets)",
@@ -241,28 +259,91 @@ def read_page(data: bytes, source: str) -> PageRecord:
 
 
 def decode_page(data: bytes, source: str) -> tuple[str, str]:
-    """Return the text and the name of the encoding it was read from (UTF-8, else GB18030)."""
-    if b"\x00" in data:
-        raise ParseError(
-            source, None, "binary data (NUL bytes), not a text page; give the .md/.txt export"
-        )
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise ParseError(
-            source,
-            None,
-            f"undecodable bytes at offset {error.start}: neither UTF-8 nor GB18030; "
-            "re-save the page as UTF-8",
-        ) from None
+    """Return the text and the name of the encoding it was read from.
+
+    A byte-order mark names the encoding (UTF-8, UTF-16 or UTF-32); otherwise the text
+    is UTF-8, else GB18030 (GBK and GB2312 are subsets). A file that reads as Big5 but
+    not as GB18030, or as UTF-16/32 without a mark, is refused naming that encoding.
+    """
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            text = decode_as(data, len(mark), encoding, source)
+            if encoding == "utf-8" and "\x00" not in text:
+                return text, encoding
+            break
+    else:
+        if b"\x00" in data:
+            raise unmarked_or_binary(data, source)
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        encoding = GB18030
+        text = decode_as(data, 0, GB18030, source)
+        if not GREGORIAN_RE.search(text) and reads_as_big5(data):
+            raise ParseError(
+                source,
+                None,
+                "looks like Big5 (traditional Chinese) encoding: it has a masthead date read "
+                "as Big5 and none read as GB18030; convert it to UTF-8, e.g. "
+                "`iconv -f BIG5 -t UTF-8`",
+            )
+    # Binary data decodes as UTF-16 or GB18030 more often than as UTF-8: look at what it gave.
+    # It has no lines to name: these errors name the file only.
+    if "\x00" in text:
+        raise ParseError(source, None, "binary data (NUL characters), not a text page")
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\n\r\f")
     if controls > max(2, len(text) // 100):
         raise ParseError(source, None, "binary data (control characters), not a text page")
-    return text, "gb18030"
+    return text, encoding
+
+
+def decode_as(data: bytes, start: int, encoding: str, source: str) -> str:
+    """Decode data[start:] or refuse it, naming the line of the first undecodable bytes."""
+    try:
+        return data[start:].decode(encoding)
+    except UnicodeDecodeError as error:
+        offset = start + error.start
+        line = data[start:offset].decode(encoding, errors="replace").count("\n") + 1
+        if start:
+            why = f"the byte-order mark says {encoding.upper()}, but the text is not"
+        else:
+            why = "neither UTF-8 nor GB18030"
+        raise ParseError(
+            source,
+            line,
+            f"undecodable bytes at offset {offset:,}: {why}; re-save the page as UTF-8",
+        ) from None
+
+
+def unmarked_or_binary(data: bytes, source: str) -> ParseError:
+    """Return the error for a file with NUL bytes: UTF-16/32 text without a mark, or binary."""
+    for encoding in UNMARKED_WIDE_ENCODINGS:
+        if data.count(0) < WIDE_TEXT_NUL_SHARE * len(data):
+            break
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\n" in text and "\x00" not in text:
+            name = encoding.upper().replace("-LE", "LE").replace("-BE", "BE")
+            return ParseError(
+                source,
+                None,
+                f"looks like {encoding.upper()} text without a byte-order mark; convert it to "
+                f"UTF-8, e.g. `iconv -f {name} -t UTF-8`",
+            )
+    return ParseError(
+        source, None, "binary data (NUL bytes), not a text page; give the .md/.txt export"
+    )
+
+
+def reads_as_big5(data: bytes) -> bool:
+    """Tell whether data decodes as Big5 (Microsoft's cp950) and then holds a masthead date."""
+    try:
+        return bool(GREGORIAN_RE.search(data.decode("cp950")))
+    except UnicodeDecodeError:
+        return False
 
 
 # ------------------------------------------------------------------------------- the page
@@ -313,7 +394,7 @@ def read_masthead(
         date=masthead_date(found, lines, source),
         lunar_date=printed("lunar_date"),
         weekday=printed("weekday"),
-        number=int(printed("number")) if printed("number") else None,
+        number=masthead_number(found, source),
         cn_number=printed("cn_number"),
         postal_code=printed("postal_code"),
         website=printed("website"),
@@ -350,6 +431,13 @@ def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: s
         )
     printed, line = found["date"]
     year, month, day = (int(part) for part in GREGORIAN_RE.match(printed).groups())
+    if year not in YEARS:
+        raise ParseError(
+            source,
+            line,
+            f"impossible date {printed} in the masthead: the year must be within "
+            f"{range_text(YEARS)}; correct the date",
+        )
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -360,6 +448,26 @@ def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: s
         raise ParseError(
             source, line, f"impossible date {printed} in the masthead: {why}; correct the date"
         ) from None
+
+
+# Longer digit strings are out of range without being converted (int() refuses 4,300 digits).
+NUMBER_DIGITS_READ = 40
+
+
+def masthead_number(found: dict[str, tuple[str, int]], source: str) -> int | None:
+    """Return the issue number (总第N号), None if none is printed; refuse one out of range."""
+    if "number" not in found:
+        return None
+    digits, line = found["number"]
+    if len(digits) <= NUMBER_DIGITS_READ and (number := int(digits)) in ISSUE_NUMBERS:
+        return number
+    shown = digits if len(digits) <= 20 else f"{digits[:20]}… ({len(digits):,} digits)"
+    raise ParseError(
+        source,
+        line,
+        f"issue number 总第{shown}号 is out of range: it must be within "
+        f"{range_text(ISSUE_NUMBERS)}; correct the number in the masthead",
+    )
 
 
 def paper_name_and_slogan(lines: list[str]) -> tuple[str, str]:
@@ -524,10 +632,14 @@ def read_columns(
     photo_count = 0
     for span in find_spans(lines, start):
         if span.kind == "article":
+            check_position("article", len(articles) + 1, span.start + 1, source)
             article = read_article(lines, span, len(articles) + 1, photo_count, source)
+            for photo in article.photos:
+                check_position("photo", photo.position, photo.lines[0], source)
             photo_count += len(article.photos)
             articles.append(article)
         elif span.kind == "ad":
+            check_position("advertisement", len(ads) + 1, span.start + 1, source)
             ads.append(read_advertisement(lines, span, len(ads) + 1))
         elif any(line.strip() for line in lines[span.start : span.end]):
             loose.append(
@@ -540,6 +652,17 @@ def read_columns(
                 )
             )
     return articles, ads, loose
+
+
+def check_position(what: str, position: int, line: int, source: str) -> None:
+    """Refuse an article, photo or advertisement numbered beyond what a page holds."""
+    if position not in POSITIONS:
+        raise ParseError(
+            source,
+            line,
+            f"{what} number {position:,} on the page is out of range: positions must be within "
+            f"{range_text(POSITIONS)}; split the file into pages",
+        )
 
 
 # ------------------------------------------------------------------------------ advertisements

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -20,8 +21,24 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from newsroom.lib.blocks import Block, parse_body
+from newsroom.lib.bounds import ISSUE_NUMBERS, PAGES, POSITIONS
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def in_range(field: str, allowed: range) -> Q:
+    """Return the condition that a number lies in a range of newsroom.lib.bounds.
+
+    PostgreSQL's column types cap these numbers already; SQLite stores any 64-bit integer,
+    so without the check an archive on SQLite could hold what PostgreSQL cannot restore.
+    """
+    return Q(**{f"{field}__gte": allowed.start, f"{field}__lte": allowed.stop - 1})
+
+
+def within(allowed: range) -> list:
+    """Return the validators of a range of newsroom.lib.bounds, so that forms and the API
+    refuse a number out of it with the same message on every database."""
+    return [MinValueValidator(allowed.start), MaxValueValidator(allowed.stop - 1)]
 
 
 class SnapshotField(models.JSONField):
@@ -189,7 +206,9 @@ class Issue(models.Model):
     edition = models.PositiveSmallIntegerField(_("版次"), default=1)
     lunar_date = models.CharField(_("农历日期（原印）"), max_length=30, blank=True)
     weekday = models.CharField(_("星期（原印）"), max_length=10, blank=True)
-    number = models.PositiveIntegerField(_("总期号"), null=True, blank=True)
+    number = models.PositiveIntegerField(
+        _("总期号"), null=True, blank=True, validators=within(ISSUE_NUMBERS)
+    )
     source = models.ForeignKey(
         SourceFile,
         on_delete=models.SET_NULL,
@@ -220,7 +239,8 @@ class Issue(models.Model):
             ),
             models.CheckConstraint(condition=Q(edition__gte=1), name="issue_edition_positive"),
             models.CheckConstraint(
-                condition=Q(number__isnull=True) | Q(number__gte=1), name="issue_number_positive"
+                condition=Q(number__isnull=True) | in_range("number", ISSUE_NUMBERS),
+                name="issue_number_in_range",
             ),
         ]
         indexes = [models.Index(fields=["date"], name="issue_date_idx")]
@@ -350,8 +370,8 @@ class Article(models.Model):
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="articles", verbose_name=_("期")
     )
-    page = models.PositiveSmallIntegerField(_("版"), default=1)
-    position = models.PositiveSmallIntegerField(_("版面位置"))
+    page = models.PositiveSmallIntegerField(_("版"), default=1, validators=within(PAGES))
+    position = models.PositiveSmallIntegerField(_("版面位置"), validators=within(POSITIONS))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     heading = models.CharField(
         _("原印标题"), max_length=500, blank=True, editable=False
@@ -404,8 +424,10 @@ class Article(models.Model):
             models.UniqueConstraint(
                 fields=["issue", "page", "position"], name="article_unique_position"
             ),
-            models.CheckConstraint(condition=Q(page__gte=1), name="article_page_positive"),
-            models.CheckConstraint(condition=Q(position__gte=1), name="article_position_positive"),
+            models.CheckConstraint(condition=in_range("page", PAGES), name="article_page_in_range"),
+            models.CheckConstraint(
+                condition=in_range("position", POSITIONS), name="article_position_in_range"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=["article", "photo"]), name="article_kind_valid"
             ),
@@ -487,8 +509,8 @@ class Photo(models.Model):
         related_name="photos",
         verbose_name=_("文章"),
     )
-    page = models.PositiveSmallIntegerField(_("版"), default=1)
-    position = models.PositiveSmallIntegerField(_("版面位置"))
+    page = models.PositiveSmallIntegerField(_("版"), default=1, validators=within(PAGES))
+    position = models.PositiveSmallIntegerField(_("版面位置"), validators=within(POSITIONS))
     caption = models.TextField(_("图片说明"), blank=True)
     image = models.FileField(_("图片文件"), upload_to="photos/%Y/%m/", blank=True)
     original_text = models.TextField(_("OCR原文"), blank=True, editable=False)
@@ -508,7 +530,10 @@ class Photo(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "图片")
         constraints = [
             models.UniqueConstraint(fields=["issue", "page", "position"], name="photo_unique_position"),
-            models.CheckConstraint(condition=Q(position__gte=1), name="photo_position_positive"),
+            models.CheckConstraint(condition=in_range("page", PAGES), name="photo_page_in_range"),
+            models.CheckConstraint(
+                condition=in_range("position", POSITIONS), name="photo_position_in_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -525,8 +550,8 @@ class Advertisement(models.Model):
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="advertisements", verbose_name=_("期")
     )
-    page = models.PositiveSmallIntegerField(_("版"), default=1)
-    position = models.PositiveSmallIntegerField(_("版面位置"))
+    page = models.PositiveSmallIntegerField(_("版"), default=1, validators=within(PAGES))
+    position = models.PositiveSmallIntegerField(_("版面位置"), validators=within(POSITIONS))
     advertiser = models.CharField(_("广告主"), max_length=200)
     text = models.TextField(_("原印文本"), blank=True)
     phone = models.CharField(_("电话"), max_length=50, blank=True)
@@ -544,7 +569,10 @@ class Advertisement(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "广告")
         constraints = [
             models.UniqueConstraint(fields=["issue", "page", "position"], name="ad_unique_position"),
-            models.CheckConstraint(condition=Q(position__gte=1), name="ad_position_positive"),
+            models.CheckConstraint(condition=in_range("page", PAGES), name="ad_page_in_range"),
+            models.CheckConstraint(
+                condition=in_range("position", POSITIONS), name="ad_position_in_range"
+            ),
         ]
 
     def __str__(self) -> str:

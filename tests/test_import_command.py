@@ -167,6 +167,50 @@ def test_a_bad_file_fails_with_its_name_and_line_while_the_others_import(tmp_pat
     assert ImportRun.objects.get().status == "failed"
 
 
+@pytest.mark.parametrize(
+    "number",
+    [
+        "2147483648",  # a DataError on PostgreSQL; SQLite stored it
+        "9223372036854775808",  # an OverflowError traceback on SQLite
+        "0",
+        "9" * 5000,  # a ValueError from int() that stopped the whole run
+    ],
+)
+def test_an_issue_number_out_of_range_fails_its_file_alike_on_every_database(tmp_path, number):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(PAGE.replace("11771", number).encode())
+    good = tmp_path / "zz_good.txt"
+    good.write_bytes(PAGE.replace("2021年3月19日", "2021年3月20日").encode())
+
+    _out, err, message = run_failing(bad, good)
+
+    assert message.startswith("1 of 2 files failed")
+    assert "Traceback" not in err
+    failed = ImportRun.objects.get().files.get(status="failed")
+    assert failed.source.endswith("bad.txt")
+    assert failed.error.startswith(f"{failed.source} line 6: issue number 总第{number[:20]}")
+    assert failed.error.endswith(
+        "号 is out of range: it must be within 1..2,147,483,647; correct the number in the masthead"
+    )
+    assert list(Issue.objects.values_list("number", flat=True)) == [11771]  # the good file only
+
+
+def test_a_utf16_page_with_a_byte_order_mark_imports_and_stores_its_text_without_the_mark(
+    tmp_path,
+):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(PAGE.encode("utf-16"))  # Python writes the mark
+
+    out, _err = run(path)
+
+    assert Article.objects.get().headline == "职工技能比武在杭举行"
+    source = Issue.objects.get().source
+    assert source.encoding in ("utf-16-le", "utf-16-be")
+    assert source.text == PAGE
+    assert f"decoded from {source.encoding.upper()}" in out
+    assert not ReviewFlag.objects.filter(code="decoded_encoding").exists()
+
+
 def test_a_50_mb_file_is_refused_by_its_size_without_being_parsed(tmp_path, monkeypatch):
     big = tmp_path / "big.txt"
     with big.open("wb") as file:

@@ -1,10 +1,14 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQL
 
-from newsroom.models import Article, Credit, Issue, ReviewFlag
+from newsroom.lib.bounds import ISSUE_NUMBERS, PAGES, POSITIONS
+from newsroom.models import Advertisement, Article, Credit, Issue, Photo, ReviewFlag
 from tests.factories import (
+    make_advertisement,
     make_article,
     make_credit,
     make_flag,
@@ -188,3 +192,50 @@ def test_import_snapshots_are_bound_as_parameters_not_unnest_arrays(db):
     assert Article.objects.get(position=2).imported == {"body": '"引号"'}
     field = Article._meta.get_field("imported")
     assert field.deconstruct()[1] == "django.db.models.JSONField"  # migrations see a JSONField
+
+
+# ------------------------------------------------------------------ numbers a page prints
+
+
+def test_the_bounds_of_printed_numbers_are_the_ranges_of_their_postgresql_columns():
+    # SQLite stores any 64-bit integer; newsroom.lib.bounds (and the CheckConstraints built
+    # from it) keep every backend to what PostgreSQL's columns hold, so any archive restores.
+    postgresql = PostgreSQL.integer_field_ranges
+    fields = {
+        ISSUE_NUMBERS: [Issue._meta.get_field("number")],
+        PAGES: [model._meta.get_field("page") for model in (Article, Photo, Advertisement)],
+        POSITIONS: [model._meta.get_field("position") for model in (Article, Photo, Advertisement)],
+    }
+    for allowed, columns in fields.items():
+        for column in columns:
+            low, high = postgresql[column.get_internal_type()]
+            assert low < allowed.start and allowed.stop - 1 == high, column
+
+
+@pytest.mark.parametrize(
+    ("make", "fields"),
+    [
+        (make_issue, {"number": 2_147_483_648}),
+        (make_issue, {"number": 0}),
+        (make_article, {"page": 32_768}),
+        (make_article, {"position": 32_768}),
+        (make_photo, {"page": 32_768}),
+        (make_photo, {"page": 0}),
+        (make_photo, {"position": 32_768}),
+        (make_advertisement, {"page": 32_768}),
+        (make_advertisement, {"page": 0}),
+        (make_advertisement, {"position": 32_768}),
+    ],
+)
+def test_a_number_out_of_its_range_is_refused_by_every_database(make, fields):
+    # PostgreSQL refuses a value past the column's type (DataError) before the check runs.
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        make(**fields)
+
+
+def test_a_number_out_of_its_range_is_refused_by_model_validation_alike_on_every_database(issue):
+    article = make_article(issue=issue)
+    article.position = 32_768
+    with pytest.raises(ValidationError) as caught:
+        article.full_clean()
+    assert caught.value.message_dict == {"position": ["确保该值小于或等于32767。"]}
