@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.lib.blocks import PARAGRAPH, parse_body
+from newsroom.siteurl import absolute_url
 
 register = template.Library()
 
@@ -19,10 +19,10 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
                    0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-@register.simple_tag
-def absolute(path: str) -> str:
-    """Return a path on the archive's canonical address (SITE_URL)."""
-    return settings.SITE_URL.rstrip("/") + path
+@register.simple_tag(takes_context=True)
+def absolute(context, path: str) -> str:
+    """Return a path as an absolute address (newsroom.siteurl: SITE_URL in production)."""
+    return absolute_url(path, context.get("request"))
 
 
 @register.simple_tag
