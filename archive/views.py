@@ -233,6 +233,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "credits": credits,
             "tags": tags,
             "photos": photos,
+            # Photo news: the text is the photo's caption, shown once and credited once there.
+            "text_in_caption": article.is_photo_news and bool(photos),
             "previous": previous,
             "following": following,
             "json_ld": _news_article_json_ld(article, credits, tags, photos, request),

@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "newsroom.middleware.LanguageMiddleware",
     # Before anything that queries: PostgreSQL cannot hold NUL, so %00 would be a 500.
     "newsroom.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +105,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# The interface language: the reader's choice in the language switch (a cookie, kept a year),
+# else the browser's Accept-Language, else Simplified Chinese (newsroom.middleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # Each app keeps its catalog in <app>/locale (newsroom, archive, importers).
 LOCALE_PATHS: list = []
 TIME_ZONE = "Asia/Shanghai"
