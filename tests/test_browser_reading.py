@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
@@ -40,6 +42,6 @@ def test_the_english_header_takes_two_rows_on_a_phone(page, seeded):  # noqa: F8
         "els => els.map(e => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; })",
     ))
     # Items whose middles are within 20px of each other sit on one row.
-    rows = 1 + sum(1 for upper, lower in zip(middles, middles[1:]) if lower - upper > 20)
+    rows = 1 + sum(1 for upper, lower in pairwise(middles) if lower - upper > 20)
     assert rows <= 2, middles
     assert page.locator(".language-form select").is_visible()
