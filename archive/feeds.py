@@ -2,14 +2,15 @@
 
 Summaries are HTML in Atom (type="html"), so every OCR'd string in them is escaped
 here; titles are escaped too, as Django recommends, because readers render them.
-Links are absolute on SITE_URL, the archive's canonical address.
+Links are absolute through newsroom.siteurl (SITE_URL in production; the request's host with
+DEBUG on).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,13 +23,9 @@ from taggit.models import Tag
 from archive import queries
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
+from newsroom.siteurl import absolute_url
 
 FEED_SIZE = 30
-
-
-def absolute(path: str) -> str:
-    """Return a path on the archive's canonical address (SITE_URL)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def issue_datetime(date: dt.date) -> dt.datetime:
@@ -41,14 +38,27 @@ class ArchiveFeed(Feed):
     language = "zh-hans"
     author_name = _("浙江工人日报")
 
+    request = None
+
+    def __call__(self, request, *args, **kwargs):
+        # The links are on the request's site (newsroom.siteurl). The URLconf holds one
+        # instance for every thread, so each request gets its own copy to remember it.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def absolute(self, path: str) -> str:
+        """Return a path as an absolute address for this feed's request."""
+        return absolute_url(path, self.request)
+
     def item_link(self, item) -> str:
-        return absolute(item.get_absolute_url())
+        return self.absolute(item.get_absolute_url())
 
     def item_guid(self, item) -> str:
-        return absolute(item.get_absolute_url())
+        return self.absolute(item.get_absolute_url())
 
     def feed_url(self, obj=None) -> str:
-        return absolute(self.feed_path(obj))
+        return self.absolute(self.feed_path(obj))
 
 
 class LatestIssuesFeed(ArchiveFeed):
@@ -58,7 +68,7 @@ class LatestIssuesFeed(ArchiveFeed):
     subtitle = _("数字档案中最新的报纸")
 
     def link(self) -> str:
-        return absolute(reverse("archive:home"))
+        return self.absolute(reverse("archive:home"))
 
     def feed_path(self, obj=None) -> str:
         return reverse("archive:issues-feed")
@@ -119,7 +129,7 @@ class TagFeed(ArticleFeed):
         return _("标签：%(name)s") % {"name": tag.name}
 
     def link(self, tag) -> str:
-        return absolute(reverse("archive:tag", kwargs={"slug": tag.slug}))
+        return self.absolute(reverse("archive:tag", kwargs={"slug": tag.slug}))
 
     def feed_path(self, tag) -> str:
         return reverse("archive:tag-feed", kwargs={"slug": tag.slug})
@@ -138,7 +148,7 @@ class PersonFeed(ArticleFeed):
         return _("作者：%(name)s") % {"name": person.name}
 
     def link(self, person) -> str:
-        return absolute(person.get_absolute_url())
+        return self.absolute(person.get_absolute_url())
 
     def feed_path(self, person) -> str:
         return reverse("archive:person-feed", kwargs={"pk": person.pk})

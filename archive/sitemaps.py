@@ -1,4 +1,4 @@
-"""The sitemap's sections: public issues, articles, contributors and tags, on SITE_URL.
+"""The sitemap's sections: public issues, articles, contributors and tags (newsroom.siteurl).
 
 /sitemap.xml is an index of the sections' pages; each page holds at most ``limit`` addresses.
 """
@@ -7,16 +7,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from archive import queries
 from newsroom.models import Article
+from newsroom.siteurl import site_root
 
 
 class ArchiveSitemap(Sitemap):
-    """A section whose addresses are on SITE_URL, whatever host the request came to."""
+    """A section whose addresses start where newsroom.siteurl says (SITE_URL in production).
+
+    archive.views.sitemap_section makes one for each request, with that request.
+    """
+
+    def __init__(self, request=None):
+        self.request = request
 
     # Addresses per sitemap page; the index (sitemap.xml) lists every page of every section,
     # so no request reads more than this many rows whatever the size of the archive.
@@ -24,11 +30,11 @@ class ArchiveSitemap(Sitemap):
     limit = 2000
 
     def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        return urlsplit(site_root(self.request)).scheme
 
     def get_domain(self, site=None) -> str:
-        parts = urlsplit(settings.SITE_URL)
-        return parts.netloc + parts.path.rstrip("/")
+        parts = urlsplit(site_root(self.request))
+        return parts.netloc + parts.path
 
 
 class IssueSitemap(ArchiveSitemap):

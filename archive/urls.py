@@ -1,8 +1,6 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from archive import converters, feeds, views
-from archive.sitemaps import SITEMAPS
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.YearConverter, "year")
@@ -24,8 +22,7 @@ urlpatterns = [
     path("feeds/issues/", feeds.LatestIssuesFeed(), name="issues-feed"),
     # An index of sections, each cut into pages of ArchiveSitemap.limit addresses (?p=2, ...).
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS},
-         name="sitemap-section"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("language/", views.switch_language, name="language"),
 ]

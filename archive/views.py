@@ -9,9 +9,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -32,6 +34,7 @@ from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
 from newsroom.pagecache import cached_public_page
+from newsroom.siteurl import site_root
 
 PER_PAGE = 20
 # Calendar column heads, Monday first as Chinese calendars print them: (short, full name).
@@ -230,16 +233,18 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "credits": credits,
             "tags": tags,
             "photos": photos,
+            # Photo news: the text is the photo's caption, shown once and credited once there.
+            "text_in_caption": article.is_photo_news and bool(photos),
             "previous": previous,
             "following": following,
-            "json_ld": _news_article_json_ld(article, credits, tags, photos),
+            "json_ld": _news_article_json_ld(article, credits, tags, photos, request),
         },
     )
 
 
-def _news_article_json_ld(article, credits, tags, photos) -> dict:
+def _news_article_json_ld(article, credits, tags, photos, request) -> dict:
     """Return the schema.org NewsArticle description of an article (serialized by the template)."""
-    site = settings.SITE_URL.rstrip("/")
+    site = site_root(request)
     issue = article.issue
     data = {
         "@context": "https://schema.org",
@@ -411,12 +416,12 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 @require_safe
 @x_robots_tag
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    """Return the sitemap index: every page of every section, on SITE_URL (one COUNT a section).
+    """Return the sitemap index: every page of every section (one COUNT a section).
 
     Django's own index view builds addresses on the request's host; ours, like the sections,
-    are on SITE_URL, the archive's canonical address.
+    follow newsroom.siteurl: SITE_URL, the archive's canonical address, in production.
     """
-    site = settings.SITE_URL.rstrip("/")
+    site = site_root(request)
     items = []
     for section, sitemap_class in SITEMAPS.items():
         location = site + reverse("archive:sitemap-section", kwargs={"section": section})
@@ -429,9 +434,17 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@x_robots_tag
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """Return one page (?p=N) of a sitemap section, its addresses on this request's site."""
+    sitemaps = {name: partial(sitemap_class, request) for name, sitemap_class in SITEMAPS.items()}
+    return sitemap_views.sitemap(request, sitemaps, section=section)
+
+
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Return robots.txt: crawl the archive, not the admin, the API or search results."""
-    site = settings.SITE_URL.rstrip("/")
+    site = site_root(request)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

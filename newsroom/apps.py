@@ -8,6 +8,6 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom import pagecache
+        from newsroom import pagecache, siteurl  # noqa: F401 (siteurl registers its system check)
 
         pagecache.connect()

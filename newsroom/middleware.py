@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -69,3 +71,18 @@ class RejectNulMiddleware:
             _("请求有误：%(where)s %(message)s") % {"where": where, "message": message},
             content_type="text/plain; charset=utf-8",
         )
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Choose the interface language as Django does, and say that the choice depends on it.
+
+    The language comes from the reader's choice in the language switch (the language
+    cookie) first, then the browser's Accept-Language, then LANGUAGE_CODE (Simplified
+    Chinese). Django's own middleware adds only `Vary: Accept-Language`, so a browser or
+    proxy could give a reader who chose English the Chinese copy of a page it kept.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        return response

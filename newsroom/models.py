@@ -483,6 +483,19 @@ class Article(models.Model):
         return self.visibility == Visibility.PUBLISHED
 
     @property
+    def is_photo_news(self) -> bool:
+        """Tell whether this is photo news (图片新闻): a photo whose caption is the article's text."""
+        return self.kind == self.Kind.PHOTO
+
+    def caption_of(self, photo: Photo) -> str:
+        """Return the caption a photo adds to this article: none for photo news.
+
+        A photo-news item's caption *is* its text, which the body holds (and editors
+        correct there), so pages, the API, ninjs and search snippets show it once, as the body.
+        """
+        return "" if self.is_photo_news else photo.caption
+
+    @property
     def etag(self) -> str:
         """Return the HTTP entity tag of this version of the article (for If-Match locking)."""
         return f'"article-{self.pk}-v{self.version}"'
@@ -577,6 +590,19 @@ class Advertisement(models.Model):
 
     def __str__(self) -> str:
         return self.advertiser
+
+    @property
+    def printed_heading_and_lines(self) -> tuple[str, list[str]]:
+        """Return the advertisement's heading and its other printed lines, the name once.
+
+        An advertisement's first printed line is usually its advertiser (the logo line,
+        e.g. "ICBC 中国工商银行"): then that line is the heading. Otherwise the
+        advertiser's name heads the printed lines.
+        """
+        lines = [line for line in self.text.splitlines() if line.strip()]
+        if lines and self.advertiser and self.advertiser in lines[0]:
+            return lines[0], lines[1:]
+        return self.advertiser, lines
 
 
 class Credit(models.Model):

@@ -27,7 +27,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public https address absolute links start with in production (newsroom/siteurl.py);
+# with DEBUG on, links follow the request instead, so it may stay empty.
+SITE_URL = env_str("SITE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "newsroom.middleware.LanguageMiddleware",
     # Before anything that queries: PostgreSQL cannot hold NUL, so %00 would be a 500.
     "newsroom.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +109,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# The interface language: the reader's choice in the language switch (a cookie, kept a year),
+# else the browser's Accept-Language, else Simplified Chinese (newsroom.middleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # Each app keeps its catalog in <app>/locale (newsroom, archive, importers).
 LOCALE_PATHS: list = []
 TIME_ZONE = "Asia/Shanghai"

@@ -269,6 +269,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "production-test-" + "k" * 60,
     "ALLOWED_HOSTS": "archive.example.org",
+    "SITE_URL": "https://archive.example.org",
     "SECURE_HTTPS": "1",
     "SECURE_SSL_REDIRECT": "1",
     "SECURE_HSTS_SECONDS": "31536000",

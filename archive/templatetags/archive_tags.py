@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from newsroom.lib.blocks import PARAGRAPH, parse_body
+from newsroom.lib.cjk import fullwidth_punctuation, fullwidth_punctuation_html
+from newsroom.siteurl import absolute_url
 
 register = template.Library()
 
@@ -19,10 +20,10 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
                    0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-@register.simple_tag
-def absolute(path: str) -> str:
-    """Return a path on the archive's canonical address (SITE_URL)."""
-    return settings.SITE_URL.rstrip("/") + path
+@register.simple_tag(takes_context=True)
+def absolute(context, path: str) -> str:
+    """Return a path as an absolute address (newsroom.siteurl: SITE_URL in production)."""
+    return absolute_url(path, context.get("request"))
 
 
 @register.simple_tag
@@ -44,6 +45,23 @@ def lead_text(article) -> str:
 @register.filter
 def lead(article) -> str:
     return lead_text(article)
+
+
+@register.filter(is_safe=True)
+def cjk(text) -> str:
+    """Return Chinese text set with full-width punctuation, for display only (newsroom/lib/cjk.py).
+
+    Escaped HTML (a highlighted snippet) stays safe: only its text changes, never its markup.
+    """
+    if isinstance(text, SafeData):
+        return mark_safe(fullwidth_punctuation_html(str(text)))  # markup untouched, see above
+    return fullwidth_punctuation(str(text)) if text else ""
+
+
+@register.filter
+def caption_lines(caption: str) -> list[str]:
+    """Return a caption's paragraphs (stored one a line), so each shows as its own line."""
+    return [line for line in (caption or "").split("\n") if line.strip()]
 
 
 @register.filter

@@ -21,15 +21,16 @@ from rest_framework import serializers
 
 from newsroom.api.rendering import blocks_html
 from newsroom.models import Article, Credit, Issue, Photo
+from newsroom.siteurl import absolute_url
 
 NINJS_VERSION = "2.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"
 LANGUAGE = "zh-Hans"
 
 
-def _uri(view_name: str, pk: int) -> str:
-    """Return the item's permanent identifier: its API address on the configured site."""
-    return settings.SITE_URL.rstrip("/") + reverse(f"api:{view_name}", kwargs={"pk": pk})
+def _uri(view_name: str, pk: int, request=None) -> str:
+    """Return the item's permanent identifier: its API address on the site (newsroom.siteurl)."""
+    return absolute_url(reverse(f"api:{view_name}", kwargs={"pk": pk}), request)
 
 
 def _timestamp(value: dt.datetime) -> str:
@@ -54,32 +55,38 @@ def byline(credits: Iterable[Credit]) -> str:
     return " ".join(parts)
 
 
-def _people(credits: Iterable[Credit]) -> list[dict]:
+def _people(credits: Iterable[Credit], request=None) -> list[dict]:
     return [
         {
             "name": credit.person.name,
             "rel": credit.role,
-            "uri": _uri("person-detail", credit.person_id),
+            "uri": _uri("person-detail", credit.person_id, request),
             "literal": str(credit.get_role_display()),
         }
         for credit in credits
     ]
 
 
-def photo_ninjs(photo: Photo, request=None) -> dict:
-    """Return a photo as a ninjs ``picture`` item (without the association name)."""
+def photo_ninjs(photo: Photo, request=None, *, caption: str | None = None) -> dict:
+    """Return a photo as a ninjs ``picture`` item (without the association name).
+
+    `caption` replaces the photo's own (a photo-news picture has none: its article's body
+    is the text, see Article.caption_of).
+    """
     credits = list(photo.credits.all())
+    caption = photo.caption if caption is None else caption
     item: dict = {
-        "uri": _uri("photo-detail", photo.pk),
+        "uri": _uri("photo-detail", photo.pk, request),
         "type": "picture",
         "language": LANGUAGE,
-        "descriptions": [{"role": "caption", "contenttype": "text/plain", "value": photo.caption}],
     }
+    if caption:
+        item["descriptions"] = [{"role": "caption", "contenttype": "text/plain", "value": caption}]
     if credits:
         item["by"] = byline(credits)
-        item["people"] = _people(credits)
+        item["people"] = _people(credits, request)
     if photo.image:
-        href = request.build_absolute_uri(photo.image.url) if request else photo.image.url
+        href = absolute_url(photo.image.url, request) if photo.image.url.startswith("/") else photo.image.url
         item["renditions"] = [{"name": "original", "href": href}]
     return item
 
@@ -99,7 +106,7 @@ def article_ninjs(article: Article, request=None) -> dict:
     if article.kicker:
         headlines.append({"role": "kicker", "contenttype": "text/plain", "value": article.kicker})
     item: dict = {
-        "uri": _uri("article-detail", article.pk),
+        "uri": _uri("article-detail", article.pk, request),
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
         "type": "text",
         "representationtype": "full",
@@ -122,14 +129,14 @@ def article_ninjs(article: Article, request=None) -> dict:
     }
     if credits:
         item["by"] = byline(credits)
-        item["people"] = _people(credits)
+        item["people"] = _people(credits, request)
     tags = sorted(article.tags.all(), key=lambda tag: tag.name)
     if tags:
         item["subjects"] = [{"name": tag.name, "rel": "tag", "literal": tag.slug} for tag in tags]
     photos = list(article.photos.all())
     if photos:
         item["associations"] = [
-            {"name": f"photo{index}", **photo_ninjs(photo, request)}
+            {"name": f"photo{index}", **photo_ninjs(photo, request, caption=article.caption_of(photo))}
             for index, photo in enumerate(photos, start=1)
         ]
     return item
@@ -143,7 +150,7 @@ def issue_ninjs(issue: Issue, articles: Iterable[Article], standalone_photos: It
     changed = max([issue.updated_at, *(a.updated_at for a in articles)])
     title = f"{issue.publication.name} {issue.date.year}年{issue.date.month}月{issue.date.day}日"
     item: dict = {
-        "uri": _uri("issue-detail", issue.pk),
+        "uri": _uri("issue-detail", issue.pk, request),
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
         "type": "composite",
         "representationtype": "full",
@@ -216,7 +223,10 @@ class NinjsPictureSerializer(serializers.Serializer):
     uri = serializers.URLField()
     type = serializers.ChoiceField(choices=["picture"])
     language = serializers.CharField()
-    descriptions = NinjsTextSerializer(many=True)
+    descriptions = NinjsTextSerializer(
+        many=True, required=False,
+        help_text="The caption; absent for photo news, whose text is the article's body.",
+    )
     by = serializers.CharField(required=False)
     people = NinjsPersonSerializer(many=True, required=False)
     renditions = NinjsRenditionSerializer(many=True, required=False)

@@ -6,7 +6,6 @@ viewsets' querysets, and every write goes through newsroom.editorial.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -26,11 +25,7 @@ from newsroom.models import (
     ReviewFlag,
     Role,
 )
-
-
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
+from newsroom.siteurl import absolute_url
 
 # A pk no row has: a response reverses each kind of address once with it, then puts each
 # row's pk in its place, instead of one reverse() (URL resolver, absolute URI) per row.
@@ -59,9 +54,11 @@ def _api_url(context: dict, view_name: str, pk: int, format: str | None = None) 
 
 
 def _archive_url(context: dict, view_name: str, pk: int) -> str:
-    """Return the public archive address of a row, on SITE_URL."""
+    """Return the public archive address of a row (newsroom.siteurl: SITE_URL in production)."""
+    request = context.get("request")
     return _url_by_template(
-        context, ("site", view_name), pk, lambda value: _site_url(django_reverse(view_name, kwargs={"pk": value}))
+        context, ("site", view_name), pk,
+        lambda value: absolute_url(django_reverse(view_name, kwargs={"pk": value}), request),
     )
 
 
@@ -216,7 +213,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_archive_url(self, issue: Issue) -> str:
-        return _site_url(issue.get_absolute_url())
+        return absolute_url(issue.get_absolute_url(), self.context.get("request"))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_ninjs_url(self, issue: Issue) -> str:
@@ -250,8 +247,8 @@ class PhotoSerializer(serializers.ModelSerializer):
     def get_image(self, photo: Photo) -> str | None:
         if not photo.image:
             return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(photo.image.url) if request else photo.image.url
+        url = photo.image.url
+        return absolute_url(url, self.context.get("request")) if url.startswith("/") else url
 
 
 class ArticlePhotoSerializer(PhotoSerializer):
@@ -259,6 +256,11 @@ class ArticlePhotoSerializer(PhotoSerializer):
 
     class Meta(PhotoSerializer.Meta):
         fields = ["id", "url", "page", "position", "caption", "image", "credits"]
+        extra_kwargs = {
+            **PhotoSerializer.Meta.extra_kwargs,
+            "caption": {"help_text": "Caption (图片说明); empty for photo news (kind photo), "
+                                     "whose text is the article's body."},
+        }
 
 
 # Where a list's queryset puts an article's credits (person joined) and tags, as plain lists.
@@ -401,6 +403,13 @@ class ArticleSerializer(ArticleSummarySerializer):
         ]
         extra_kwargs = _ARTICLE_FIELD_HELP
 
+    def to_representation(self, article: Article) -> dict:
+        data = super().to_representation(article)
+        # Photo news: the caption is the body, given once (Article.caption_of).
+        for photo, row in zip(article.photos.all(), data["photos"], strict=True):
+            row["caption"] = article.caption_of(photo)
+        return data
+
     def get_body_html(self, article: Article) -> str:
         return blocks_html(article.blocks)
 
@@ -515,7 +524,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_archive_url(self, person: Person) -> str:
-        return _site_url(person.get_absolute_url())
+        return absolute_url(person.get_absolute_url(), self.context.get("request"))
 
 
 class TagSerializer(serializers.Serializer):

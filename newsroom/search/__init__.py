@@ -102,7 +102,8 @@ def snippet(article: Article, query: str | ParsedQuery, *, max_chars: int = 120)
     photos = getattr(article, "_prefetched_objects_cache", {}).get("photos")
     if photos is None and article.pk:
         photos = article.photos.all()
-    candidates += [photo.caption for photo in photos or () if photo.caption]
+    # A photo-news caption is the body itself (Article.caption_of): not a second candidate.
+    candidates += [caption for photo in photos or () if (caption := article.caption_of(photo))]
     candidates.append(article.full_heading)
     best, best_score = None, 0
     for text in candidates:
