@@ -164,7 +164,59 @@ def edit_article(
     nothing new changes nothing (no new version, no history record).
     """
     _require(user, PERM_CHANGE_ARTICLE)
-    cleaned = _clean_changes(article, changes)
+    return _apply_edit(
+        article, _clean_changes(article, changes), tags,
+        expected_version=expected_version, user=user, reason=reason, promote=True,
+    )
+
+
+def revert_article(article: Article, history_id: int, *, expected_version: int, user) -> Article:
+    """Restore an article to one of its versions and return it as saved.
+
+    ``history_id`` names a history record of this article. Every field an editor may correct
+    (EDITABLE_FIELDS) gets the version's value, and the tags too when the history holds them
+    (ArticleVersion.held_tags). A revert is an edit: locked, refused with StaleEditError when
+    the article is no longer at ``expected_version``, recorded with a reason naming the version
+    as the history list shows it. Where the article sits and whether it is public are not
+    restored: placement is the importer's, withdrawing needs its own permission.
+    """
+    _require(user, PERM_CHANGE_ARTICLE)
+    record = Article.history.filter(id=article.pk, history_id=history_id).first()
+    if record is None:
+        raise ValidationError({"version": _("这篇文章没有这个历史版本，请从历史列表中选择。")})
+    changes = {name: getattr(record, name) for name in EDITABLE_FIELDS}
+    return _apply_edit(
+        article, _clean_changes(article, changes), record.held_tags(),
+        expected_version=expected_version, user=user, reason=revert_reason(record), promote=False,
+    )
+
+
+def version_label(record) -> str:
+    """Return how the history list names a history record: v3 (an article's version) or #12."""
+    version = getattr(record, "version", None)
+    return f"v{version}" if version else f"#{record.history_id}"
+
+
+def revert_reason(record) -> str:
+    """Return the history reason of a revert to ``record``, naming it as the history list does."""
+    return _("恢复到历史版本 %(version)s") % {"version": version_label(record)}
+
+
+def _apply_edit(
+    article: Article,
+    cleaned: Mapping[str, Any],
+    tags: list[str] | None,
+    *,
+    expected_version: int,
+    user,
+    reason: str,
+    promote: bool,
+) -> Article:
+    """Save validated changes and tags under the row lock (see edit_article) and return the article.
+
+    ``promote`` moves an unreviewed article whose text changes to in_review; a revert restores
+    the version's status instead.
+    """
     tag_names = sorted({t.strip() for t in tags if t and t.strip()}) if tags is not None else None
     with transaction.atomic():
         current = _lock(article.pk)
@@ -182,7 +234,8 @@ def edit_article(
             setattr(current, name, value)
         text_changed = any(name in TEXT_FIELDS for name in changed)
         if (
-            text_changed
+            promote
+            and text_changed
             and "correction_status" not in changed
             and current.correction_status == CorrectionStatus.UNREVIEWED
         ):
@@ -192,9 +245,10 @@ def edit_article(
             if tags_changed:
                 labels.append(_("标签"))
             reason = _("修改：%(fields)s") % {"fields": "、".join(labels)}
-        _save_article(current, user=user, reason=reason)
         if tags_changed:
+            # Before the save: the history record it writes holds the tags (ArticleVersion).
             current.tags.set(tag_names)
+        _save_article(current, user=user, reason=reason)
     _copy_state(current, article)
     return article
 
