@@ -35,6 +35,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagField, TagWidget
 from taggit.models import Tag
@@ -133,6 +134,35 @@ class HistoryCompareMixin(ChangelistGuardMixin):
         ]
         # Before simple_history's "<id>/history/<version>/", which would take "compare" as a version.
         return compare + super().get_urls()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Show one version; revert to it only for those who may change the object.
+
+        simple_history shows the form to whoever may view the history and hides its save
+        button from view-only users, but saved whatever was POSTed: a revert is an edit and
+        needs the change permission.
+        """
+        if not str(version_id).isdigit():
+            raise Http404(_("没有这个历史版本。"))
+        if request.method not in ("GET", "HEAD"):
+            obj = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def reverted_record(self, request):
+        """Return the history record a revert form (simple_history's view) restores, else None."""
+        match = request.resolver_match
+        if match is None or not match.url_name.endswith("_simple_history"):
+            return None
+        object_id, version_id = match.args[:2]
+        return self.model.history.filter(id=unquote(object_id), history_id=version_id).first()
+
+    def save_model(self, request, obj, form, change):
+        record = self.reverted_record(request)
+        if record is not None:
+            obj._change_reason = editorial.revert_reason(record)
+        super().save_model(request, obj, form, change)
 
     def history_compare_view(self, request, object_id):
         """Show two versions of an object side by side, the text fields as character diffs."""
@@ -239,7 +269,8 @@ class ArticleForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .first()
             )
-            self.fields["tags"].initial = self.instance.tags.all()
+            if "tags" in self.fields:  # not on the read-only revert form
+                self.fields["tags"].initial = self.instance.tags.all()
 
     def clean(self):
         cleaned = super().clean()
@@ -411,6 +442,32 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         css = {"all": ["newsroom/admin/editorial.css"]}
         js = ["newsroom/admin/tags.js"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.reverted_record(request) is not None:
+            # A revert restores the version as it was (editorial.revert_article): nothing to type.
+            return [*fields, *editorial.EDITABLE_FIELDS, "tags", "version_tags"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.reverted_record(request) is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [
+                "version_tags" if field == "tags" else field for field in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("标签"))
+    def version_tags(self, obj):
+        record = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # the version shown
+        held = record.held_tags() if record is not None else None
+        if held is None:
+            return _("历史中没有记录这一版本的标签；恢复时保留现有标签。")
+        return "、".join(held) or "—"
+
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(open_flag_count=_open_flag_count())
         if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
@@ -513,19 +570,22 @@ class ArticleAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
 
     # -- saving goes through editorial.edit_article (locking, workflow, history)
     def save_model(self, request, obj, form, change):
+        record = self.reverted_record(request)
+        if record is not None:
+            # The revert form shows the version read-only: what is restored is the version.
+            editorial.revert_article(
+                obj, record.history_id,
+                expected_version=form.cleaned_data["expected_version"], user=request.user,
+            )
+            return
         changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
                    if name in form.cleaned_data}
-        reason = ""
-        match = request.resolver_match
-        if match and match.url_name.endswith("_simple_history"):
-            reason = _("恢复到历史版本 %(id)s") % {"id": match.args[1] if len(match.args) > 1 else ""}
         editorial.edit_article(
             obj,
             changes=changes,
             expected_version=form.cleaned_data["expected_version"],
             user=request.user,
             tags=list(form.cleaned_data.get("tags") or []),
-            reason=str(reason),
         )
 
     def save_related(self, request, form, formsets, change):
