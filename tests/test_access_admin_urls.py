@@ -15,6 +15,7 @@ admin shows, their history, the admin log and the tagged items.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.forms import MultiWidget
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -318,14 +320,22 @@ def form_as_shown(client: Client, url: str) -> dict:
     return data
 
 
-def database_state() -> list:
-    """Return every row the admin can write: the models it shows, their history, the log, tags."""
+@functools.cache
+def _tables() -> tuple[tuple[str, str], ...]:
+    """Return (table, primary key column) of every model database_state() reads."""
     models = {*admin.site._registry, LogEntry, TaggedItem, PersonAlias}
     models |= {model.history.model for model in list(models) if hasattr(model, "history")}
+    return tuple(sorted((m._meta.db_table, m._meta.pk.column) for m in models))
+
+
+def database_state() -> list:
+    """Return every row the admin can write: the models it shows, their history, the log, tags."""
+    quote = connection.ops.quote_name
     state = []
-    for model in sorted(models, key=lambda m: m._meta.label):
-        key = model._meta.pk.attname
-        state.append((model._meta.label, list(model._base_manager.order_by(key).values_list())))
+    with connection.cursor() as cursor:
+        for table, pk in _tables():
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(pk)}")
+            state.append((table, cursor.fetchall()))
     return state
 
 
