@@ -155,8 +155,12 @@ class HistoryCompareMixin(ChangelistGuardMixin):
         match = request.resolver_match
         if match is None or not match.url_name.endswith("_simple_history"):
             return None
-        object_id, version_id = match.args[:2]
-        return self.model.history.filter(id=unquote(object_id), history_id=version_id).first()
+        if not hasattr(request, "_reverted_record"):  # asked by the form, its fields and the save
+            object_id, version_id = match.args[:2]
+            request._reverted_record = self.model.history.filter(
+                id=unquote(object_id), history_id=version_id
+            ).first()
+        return request._reverted_record
 
     def save_model(self, request, obj, form, change):
         record = self.reverted_record(request)
