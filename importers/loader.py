@@ -1019,8 +1019,10 @@ def _write_collected(collected: defaultdict, articles: list[Article]) -> None:
         rows = collected.pop(model, [])
         if rows:
             # Each row gets the history row a .save() would give it (type "+", its page's
-            # reason, no user); PostgreSQL and SQLite >= 3.35 return the new keys.
-            bulk_create_with_history(rows, model)
+            # reason, no user; a new article's record holds its tags: none, see
+            # ArticleVersion); PostgreSQL and SQLite >= 3.35 return the new keys.
+            extra = {"tag_names": []} if model is Article else None
+            bulk_create_with_history(rows, model, custom_historical_attrs=extra)
     flags = collected.pop(ReviewFlag, [])
     if flags:
         ReviewFlag.objects.bulk_create(flags)

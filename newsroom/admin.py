@@ -35,6 +35,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagField, TagWidget
 from taggit.models import Tag
@@ -133,6 +134,44 @@ class HistoryCompareMixin(ChangelistGuardMixin):
         ]
         # Before simple_history's "<id>/history/<version>/", which would take "compare" as a version.
         return compare + super().get_urls()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Show one version; revert to it only for those who may change the object.
+
+        simple_history shows the form to whoever may view the history and hides its save
+        button from view-only users, but saved whatever was POSTed: a revert is an edit and
+        needs the change permission.
+        """
+        if not str(version_id).isdigit():
+            raise Http404(_("没有这个历史版本。"))
+        if request.method not in ("GET", "HEAD"):
+            obj = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def reverted_record(self, request):
+        """Return the history record a revert form (simple_history's view) restores, else None."""
+        match = request.resolver_match
+        if match is None or not match.url_name.endswith("_simple_history"):
+            return None
+        if not hasattr(request, "_reverted_record"):  # asked by the form, its fields and the save
+            object_id, version_id = match.args[:2]
+            request._reverted_record = self.model.history.filter(
+                id=unquote(object_id), history_id=version_id
+            ).first()
+        return request._reverted_record
+
+    def revert_reason(self, request) -> str:
+        """Return the history reason of this request's revert (naming the version), or ""."""
+        record = self.reverted_record(request)
+        return editorial.revert_reason(record) if record is not None else ""
+
+    def save_model(self, request, obj, form, change):
+        reason = self.revert_reason(request)
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
 
     def history_compare_view(self, request, object_id):
         """Show two versions of an object side by side, the text fields as character diffs."""
@@ -287,7 +326,15 @@ class ArticleForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["tags"].initial = self.instance.tags.all()
+            # The version the editor starts from is the one saved now; when this form shows an
+            # old version (simple_history's revert), that is still the live one, not the old one.
+            self.fields["expected_version"].initial = (
+                models.Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if "tags" in self.fields:  # not on the read-only revert form
+                self.fields["tags"].initial = self.instance.tags.all()
 
     def stale_diffs(self):
         """Return, per text field, the other editor's saved text diffed against what was submitted."""
@@ -490,6 +537,32 @@ class ArticleAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
         css = {"all": ["newsroom/admin/editorial.css"]}
         js = ["newsroom/admin/tags.js"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.reverted_record(request) is not None:
+            # A revert restores the version as it was (editorial.revert_article): nothing to type.
+            return [*fields, *editorial.EDITABLE_FIELDS, "tags", "version_tags"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.reverted_record(request) is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [
+                "version_tags" if field == "tags" else field for field in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("标签"))
+    def version_tags(self, obj):
+        record = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # the version shown
+        held = record.held_tags() if record is not None else None
+        if held is None:
+            return _("历史中没有记录这一版本的标签；恢复时保留现有标签。")
+        return "、".join(held) or "—"
+
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(open_flag_count=_open_flag_count())
         if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
@@ -596,12 +669,16 @@ class ArticleAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     )
 
     def editorial_save(self, request, obj, form, formsets):
+        record = self.reverted_record(request)
+        if record is not None:
+            # The revert form shows the version read-only: what is restored is the version.
+            editorial.revert_article(
+                obj, record.history_id,
+                expected_version=form.cleaned_data["expected_version"], user=request.user,
+            )
+            return
         changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
                    if name in form.cleaned_data}
-        reason = ""
-        if _is_revert(request):
-            match = request.resolver_match
-            reason = _("恢复到历史版本 %(id)s") % {"id": match.args[1] if len(match.args) > 1 else ""}
         credits = photos = None
         for formset in formsets:
             if formset.model is models.Credit:
@@ -619,7 +696,6 @@ class ArticleAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
             tags=list(form.cleaned_data.get("tags") or []),
             credits=credits,
             photos=photos,
-            reason=str(reason),
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -1069,6 +1145,7 @@ class PhotoAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
             expected_version=form.cleaned_data["expected_version"],
             credits=credits,
             user=request.user,
+            reason=self.revert_reason(request),
         )
 
     def has_add_permission(self, request):
@@ -1142,6 +1219,7 @@ class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
             aliases=aliases,
             expected_version=form.cleaned_data["expected_version"],
             user=request.user,
+            reason=self.revert_reason(request),
         )
     actions = ["merge_selected"]
     change_list_template = "admin/newsroom/person/change_list.html"

@@ -211,7 +211,62 @@ def edit_article(
         _require(user, *PERM_CHANGE_CREDITS)
     if photos:
         _require(user, PERM_CHANGE_PHOTO)
-    cleaned = _clean_changes(article, changes)
+    return _apply_edit(
+        article, _clean_changes(article, changes), tags,
+        credits=credits, photos=photos,
+        expected_version=expected_version, user=user, reason=reason, promote=True,
+    )
+
+
+def revert_article(article: Article, history_id: int, *, expected_version: int, user) -> Article:
+    """Restore an article to one of its versions and return it as saved.
+
+    ``history_id`` names a history record of this article. Every field an editor may correct
+    (EDITABLE_FIELDS) gets the version's value, and the tags too when the history holds them
+    (ArticleVersion.held_tags). A revert is an edit: locked, refused with StaleEditError when
+    the article is no longer at ``expected_version``, recorded with a reason naming the version
+    as the history list shows it. Where the article sits and whether it is public are not
+    restored: placement is the importer's, withdrawing needs its own permission.
+    """
+    _require(user, PERM_CHANGE_ARTICLE)
+    record = Article.history.filter(id=article.pk, history_id=history_id).first()
+    if record is None:
+        raise ValidationError({"version": _("这篇文章没有这个历史版本，请从历史列表中选择。")})
+    changes = {name: getattr(record, name) for name in EDITABLE_FIELDS}
+    return _apply_edit(
+        article, _clean_changes(article, changes), record.held_tags(),
+        expected_version=expected_version, user=user, reason=revert_reason(record), promote=False,
+    )
+
+
+def version_label(record) -> str:
+    """Return how the history list names a history record: v3 (an article's version) or #12."""
+    version = getattr(record, "version", None)
+    return f"v{version}" if version else f"#{record.history_id}"
+
+
+def revert_reason(record) -> str:
+    """Return the history reason of a revert to ``record``, naming it as the history list does."""
+    return _("恢复到历史版本 %(version)s") % {"version": version_label(record)}
+
+
+def _apply_edit(
+    article: Article,
+    cleaned: Mapping[str, Any],
+    tags: list[str] | None,
+    *,
+    credits: list[CreditLine] | None = None,
+    photos: Mapping[int, Mapping[str, Any]] | None = None,
+    expected_version: int,
+    user,
+    reason: str,
+    promote: bool,
+) -> Article:
+    """Save validated changes, tags, credits and photos under the row lock (see edit_article).
+
+    ``promote`` moves an unreviewed article whose text changes to in_review; a revert restores
+    the version's status instead. Returns the article as saved.
+    """
     tag_names = sorted({t.strip() for t in tags if t and t.strip()}) if tags is not None else None
     with transaction.atomic():
         current = _lock(article.pk)
@@ -241,16 +296,18 @@ def edit_article(
             setattr(current, name, value)
         text_changed = any(name in TEXT_FIELDS for name in changed)
         if (
-            text_changed
+            promote
+            and text_changed
             and "correction_status" not in changed
             and current.correction_status == CorrectionStatus.UNREVIEWED
         ):
             current.correction_status = CorrectionStatus.IN_REVIEW
         if not reason:
             reason = _("修改：%(fields)s") % {"fields": "、".join(labels)}
-        _save_article(current, user=user, reason=reason)
         if tags_changed:
+            # Before the save: the history record it writes holds the tags (ArticleVersion).
             current.tags.set(tag_names)
+        _save_article(current, user=user, reason=reason)
         _write_credits(credit_plan, user=user, reason=reason)
         for photo, _names in photo_plan:
             photo.version += 1

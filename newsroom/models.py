@@ -14,10 +14,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 
 from newsroom.lib.blocks import Block, parse_body
@@ -360,6 +362,42 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-issue__date", "issue__edition", "page", "position")
 
 
+class ArticleVersion(models.Model):
+    """What an article's history holds beyond its own fields: its tags at that version.
+
+    taggit's tags are not a field django-simple-history copies, so each history record keeps
+    the tag names itself: record_article_tags fills them whenever an article is saved, the
+    importer gives a new article's record none ([]). ``tag_names`` is None where a record does
+    not hold them: a bulk status or visibility change (which never touches tags) and every
+    record written before tags were recorded.
+    """
+
+    tag_names = models.JSONField(_("标签"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def held_tags(self) -> list[str] | None:
+        """Return the article's tags at this version, or None when its history does not hold them.
+
+        A record without tags (a bulk change) has the tags of the latest record before it that
+        holds them: nothing that changes tags writes a record without them.
+        """
+        if self.tag_names is not None:
+            return list(self.tag_names)
+        earlier = (
+            type(self).objects.filter(id=self.id, tag_names__isnull=False)
+            .filter(
+                Q(history_date__lt=self.history_date)
+                | Q(history_date=self.history_date, history_id__lt=self.history_id)
+            )
+            .order_by("-history_date", "-history_id")
+            .values_list("tag_names", flat=True)
+            .first()
+        )
+        return None if earlier is None else list(earlier)
+
+
 class Article(models.Model):
     """A piece on a page: a story, or a photo-news item (图片新闻)."""
 
@@ -413,7 +451,7 @@ class Article(models.Model):
 
     tags = TaggableManager(_("标签"), blank=True)
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["imported", "original_text"])
+    history = HistoricalRecords(excluded_fields=["imported", "original_text"], bases=[ArticleVersion])
 
     class Meta:
         ordering = ["issue", "page", "position"]
@@ -499,6 +537,19 @@ class Article(models.Model):
     def etag(self) -> str:
         """Return the HTTP entity tag of this version of the article (for If-Match locking)."""
         return f'"article-{self.pk}-v{self.version}"'
+
+
+@receiver(pre_create_historical_record, sender=Article.history.model)
+def record_article_tags(sender, instance: Article, history_instance, **kwargs) -> None:
+    """Record the article's tags in each history record a save writes (see ArticleVersion).
+
+    Callers that change tags change them before they save, so the record holds the new ones.
+    A new article has no tags yet: its record needs no query.
+    """
+    if history_instance.history_type == "+":
+        history_instance.tag_names = []
+    else:
+        history_instance.tag_names = sorted(instance.tags.names())
 
 
 class PhotoQuerySet(models.QuerySet):

@@ -182,18 +182,76 @@ def test_comparing_a_version_of_another_article_is_not_found(client, issue, edit
 
 
 def test_reverting_to_an_old_version_goes_through_the_lock_and_is_recorded(client, issue, editor_user):
+    # Other articles' history first, so that history ids and versions differ.
+    for _ in range(4):
+        make_article(issue=issue)
     article = make_article(issue=issue, body="最初的正文。")
     first, _second, _third = _two_versions(article, editor_user)
+    assert first != 1
     client.force_login(editor_user)
     url = reverse("admin:newsroom_article_simple_history", args=[article.pk, first])
     opened = client.get(url).content.decode()
     # The revert form starts from the live version (3), not the old one's (1).
     assert 'name="expected_version" value="3"' in opened
-    response = client.post(url, form_data(article, body="最初的正文。", expected_version="3"))
+    response = client.post(url, {"expected_version": "3", "_save": "恢复"})
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.body, article.version) == ("最初的正文。", 4)
-    assert article.history.latest().history_change_reason == f"恢复到历史版本 {first}"
+    record = article.history.latest()
+    # Named as the history list names it (v1), not by the history row's id.
+    assert record.history_change_reason == "恢复到历史版本 v1"
+    assert record.history_user == editor_user
+
+
+def test_a_revert_restores_the_versions_text_and_tags_whatever_the_form_posts(client, issue, editor_user):
+    from newsroom.editorial import add_tags, edit_article
+
+    article = make_article(issue=issue, body="最初的正文。", kicker="引题")
+    first = article.history.get().history_id
+    edit_article(article, changes={"kicker": "", "body": "改过的正文。", "correction_status": "reviewed"},
+                 expected_version=1, user=editor_user, tags=["工会"])
+    add_tags(Article.objects.filter(pk=article.pk), ["劳模"], user=editor_user)
+    client.force_login(editor_user)
+    url = reverse("admin:newsroom_article_simple_history", args=[article.pk, first])
+    page = client.get(url).content.decode()
+    assert 'name="body"' not in page  # the version is shown, not edited
+    response = client.post(url, form_data(article, body="表单里的正文。", expected_version="3"))
+    assert response.status_code == 302
+    article = Article.objects.get(pk=article.pk)
+    assert (article.kicker, article.body, article.correction_status) == ("引题", "最初的正文。", "unreviewed")
+    assert sorted(article.tags.names()) == []
+    assert article.history.latest().tag_names == []
+
+
+def test_a_version_after_a_bulk_change_restores_the_tags_it_had(client, issue, editor_user):
+    from newsroom.editorial import edit_article, set_correction_status
+
+    article = make_article(issue=issue)
+    edit_article(article, changes={}, expected_version=1, user=editor_user, tags=["工会"])
+    set_correction_status(Article.objects.filter(pk=article.pk), "reviewed", user=editor_user)
+    bulk = article.history.latest()
+    assert bulk.tag_names is None  # a bulk change holds no tags: it never changes them
+    edit_article(article, changes={}, expected_version=3, user=editor_user, tags=["劳模", "工匠"])
+    client.force_login(editor_user)
+    url = reverse("admin:newsroom_article_simple_history", args=[article.pk, bulk.history_id])
+    assert "工会" in client.get(url).content.decode()
+    assert client.post(url, {"expected_version": "4"}).status_code == 302
+    assert sorted(Article.objects.get(pk=article.pk).tags.names()) == ["工会"]
+
+
+def test_a_view_only_user_cannot_revert_an_article(client, issue, staff_user):
+    from django.contrib.auth.models import Permission
+
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    article = make_article(issue=issue, body="最初的正文。")
+    first = article.history.get().history_id
+    Article.objects.filter(pk=article.pk).update(body="现在的正文。")
+    client.force_login(staff_user)
+    url = reverse("admin:newsroom_article_simple_history", args=[article.pk, first])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"expected_version": "1"}).status_code == 403
+    assert Article.objects.get(pk=article.pk).body == "现在的正文。"
 
 
 def test_a_stale_revert_is_refused(client, issue, editor_user):
@@ -201,7 +259,7 @@ def test_a_stale_revert_is_refused(client, issue, editor_user):
     first, _second, _third = _two_versions(article, editor_user)
     client.force_login(editor_user)
     url = reverse("admin:newsroom_article_simple_history", args=[article.pk, first])
-    response = client.post(url, form_data(article, body="最初的正文。", expected_version="2"))
+    response = client.post(url, {"expected_version": "2"})
     assert response.status_code == 200
     assert "保存失败" in response.content.decode()
     assert Article.objects.get(pk=article.pk).body == "杭州市总工会召开会议。"

@@ -873,6 +873,9 @@ def test_a_new_issue_written_in_bulk_has_the_rows_history_and_search_documents_o
     for model in (Article, Photo, Advertisement, Credit):  # each row has its creation in history
         created = set(model.history.filter(history_type="+").values_list("id", flat=True))
         assert set(model.objects.values_list("pk", flat=True)) <= created
+    # A new article's record holds its tags (none), so a revert to it removes later tags.
+    created_tags = Article.history.filter(history_type="+").values_list("tag_names", flat=True)
+    assert {repr(tags) for tags in created_tags} == {"[]"}
     assert Article.objects.count() > 10 and Credit.objects.count() > 10
     assert len(in_bulk["search documents"]) == len(in_bulk["Article"])
     assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() >= 1
