@@ -70,7 +70,7 @@ class KeysetCursorPagination(BasePagination):
     def get_page_size(self, request) -> int:
         """Return the requested page size, capped at the maximum; reject what is not a number."""
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
+        if raw is None:
             return self.page_size
         try:
             size = int(raw)
@@ -94,7 +94,7 @@ class KeysetCursorPagination(BasePagination):
     def decode_cursor(self, request) -> dict:
         """Return the cursor's content ({} for the first page); reject a cursor we did not make here."""
         raw = request.query_params.get(self.cursor_query_param)
-        if not raw:
+        if raw is None:
             return {}
         try:
             cursor = signing.loads(raw, salt=self.salt)
