@@ -154,7 +154,9 @@ SPECTACULAR_SETTINGS = {
         "Read the archive of 浙江工人日报; editors correct articles through it. "
         "Anonymous clients read published content (rate-limited); staff authenticate with a "
         "token (`Authorization: Token <key>`) or a session. Lists are cursor-paginated: "
-        "follow `next`. Errors are JSON: `detail`, and `errors` by parameter for bad input."
+        "follow `next` (cursors are opaque and signed). Errors are JSON, every one under "
+        "/api/v1/: `detail`, and `errors` by parameter for bad input; a query parameter "
+        "given with an empty value is bad input (leave it out instead)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -68,6 +68,27 @@ def test_the_schema_documents_the_error_responses(client):
     assert {"200", "401", "403", "404", "409"} <= set(paths["/api/v1/flags/{id}/undo/"]["post"]["responses"])
 
 
+def test_the_schema_says_where_anonymous_clients_are_allowed(client):
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            anonymous = {} in operation["security"]
+            expected = method == "get" and not path.startswith("/api/v1/flags/")
+            assert anonymous == expected, (method, path)
+            assert {"tokenAuth": []} in operation["security"], (method, path)
+
+
+def test_the_schema_documents_cursors_as_opaque_and_values_as_never_empty(client):
+    parameters = {
+        p["name"]: p for p in client.get("/api/v1/schema/?format=json").json()["paths"]["/api/v1/articles/"]["get"]["parameters"]
+    }
+    assert "opaque" in parameters["cursor"]["description"]
+    assert parameters["cursor"]["schema"]["minLength"] == 1
+    assert parameters["q"]["schema"]["minLength"] == 1
+    assert "date_from" in parameters["date_to"]["description"]
+    assert parameters["date"]["schema"]["format"] == "date"
+
+
 @pytest.fixture
 def archive(publication):
     """Return the ids of a small archive for the generated requests to find."""

@@ -84,15 +84,18 @@ def _date_filters(field_name: str):
     return (
         django_filters.DateFilter(
             field_name=field_name, lookup_expr="exact",
-            help_text="Printed on this day (YYYY-MM-DD).",
+            help_text="Printed on this day (YYYY-MM-DD). Not an empty value: leave it out instead.",
         ),
         django_filters.DateFilter(
             field_name=field_name, lookup_expr="gte",
-            help_text="Printed on or after this day (YYYY-MM-DD).",
+            help_text="Printed on or after this day (YYYY-MM-DD); with `date_to`, an inclusive range.",
         ),
         django_filters.DateFilter(
             field_name=field_name, lookup_expr="lte",
-            help_text="Printed on or before this day (YYYY-MM-DD).",
+            help_text=(
+                "Printed on or before this day (YYYY-MM-DD); a `date_to` before `date_from` is a 400. "
+                "All three date parameters may be combined; each narrows the list."
+            ),
         ),
     )
 

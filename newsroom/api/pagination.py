@@ -236,8 +236,13 @@ class KeysetCursorPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "An opaque position: follow the next / previous links.",
-                "schema": {"type": "string"},
+                "description": (
+                    "An opaque, signed position: follow the `next` / `previous` links as they are. "
+                    "A cursor holds only for the endpoint, ordering and other parameters it was "
+                    "issued with (`page_size` may change); any other cursor, or one edited, is a "
+                    "400 naming `cursor`."
+                ),
+                "schema": {"type": "string", "minLength": 1},
             },
             {
                 "name": self.page_size_query_param,
