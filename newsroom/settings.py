@@ -167,6 +167,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["newsroom.api.permissions.ReadOnlyOrEditor"],
+    # Edits are JSON: a form cannot carry `blocks` (a list of objects); other types are a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "newsroom.api.pagination.KeysetCursorPagination",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
@@ -179,7 +181,9 @@ SPECTACULAR_SETTINGS = {
         "Read the archive of 浙江工人日报; editors correct articles through it. "
         "Anonymous clients read published content (rate-limited); staff authenticate with a "
         "token (`Authorization: Token <key>`) or a session. Lists are cursor-paginated: "
-        "follow `next`. Errors are JSON: `detail`, and `errors` by parameter for bad input."
+        "follow `next` (cursors are opaque and signed). Errors are JSON, every one under "
+        "/api/v1/: `detail`, and `errors` by parameter for bad input; a query parameter "
+        "given with an empty value is bad input (leave it out instead)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -12,6 +12,12 @@ urlpatterns = [
     path("", include("archive.urls")),
 ]
 
+# Under /api/v1/ every error is the API's JSON, also those no API view answers.
+handler400 = "newsroom.api.exceptions.bad_request"
+handler403 = "newsroom.api.exceptions.permission_denied"
+handler404 = "newsroom.api.exceptions.page_not_found"
+handler500 = "newsroom.api.exceptions.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

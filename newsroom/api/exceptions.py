@@ -1,10 +1,18 @@
-"""Errors as JSON with one clear message, and the per-parameter messages beside it."""
+"""Errors as JSON with one clear message, and the per-parameter messages beside it.
+
+DRF's views answer their own errors through ``api_exception_handler``; the
+handlers at the end answer Django's errors (an address no route matches, e.g.
+``/api/v1/articles/abc/``, or a crash) with the same JSON under the API's prefix
+and with the archive's pages everywhere else.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.views import defaults
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 
@@ -36,3 +44,44 @@ def api_exception_handler(exc, context):
     summary = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
     response.data = {"detail": _("请求无效（%(errors)s）") % {"errors": summary}, "errors": errors}
     return response
+
+
+# --- Django's error handlers (newsroom/urls.py) ---------------------------------------------------
+
+
+def is_api_request(request) -> bool:
+    """Return whether the request's address is under the API's prefix (/api/v1/)."""
+    return request.path.startswith(reverse("api:api-root"))
+
+
+def _json_error(exc: exceptions.APIException, code: int) -> JsonResponse:
+    # As DRF's JSONRenderer writes it: Chinese as it is, not as \u escapes.
+    return JsonResponse({"detail": str(exc.detail)}, status=code, json_dumps_params={"ensure_ascii": False})
+
+
+def page_not_found(request, exception):
+    """Return the API's JSON 404 under its prefix, the archive's page elsewhere."""
+    if is_api_request(request):
+        return _json_error(exceptions.NotFound(), status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Return the API's JSON 400 under its prefix (e.g. a suspicious request), the page elsewhere."""
+    if is_api_request(request):
+        return _json_error(exceptions.ParseError(_("请求无效。")), status.HTTP_400_BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """Return the API's JSON 403 under its prefix, the archive's page elsewhere."""
+    if is_api_request(request):
+        return _json_error(exceptions.PermissionDenied(), status.HTTP_403_FORBIDDEN)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    """Return a JSON 500 under the API's prefix, the archive's page elsewhere."""
+    if is_api_request(request):
+        return _json_error(exceptions.APIException(), status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)

@@ -1,7 +1,8 @@
 """Every API filter, in one module: query parameters, each with an explicit field and lookup.
 
 Bad values are refused with a 400 that names the parameter (django-filter's form
-validation), never turned into a 500 or silently ignored. Each FilterSet also
+validation), never turned into a 500 or silently ignored; so is a parameter given
+with no value (``?date=``): a client that means "no filter" leaves it out. Each FilterSet also
 owns the ``ordering`` parameter: it names the sort keys, which the cursor
 pagination then walks (``keyset_fields``).
 """
@@ -83,15 +84,18 @@ def _date_filters(field_name: str):
     return (
         django_filters.DateFilter(
             field_name=field_name, lookup_expr="exact",
-            help_text="Printed on this day (YYYY-MM-DD).",
+            help_text="Printed on this day (YYYY-MM-DD). Not an empty value: leave it out instead.",
         ),
         django_filters.DateFilter(
             field_name=field_name, lookup_expr="gte",
-            help_text="Printed on or after this day (YYYY-MM-DD).",
+            help_text="Printed on or after this day (YYYY-MM-DD); with `date_to`, an inclusive range.",
         ),
         django_filters.DateFilter(
             field_name=field_name, lookup_expr="lte",
-            help_text="Printed on or before this day (YYYY-MM-DD).",
+            help_text=(
+                "Printed on or before this day (YYYY-MM-DD); a `date_to` before `date_from` is a 400. "
+                "All three date parameters may be combined; each narrows the list."
+            ),
         ),
     )
 
@@ -125,6 +129,15 @@ class OrderedFilterSet(django_filters.FilterSet):
 
     #: the ordering when a search term (`q`) is given and no ordering is asked for
     search_ordering = ""
+
+    def is_valid(self) -> bool:
+        """Return whether every parameter is valid; one given with an empty value is not."""
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and "" in self.data.getlist(name) and name not in self.form.errors:
+                self.form.add_error(name, _("请提供一个值，或不带这个参数。"))
+                valid = False
+        return valid
 
     def chosen_ordering(self) -> str:
         data = self.form.cleaned_data

@@ -4,19 +4,22 @@ A cursor names the sort key of the last row a client saw (keyset pagination),
 so rows added or corrected during a harvest neither repeat nor go missing, and
 every page costs one query however deep it is. Orderings that are not plain
 column keys (search relevance) page by offset inside the same opaque cursor.
+
+The cursor is signed (django.core.signing), salted with the endpoint, the sort
+keys and the other query parameters: its values reach a database filter, so a
+cursor that was edited, made up, or reused with another ordering or other
+filters is refused with a 400 naming ``cursor`` before any query sees it.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
 from urllib.parse import urlencode
 
+from django.core import signing
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
@@ -55,8 +58,9 @@ class KeysetCursorPagination(BasePagination):
             for value in values
         ]
         self.page_size = self.get_page_size(request)
-        cursor = self.decode_cursor(request)
         keys = self.ordering_keys(queryset, view)
+        self.salt = self.cursor_salt(request, keys)
+        cursor = self.decode_cursor(request)
         if keys is None:
             return self._paginate_by_offset(queryset, cursor)
         return self._paginate_by_keyset(queryset, keys, cursor)
@@ -66,7 +70,7 @@ class KeysetCursorPagination(BasePagination):
     def get_page_size(self, request) -> int:
         """Return the requested page size, capped at the maximum; reject what is not a number."""
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
+        if raw is None:
             return self.page_size
         try:
             size = int(raw)
@@ -78,31 +82,47 @@ class KeysetCursorPagination(BasePagination):
             )
         return min(size, self.max_page_size)
 
+    def cursor_salt(self, request, keys) -> str:
+        """Return what a cursor belongs to: the endpoint, the sort keys and the other parameters.
+
+        The page size is left out, so a client may change it in the middle of a harvest.
+        """
+        walk = "offset" if keys is None else ",".join(("-" if desc else "") + name for name, desc in keys)
+        query = sorted((key, value) for key, value in self.params if key != self.page_size_query_param)
+        return "|".join(["newsroom.api.cursor", request.path, walk, urlencode(query)])
+
     def decode_cursor(self, request) -> dict:
-        """Return the cursor's content ({} for the first page); reject a cursor we did not make."""
+        """Return the cursor's content ({} for the first page); reject a cursor we did not make here."""
         raw = request.query_params.get(self.cursor_query_param)
-        if not raw:
+        if raw is None:
             return {}
         try:
-            cursor = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"=" * (-len(raw) % 4)))
-        except (ValueError, UnicodeError, binascii.Error):
+            cursor = signing.loads(raw, salt=self.salt)
+        except (signing.BadSignature, ValueError, UnicodeError):
             cursor = None
         if not self._valid_cursor(cursor):
-            raise ValidationError({self.cursor_query_param: [_("游标无效：请使用上一页响应中的 next 或 previous 链接。")]})
+            raise self.bad_cursor()
         return cursor
+
+    def bad_cursor(self) -> ValidationError:
+        """Return the 400 for a cursor this endpoint, ordering and filters did not make."""
+        return ValidationError({self.cursor_query_param: [_(
+            "游标无效，或属于另一个查询或排序：请使用上一页响应中的 next 或 previous 链接，或从第一页重新开始。"
+        )]})
 
     @staticmethod
     def _valid_cursor(cursor) -> bool:
+        # The signature says we made it; the shape is checked too, so that no encoding slip
+        # can ever hand a filter something that is not a list of values.
         if not isinstance(cursor, dict) or not cursor:
             return False
         if "o" in cursor:
             return isinstance(cursor["o"], int) and not isinstance(cursor["o"], bool) and cursor["o"] >= 0
         return isinstance(cursor.get("k"), list) and isinstance(cursor.get("r", False), bool)
 
-    @staticmethod
-    def encode_cursor(cursor: dict) -> str:
-        raw = json.dumps(cursor, separators=(",", ":"), ensure_ascii=False).encode()
-        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    def encode_cursor(self, cursor: dict) -> str:
+        """Return the cursor signed for this request's endpoint, ordering and filters."""
+        return signing.dumps(cursor, salt=self.salt)
 
     def ordering_keys(self, queryset, view) -> list[tuple[str, bool]] | None:
         """Return the (name, descending) sort keys, ending with the primary key, or None.
@@ -129,7 +149,7 @@ class KeysetCursorPagination(BasePagination):
         values = cursor.get("k")
         backwards = cursor.get("r", False)
         if values is not None and len(values) != len(keys):
-            raise ValidationError({self.cursor_query_param: [_("游标与当前排序不符：请从第一页重新开始。")]})
+            raise self.bad_cursor()
         walk = [(name, desc != backwards) for name, desc in keys]
         queryset = queryset.order_by(*[("-" if desc else "") + name for name, desc in walk])
         if values is not None:
@@ -161,7 +181,7 @@ class KeysetCursorPagination(BasePagination):
 
     def _paginate_by_offset(self, queryset, cursor):
         if "k" in cursor:
-            raise ValidationError({self.cursor_query_param: [_("游标与当前排序不符：请从第一页重新开始。")]})
+            raise self.bad_cursor()
         offset = cursor.get("o", 0)
         rows = list(queryset[offset : offset + self.page_size + 1])
         more = len(rows) > self.page_size
@@ -216,8 +236,13 @@ class KeysetCursorPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "An opaque position: follow the next / previous links.",
-                "schema": {"type": "string"},
+                "description": (
+                    "An opaque, signed position: follow the `next` / `previous` links as they are. "
+                    "A cursor holds only for the endpoint, ordering and other parameters it was "
+                    "issued with (`page_size` may change); any other cursor, or one edited, is a "
+                    "400 naming `cursor`."
+                ),
+                "schema": {"type": "string", "minLength": 1},
             },
             {
                 "name": self.page_size_query_param,

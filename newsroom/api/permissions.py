@@ -33,6 +33,11 @@ class ReadOnlyOrEditor(permissions.BasePermission):
 
     message = _("只有编辑可以修改。")
 
+    @staticmethod
+    def anonymous_may(method: str) -> bool:
+        """Return whether a client without an account may make this request (for the schema)."""
+        return method in permissions.SAFE_METHODS
+
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
@@ -43,6 +48,11 @@ class StaffReadEditorWrite(permissions.BasePermission):
     """Allow staff to read; allow editors to act (the review flags)."""
 
     message = _("只有工作人员可以查看审校标记，只有编辑可以处理。")
+
+    @staticmethod
+    def anonymous_may(method: str) -> bool:
+        """Return False: the flags are for staff alone."""
+        return False
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:

@@ -443,6 +443,13 @@ class OriginalTextSerializer(serializers.ModelSerializer):
 class ArticleEditSerializer(serializers.Serializer):
     """The fields an editor may change; any other key is refused."""
 
+    #: What the schema says of the whole body (see newsroom/api/schema.py): the checks below.
+    request_schema_rules = {
+        "additionalProperties": False,
+        "minProperties": 1,
+        "not": {"required": ["body", "blocks"]},
+    }
+
     kicker = serializers.CharField(
         max_length=300, allow_blank=True, required=False, help_text="Kicker (引题)."
     )
