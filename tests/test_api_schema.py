@@ -60,6 +60,15 @@ def test_the_schema_documents_the_error_responses(client):
     assert {"200", "401", "403", "404", "409"} <= set(paths["/api/v1/flags/{id}/undo/"]["post"]["responses"])
 
 
+def test_an_edit_needs_a_body_even_though_every_field_is_optional(client):
+    # A PATCH without a body is a 400 ("nothing to change"): the schema must not call it valid.
+    schema = client.get("/api/v1/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/articles/{id}/"]["patch"]["requestBody"]
+    assert body["required"] is True
+    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][name]["minProperties"] == 1
+
+
 def test_the_schema_says_where_anonymous_clients_are_allowed(client):
     paths = client.get("/api/v1/schema/?format=json").json()["paths"]
     for path, operations in paths.items():

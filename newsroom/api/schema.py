@@ -40,6 +40,12 @@ class NewsroomAutoSchema(AutoSchema):
             schema.update(getattr(serializer, "request_schema_rules", {}))
         return schema
 
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """Mark a body required when its serializer's rules need at least one field (PATCH too)."""
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        rules = getattr(serializer, "request_schema_rules", {})
+        return schema, required or rules.get("minProperties", 0) > 0
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         """Say what text a request's string field refuses: NUL, and blank when it is required."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
