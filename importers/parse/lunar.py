@@ -1,4 +1,4 @@
-"""Tell the lunar date of a day; flag a masthead whose printed lunar date is not that."""
+"""Tell the lunar date of a day, and read a printed one in lunar_python's spelling."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from lunar_python import Lunar, LunarYear
 from lunar_python.util import LunarUtil
 
 from importers.parse.patterns import LUNAR_RE
-from importers.records import FlagRecord, IssueRecord
-from newsroom.lib.flagcodes import LUNAR_DATE_MISMATCH
 
 # Printed spellings of months and days that lunar_python spells otherwise.
 MONTH_ALIASES = {"十一": "冬", "十二": "腊", "一": "正"}
@@ -56,26 +54,3 @@ def normalize_lunar(printed: str) -> str:
     leap = "闰" if month.startswith("闰") else ""
     month = month.removeprefix("闰")
     return f"{year}年{leap}{MONTH_ALIASES.get(month, month)}月{DAY_ALIASES.get(day, day)}"
-
-
-def lunar_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list[FlagRecord]:
-    """Flag a printed lunar date that is not the lunar date of the printed Gregorian date."""
-    if not issue.lunar_date:
-        return []
-    expected = lunar_date_of(issue.date)
-    if normalize_lunar(issue.lunar_date) == expected:
-        return []
-    line, original = where["lunar_date"]
-    return [
-        FlagRecord(
-            code=LUNAR_DATE_MISMATCH,
-            message=f"masthead prints lunar date {issue.lunar_date} but "
-            f"{issue.date.isoformat()} is {expected}",
-            lines=(line, line),
-            original=original,
-            params=(
-                ("printed", issue.lunar_date), ("date", issue.date.isoformat()),
-                ("expected", expected),
-            ),
-        )
-    ]

@@ -1,4 +1,5 @@
-"""Read the masthead: date, issue number, identifiers, paper name and slogan; check the weekday."""
+"""Read the masthead: date, issue number, identifiers, paper name and slogan; check the weekday
+and the lunar date against the date."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import calendar
 import datetime as dt
 import re
 
-from importers.parse.lunar import lunar_flags
+from importers.parse.lunar import lunar_date_of, normalize_lunar
 from importers.parse.patterns import GREGORIAN_RE, LUNAR_RE, NAME_LINE_RE
 from importers.records import FlagRecord, IssueRecord, ParseError
 from newsroom.lib.bounds import ISSUE_NUMBERS, YEARS, range_text
-from newsroom.lib.flagcodes import WEEKDAY_MISMATCH
+from newsroom.lib.flagcodes import LUNAR_DATE_MISMATCH, WEEKDAY_MISMATCH
 from newsroom.lib.weekdays import PRINTED_WEEKDAY_RE, WEEKDAY_DIGITS, printed_weekday_matches
 
 # The identifiers a masthead prints: the pattern of each label and its value.
@@ -143,16 +144,46 @@ def weekday_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list
     if printed_weekday_matches(issue.date, issue.weekday):
         return []  # printed on the right day, or not printed at all
     expected = WEEKDAY_DIGITS[issue.date.weekday()]
-    line, original = where["weekday"]
+    message = f"masthead prints {issue.weekday} but {issue.date.isoformat()} is a 星期{expected}"
     return [
-        FlagRecord(
-            code=WEEKDAY_MISMATCH,
-            message=f"masthead prints {issue.weekday} but {issue.date.isoformat()} "
-            f"is a 星期{expected}",
-            lines=(line, line),
-            original=original,
-            params=(
-                ("printed", issue.weekday), ("date", issue.date.isoformat()), ("expected", expected)
-            ),
+        date_mismatch_flag(
+            WEEKDAY_MISMATCH, message, where["weekday"], issue.weekday, issue.date, expected
         )
     ]
+
+
+def lunar_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list[FlagRecord]:
+    """Flag a printed lunar date that is not the lunar date of the printed Gregorian date."""
+    if not issue.lunar_date:
+        return []
+    expected = lunar_date_of(issue.date)
+    if normalize_lunar(issue.lunar_date) == expected:
+        return []
+    message = (
+        f"masthead prints lunar date {issue.lunar_date} but {issue.date.isoformat()} is {expected}"
+    )
+    return [
+        date_mismatch_flag(
+            LUNAR_DATE_MISMATCH,
+            message,
+            where["lunar_date"],
+            issue.lunar_date,
+            issue.date,
+            expected,
+        )
+    ]
+
+
+def date_mismatch_flag(
+    code: str, message: str, where: tuple[int, str], printed: str, date: dt.date, expected: str
+) -> FlagRecord:
+    """Return the flag of a weekday or lunar date printed at ``where`` (its line and text) that
+    is not the ``expected`` one of the Gregorian date."""
+    line, original = where
+    return FlagRecord(
+        code=code,
+        message=message,
+        lines=(line, line),
+        original=original,
+        params=(("printed", printed), ("date", date.isoformat()), ("expected", expected)),
+    )
