@@ -366,7 +366,7 @@ def test_page_records_sha256_of_the_raw_bytes(seed_000):
     assert seed_000.encoding == "utf-8"
 
 
-def test_parser_module_imports_no_django():
+def test_the_parser_imports_no_django():
     code = (
         "import sys, importers.parse, importers.publications; "
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
