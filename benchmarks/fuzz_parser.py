@@ -9,7 +9,7 @@ line, a line that exists. Anything else (another exception, a record whose line 
 outside the file, a record that cannot be printed as JSON) is a failure. Each case is one seed page
 put through one to four mutations (cut, duplicate and shuffle lines, masthead parts removed, stray
 ``**``/``##``/blank runs, huge lines, random characters and bytes, other encodings); the same
-mutations drive the bounded property tests in tests/test_fuzz_parser.py.
+mutations drive the bounded property tests in tests/parse/test_fuzz.py.
 
 Prints cases/s, how each case ended (records, ParseError) and every failure (mutation recipe,
 exception, traceback tail); exits 1 if there was one. Pure Python, no Django, no database.
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from importers.parser import read_page  # noqa: E402
+from importers.parse import read_page  # noqa: E402
 from importers.records import PageRecord, ParseError  # noqa: E402
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -44,7 +44,7 @@ TARGET_PAGES_PER_SECOND = 100
 
 def parse_only(paths: list[Path]) -> dict:
     """Return the parser's throughput over the files, reading them from disk as the importer does."""
-    from importers.parser import read_page
+    from importers.parse import read_page
 
     started, cpu = time.perf_counter(), time.process_time()
     articles = 0

@@ -59,7 +59,7 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
 
 
 def _parse(args: tuple[int, int, str]):
-    from importers.parser import read_page
+    from importers.parse import read_page
 
     index, seed, start = args
     page = generate_page(index, seed=seed, start=dt.date.fromisoformat(start), pools=load_pools())

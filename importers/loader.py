@@ -114,9 +114,9 @@ FILE_RECORDS_PER_WRITE = 500
 
 def max_file_bytes() -> int:
     """Return the largest file the importer reads: the parser's limit for one page."""
-    from importers import parser
+    from importers import parse
 
-    return int(getattr(parser, "MAX_PAGE_BYTES", DEFAULT_MAX_FILE_BYTES))
+    return int(getattr(parse, "MAX_PAGE_BYTES", DEFAULT_MAX_FILE_BYTES))
 
 
 # --------------------------------------------------------------------------- reports
@@ -1177,7 +1177,7 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     Raises ParseError for a file that is missing, unreadable, too large or not a page;
     a file over the size limit is refused before it is read.
     """
-    from importers.parser import decode_page, read_page
+    from importers.parse import decode_page, read_page
 
     if file.error:
         raise ParseError(file.name, None, file.error.removeprefix(f"{file.name}: "))

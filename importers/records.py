@@ -1,6 +1,6 @@
 """What the parser reads off one OCR'd page: frozen records, no Django.
 
-The parser (importers/parser.py) produces these; the loader (importers/loader.py)
+The parser (importers/parse/) produces these; the loader (importers/loader.py)
 maps them to models; ``--format json`` prints them through ``as_json()``.
 Line numbers are 1-based lines of the source file.
 """
@@ -11,14 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from newsroom.lib.blocks import Block
-
-# Contributor roles, as named in the data model (newsroom.models.Role).
-REPORTER = "reporter"  # 记者
-TRAINEE_REPORTER = "trainee_reporter"  # 见习记者
-CORRESPONDENT = "correspondent"  # 通讯员
-PHOTOGRAPHER = "photographer"  # 摄
-INTERN = "intern"  # 实习生
-SPECIAL_CORRESPONDENT = "special_correspondent"  # 特约记者
 
 ARTICLE = "article"
 PHOTO_NEWS = "photo"
@@ -38,7 +30,7 @@ class ParseError(Exception):
 @dataclass(frozen=True)
 class ContributorRecord:
     name: str
-    role: str
+    role: str  # one of newsroom.lib.roles.ALL_ROLES
 
     def as_json(self) -> dict:
         return {"name": self.name, "role": self.role}

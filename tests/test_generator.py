@@ -9,7 +9,7 @@ import re
 import pytest
 
 from benchmarks.generate_pages import generate_page, load_pools, main, write_pages
-from importers.parser import read_page
+from importers.parse import read_page
 from importers.records import ARTICLE, PHOTO_NEWS
 
 PAGES = 40

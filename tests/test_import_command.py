@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from importers import parser
-from importers.parser import read_page
+from importers import parse
+from importers.parse import read_page
 from newsroom.models import (
     Article,
     Credit,
@@ -219,7 +219,7 @@ def test_a_50_mb_file_is_refused_by_its_size_without_being_parsed(tmp_path, monk
             file.write(chunk)
         file.truncate(50 * 1024 * 1024)
     parsed = []
-    monkeypatch.setattr(parser, "read_page", lambda data, source: parsed.append(source))
+    monkeypatch.setattr(parse, "read_page", lambda data, source: parsed.append(source))
 
     _out, err, _message = run_failing(big)
 

@@ -2,7 +2,7 @@
 
 from itertools import permutations
 
-from importers.parser import UniqueWindows
+from importers.parse.windows import UniqueWindows
 from newsroom.lib import repairs
 
 # The printed paragraphs, and the body the importer made of them:

@@ -32,7 +32,7 @@ from benchmarks.fuzz_parser import (
     mutate,
 )
 from importers.loader import load_page
-from importers.parser import MAX_PAGE_BYTES, parse_page, read_page
+from importers.parse import MAX_PAGE_BYTES, parse_page, read_page
 from importers.records import PageRecord, ParseError
 from tests.snapshot import database_snapshot
 
@@ -175,7 +175,7 @@ HUGE_PAGES = {
 def test_a_page_near_the_size_limit_is_answered_instead_of_hanging_the_importer(shape):
     script = textwrap.dedent(
         f"""
-        from importers.parser import read_page
+        from importers.parse import read_page
         from importers.records import ParseError
         MASTHEAD = {MASTHEAD_000!r}
         text = {HUGE_PAGES[shape]}
