@@ -1,12 +1,12 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from newsroom.api import views
+from newsroom.api.root import Router
 
 app_name = "api"
 
-router = DefaultRouter()
+router = Router()
 router.register("publications", views.PublicationViewSet, basename="publication")
 router.register("issues", views.IssueViewSet, basename="issue")
 router.register("articles", views.ArticleViewSet, basename="article")
