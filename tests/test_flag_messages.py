@@ -10,10 +10,10 @@ from django.conf import settings
 from django.utils import translation
 
 from importers import parser
-from importers.loader import import_paths, load_page
+from importers.load import import_paths, load_page
 from newsroom.flag_messages import MESSAGES
 from newsroom.models import Article, ReviewFlag
-from tests.test_loader import article_record, page_record
+from tests.load.pages import article_record, page_record
 
 pytestmark = pytest.mark.django_db
 
