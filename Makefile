@@ -33,7 +33,7 @@ migrate: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 
 seeds: migrate
-	$(DEMO_ENV) $(BIN)/python manage.py import_seeds
+	$(DEMO_ENV) $(BIN)/python manage.py import_pages
 
 serve:
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

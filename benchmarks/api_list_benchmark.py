@@ -46,7 +46,7 @@ def fill(page_count: int) -> int:
     if not Article.objects.exists():
         paths = [str(path) for path in pages(page_count)]
         print(f"importing {len(paths)} generated pages ...", flush=True)
-        call_command("import_seeds", *paths, stdout=io.StringIO())
+        call_command("import_pages", *paths, stdout=io.StringIO())
     return Article.objects.count()
 
 

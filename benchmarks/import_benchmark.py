@@ -74,7 +74,7 @@ def child(args: argparse.Namespace) -> None:
     setup_django(args.database_url)
     from django.core.management import call_command
 
-    from importers.loader import import_paths
+    from importers.load import import_paths
     from newsroom.models import Article, Issue
 
     call_command("flush", "--noinput", verbosity=0)

@@ -1,6 +1,6 @@
 """What the parser reads off one OCR'd page: frozen records, no Django.
 
-The parser (importers/parse/) produces these; the loader (importers/loader.py)
+The parser (importers/parse/) produces these; the loader (importers/load/)
 maps them to models; ``--format json`` prints them through ``as_json()``.
 Line numbers are 1-based lines of the source file.
 """

@@ -147,7 +147,7 @@ class ImportedFile(models.Model):
     """What one import run did with one file, in the order the run read its files.
 
     Written as the run goes, a few hundred at a time, so a run of any number of files
-    holds only those few hundred in memory (importers/loader.py, RunFiles).
+    holds only those few hundred in memory (importers/load/reports.py, RunFiles).
     """
 
     class Status(models.TextChoices):
@@ -751,6 +751,8 @@ class ReviewFlag(models.Model):
         CROSSHEAD_DETECTED = "crosshead_detected", _("识别出小标题")
         TRUNCATED_ARTICLE = "truncated_article", _("文章不完整")
         PHOTO_CREDIT_INFERRED = "photo_credit_inferred", _("推断图片署名")
+        UNATTACHED_CREDIT = "unattached_credit", _("图片署名未归属")
+        UNASSIGNED_TEXT = "unassigned_text", _("文字未归属任何文章")
         MASTHEAD_MISMATCH = "masthead_mismatch", _("报头信息不符")
         WEEKDAY_MISMATCH = "weekday_mismatch", _("星期与日期不符")
         LUNAR_DATE_MISMATCH = "lunar_date_mismatch", _("农历日期与公历日期不符")

@@ -269,8 +269,8 @@ def test_a_logged_in_reader_who_is_not_staff_may_not_list_flags(client, article)
 def test_a_flags_message_is_worded_in_the_language_the_client_asks_for(
     client, staff_user, tmp_path
 ):
-    from importers.loader import import_paths
-    from tests.test_loader import SEED_2021
+    from importers.load import import_paths
+    from tests.load.pages import SEED_2021
 
     misprinted = tmp_path / "misprinted.txt"
     misprinted.write_text(SEED_2021.read_text(encoding="utf-8").replace("星期五", "星期六", 1),

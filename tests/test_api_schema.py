@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, is_check_class, load_all_checks
 
-from importers.loader import import_paths
+from importers.load import import_paths
 from newsroom.models import Advertisement, Article, Person, Photo, ReviewFlag
 from newsroom.wsgi import application
 from tests.factories import make_user

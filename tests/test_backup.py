@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from importers.loader import import_paths
+from importers.load import import_paths
 from newsroom import editorial
 from newsroom.backup import FORMAT_JSON, FORMAT_PG, MANIFEST, BackupError, backup, restore
 from newsroom.models import Article, Person, PersonAlias, ReviewFlag, Visibility

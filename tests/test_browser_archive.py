@@ -23,7 +23,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 @pytest.fixture
 def seeded():
     """Import the seed pages (indexed for search on commit) and tag the lead story."""
-    from importers.loader import import_paths
+    from importers.load import import_paths
     from newsroom.models import Article
 
     report = import_paths([SEEDS])

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from importers.loader import import_paths
+from importers.load import import_paths
 from newsroom import editorial
 from newsroom.editorial import (
     FlagAlreadyResolved,

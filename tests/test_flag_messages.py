@@ -9,11 +9,11 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from importers.loader import import_paths, load_page
+from importers.load import import_paths, load_page
 from newsroom.flag_messages import MESSAGES
 from newsroom.lib import flagcodes
 from newsroom.models import Article, ReviewFlag
-from tests.test_loader import article_record, page_record
+from tests.load.pages import article_record, page_record
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.forms import CheckboxInput
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from importers.loader import import_paths
+from importers.load import import_paths
 from newsroom import editorial
 from newsroom.models import Article, ImportRun, ReviewFlag
 from tests.factories import make_user

@@ -191,7 +191,7 @@ def test_the_cache_can_be_switched_off(client, article, settings):
 def test_importing_a_page_moves_the_generation(client):
     before = current_generation()
     seed = sorted((Path(settings.BASE_DIR) / "seeds").glob("*.txt"))[0]
-    call_command("import_seeds", str(seed), stdout=open("/dev/null", "w"))
+    call_command("import_pages", str(seed), stdout=open("/dev/null", "w"))
     assert current_generation() > before
 
 
@@ -304,7 +304,7 @@ def test_inside_coalesced_a_change_moves_the_generation_once_the_interval_passed
 
 
 def test_an_import_run_moves_the_generation_at_most_once_a_second(monkeypatch):
-    from importers.loader import import_paths
+    from importers.load import import_paths
     from newsroom import pagecache
 
     bumps = []

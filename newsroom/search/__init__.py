@@ -10,7 +10,14 @@ The public interface (other modules code against exactly these names)::
     snippet(article, query, *, max_chars=120) -> SafeString
     year_facets(queryset) -> list[tuple[int, int]]
     index_articles(article_ids) -> None
+    index_on_commit(article_ids) -> None
     rebuild_index() -> int
+
+and for writers of many articles at once (the importer)::
+
+    document_texts(article, photos, credited) -> (title, body, extra)
+    write_documents([(article, texts), ...]) -> None
+    indexing_deferred() -> context manager; flush_index() -> None
 
 See docs/search.md for the design.
 """
@@ -145,6 +152,42 @@ def index_on_commit(article_ids) -> None:
     _index_on_commit(article_ids)
 
 
+# The imports inside these functions are not hiding a choice: this package is imported while
+# the app registry loads, before newsroom.search.indexing (which imports the models) can be.
+
+
+def document_texts(article: Article, photos, credited) -> tuple[str, str, str]:
+    """Return the (title, body, extra) texts of an article from rows in hand (pure).
+
+    ``credited`` is (name, aliases) of each person credited on the article or its photos.
+    """
+    from newsroom.search.indexing import document_texts as _texts
+
+    return _texts(article, photos, credited)
+
+
+def write_documents(articles) -> None:
+    """Write the documents of saved articles from their document_texts(), in this transaction."""
+    from newsroom.search.indexing import write_documents as _write
+
+    _write(articles)
+
+
+def indexing_deferred():
+    """Return a context manager that collects the ids a run of transactions saves and
+    indexes them when it ends (or at flush_index()), instead of after each commit."""
+    from newsroom.search.indexing import deferred
+
+    return deferred()
+
+
+def flush_index() -> None:
+    """Index the articles collected so far (inside indexing_deferred())."""
+    from newsroom.search.indexing import flush
+
+    flush()
+
+
 def rebuild_index() -> int:
     """Re-index every article and return how many were indexed."""
     from newsroom.search.indexing import rebuild_index as _rebuild
@@ -154,13 +197,17 @@ def rebuild_index() -> int:
 
 __all__ = [
     "ParsedQuery",
+    "document_texts",
+    "flush_index",
     "highlight",
     "index_articles",
     "index_on_commit",
+    "indexing_deferred",
     "parse_query",
     "rebuild_index",
     "search_articles",
     "search_public",
     "snippet",
+    "write_documents",
     "year_facets",
 ]

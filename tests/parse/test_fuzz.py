@@ -31,7 +31,7 @@ from benchmarks.fuzz_parser import (
     drop_masthead_part,
     mutate,
 )
-from importers.loader import load_page
+from importers.load import load_page
 from importers.parse import MAX_PAGE_BYTES, parse_page, read_page
 from importers.records import PageRecord, ParseError
 from tests.snapshot import database_snapshot

@@ -1,4 +1,5 @@
-"""manage.py import_seeds: the thin command over the loader, and the bad inputs it must refuse."""
+"""manage.py import_pages (and its old name, import_seeds): the thin command over the loader,
+and the bad inputs it must refuse."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from importers import parse
+from importers.load import files, runs
 from importers.parse import read_page
 from newsroom.models import (
     Article,
@@ -50,14 +51,14 @@ PAGE = """辛丑年二月初七
 
 def run(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
-    call_command("import_seeds", *[str(a) for a in args], stdout=out, stderr=err)
+    call_command("import_pages", *[str(a) for a in args], stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
 def run_failing(*args) -> tuple[str, str, str]:
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError) as caught:
-        call_command("import_seeds", *[str(a) for a in args], stdout=out, stderr=err)
+        call_command("import_pages", *[str(a) for a in args], stdout=out, stderr=err)
     return out.getvalue(), err.getvalue(), str(caught.value)
 
 
@@ -219,7 +220,8 @@ def test_a_50_mb_file_is_refused_by_its_size_without_being_parsed(tmp_path, monk
             file.write(chunk)
         file.truncate(50 * 1024 * 1024)
     parsed = []
-    monkeypatch.setattr(parse, "read_page", lambda data, source: parsed.append(source))
+    # The loader's own name for the parser's entry point: what it would call to parse the file.
+    monkeypatch.setattr(files, "read_page", lambda data, source: parsed.append(source))
 
     _out, err, _message = run_failing(big)
 
@@ -253,9 +255,7 @@ def archive_rows() -> dict[str, list]:
 
 @pytest.mark.django_db(transaction=True)
 def test_jobs_2_imports_the_same_rows_and_flags_as_jobs_1(monkeypatch):
-    from importers import loader
-
-    monkeypatch.setattr(loader, "FILES_PER_TASK", 1)  # one seed per worker, both at once
+    monkeypatch.setattr(runs, "FILES_PER_TASK", 1)  # one seed per worker, both at once
     out_one, _err = run("--jobs", "1")
     one = archive_rows()
     for model in (Issue, Person, SourceFile, Publication):
@@ -277,3 +277,12 @@ def test_jobs_below_one_is_refused_naming_the_option():
     _out, _err, message = run_failing("--jobs", "0")
     assert message == "--jobs must be 1 or more, not 0"
     assert not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["import_pages", "import_seeds"])
+def test_the_command_answers_to_its_name_and_to_its_old_name_import_seeds(name):
+    out, err = StringIO(), StringIO()
+    call_command(name, str(SEED_2021), stdout=out, stderr=err)
+
+    assert out.getvalue().splitlines()[1].split()[:2] == ["seeds/000_08ceee72487f69f5.txt", "created"]
+    assert ImportRun.objects.get().started_by == f"manage.py {name}"

@@ -1,0 +1,201 @@
+"""Loading a batch of files: the pages that start new issues written together, the rest one by one.
+
+Files are read in batches of PAGES_PER_BATCH; the pages of a batch that start new issues are
+written in one transaction with one INSERT per table (``_load_new_issues``). If that fails,
+nothing of the batch stays and each of its pages is loaded on its own, so a bad page still
+fails alone, naming its file, and the others are written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, OperationalError, models, transaction
+from simple_history.utils import bulk_create_with_history
+
+from importers.load.files import PageFile, read_file
+from importers.load.page import PageLoader, load_page
+from importers.load.reports import FAILED, PageReport
+from importers.load.values import validate
+from importers.load.writes import commit_without_waiting, write_collected
+from importers.records import PageRecord, ParseError
+from newsroom import pagecache
+from newsroom.models import ImportRun, Issue, Person, Publication, SourceFile
+
+logger = logging.getLogger(__name__)
+
+# Pages of new issues written together, in one transaction (see _load_new_issues).
+PAGES_PER_BATCH = 25
+
+
+def in_batches(files: list[PageFile]):
+    """Yield the files PAGES_PER_BATCH at a time, in order."""
+    for start in range(0, len(files), PAGES_PER_BATCH):
+        yield files[start : start + PAGES_PER_BATCH]
+
+
+@dataclass
+class _ReadPage:
+    """A file read and parsed, waiting to be loaded."""
+
+    file: PageFile
+    page: PageRecord
+    text: str
+    size: int
+
+
+def import_files(
+    files: list[PageFile], *, run: ImportRun, people: dict[str, Person] | None = None,
+    concurrent: bool = False,
+) -> list[PageReport]:
+    """Read, parse and load a batch of files; return their reports in file order.
+
+    The pages that start new issues are written together by ``_load_new_issues``; the
+    others (re-imports, a second page of an issue) and, if the batch failed, every page,
+    are loaded one by one by ``_load_file``.
+    """
+    reports: dict[int, PageReport] = {}
+    read: dict[int, _ReadPage] = {}
+    for number, file in enumerate(files):
+        try:
+            read[number] = _ReadPage(file, *read_file(file))
+            validate(read[number].page)
+        except ParseError as error:
+            read.pop(number, None)
+            reports[number] = PageReport(source=file.name, status=FAILED, error=str(error))
+    if PageLoader.BULK_NEW_ISSUES and len(read) > 1:
+        try:
+            reports.update(_load_new_issues(read, run=run, people=people, concurrent=concurrent))
+        except Exception as error:
+            # Another process wrote one of these issues or names at the same moment, a
+            # deadlock, or one bad page: nothing of the batch stays, and each page is loaded
+            # on its own (which retries a collision and names the file that fails).
+            logger.info("a batch of %d pages failed; loading them one by one: %s", len(read), error)
+    for number, item in read.items():
+        if number not in reports:
+            reports[number] = _load_file(item, run=run, people=people, concurrent=concurrent)
+    return [reports[number] for number in range(len(files))]
+
+
+def _load_new_issues(
+    read: dict[int, _ReadPage], *, run: ImportRun, people: dict[str, Person] | None,
+    concurrent: bool,
+) -> dict[int, PageReport]:
+    """Write the pages that start issues not yet in the archive, together; return their reports.
+
+    One transaction and one INSERT per table for the whole batch instead of per page: the
+    same rows, history rows and reasons as ``load_page`` writes for each. A page whose issue
+    exists, or whose issue an earlier page of the batch starts, is left out (not in the
+    returned reports). Any error rolls back the whole batch.
+    """
+    found: dict[str, Person] = {}
+    collected: defaultdict[type[models.Model], list] = defaultdict(list)
+    loaders = {
+        number: PageLoader(
+            item.page, report=PageReport(source=item.page.source, encoding=item.page.encoding),
+            run=run, source_text=item.text, size=item.size, people=people,
+            concurrent=concurrent, found_people=found, collected=collected,
+        )
+        for number, item in read.items()
+    }
+    with transaction.atomic():
+        commit_without_waiting()
+        publications: dict[str, Publication] = {}
+        for loader in loaders.values():
+            name = loader.page.issue.publication
+            if name not in publications:
+                publications[name] = loader.publication()
+        starting = _starting_issues(loaders, publications)
+        if not starting:
+            return {}
+        sources = _source_files(starting.values())
+        issues = {
+            number: loader.new_issue(
+                publications[loader.page.issue.publication], sources[loader.sha256]
+            )
+            for number, loader in starting.items()
+        }
+        bulk_create_with_history(list(issues.values()), Issue)
+        for number, loader in starting.items():
+            loader.issue = issues[number]
+            loader.load_contents(publications[loader.page.issue.publication])
+        write_collected(
+            collected, [a for loader in starting.values() for a in loader.articles_written]
+        )
+        # bulk_create sends no post_save: readers' cached pages must learn of the new issues.
+        pagecache.archive_changed()
+    if people is not None:
+        # As in load_page: only once (and if) the batch's transaction commits.
+        transaction.on_commit(lambda: people.update(found))
+    return {number: loader.report for number, loader in starting.items()}
+
+
+def _starting_issues(
+    loaders: dict[int, PageLoader], publications: dict[str, Publication]
+) -> dict[int, PageLoader]:
+    """Return the loaders of the pages that start an issue not stored yet, the first of each."""
+    existing = set(
+        Issue.objects.filter(
+            publication__in=publications.values(), edition=1,
+            date__in={loader.page.issue.date for loader in loaders.values()},
+        ).values_list("publication_id", "date")
+    )
+    starting: dict[int, PageLoader] = {}
+    for number, loader in loaders.items():
+        key = (publications[loader.page.issue.publication].pk, loader.page.issue.date)
+        if key not in existing:
+            existing.add(key)
+            starting[number] = loader
+    return starting
+
+
+def _source_files(loaders) -> dict[str, SourceFile]:
+    """Return the SourceFile of each loader's page by SHA-256, writing the new ones at once."""
+    sources = SourceFile.objects.in_bulk({loader.sha256 for loader in loaders}, field_name="sha256")
+    new_sources = {}
+    for loader in loaders:
+        if loader.sha256 not in sources and loader.sha256 not in new_sources:
+            new_sources[loader.sha256] = loader.new_source_file()
+    SourceFile.objects.bulk_create(new_sources.values())
+    sources.update(new_sources)
+    return sources
+
+
+def _load_file(
+    item: _ReadPage, *, run: ImportRun, people: dict[str, Person] | None = None,
+    concurrent: bool = False,
+) -> PageReport:
+    """Load one parsed file on its own; return its report, with the error if it failed.
+
+    With ``concurrent`` (a worker of a parallel run) a page that collided with another
+    process's transaction (the same issue or name created at once, a deadlock) is loaded
+    once more: by then the other transaction has finished.
+    """
+    file = item.file
+    for attempt in (1, 2):
+        try:
+            return load_page(
+                item.page, run=run, source_text=item.text, size=item.size, people=people,
+                concurrent=concurrent,
+            )
+        except ParseError as error:
+            return PageReport(source=file.name, status=FAILED, error=str(error))
+        except (IntegrityError, OperationalError) as error:
+            if concurrent and attempt == 1:
+                logger.info("importing %s collided with another process; again: %s", file.name, error)
+                continue
+            return _unexpected_failure(file, error)
+        except Exception as error:
+            return _unexpected_failure(file, error)
+    raise AssertionError("unreachable")
+
+
+def _unexpected_failure(file: PageFile, error: Exception) -> PageReport:
+    # Not the input's fault: keep the traceback in the log, name the file in the report,
+    # and go on with the next file (this one's transaction has rolled back).
+    logger.exception("importing %s failed", file.name, exc_info=error)
+    return PageReport(
+        source=file.name, status=FAILED, error=f"{file.name}: {type(error).__name__}: {error}"
+    )

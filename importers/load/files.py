@@ -1,0 +1,111 @@
+"""Which files an import reads, and reading one: paths, folders and globs to page files."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from importers.parse import MAX_PAGE_BYTES, decode_page, read_page
+from importers.records import PageRecord, ParseError
+
+# Files a folder argument stands for.
+PAGE_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class PageFile:
+    """A file an argument named (``path``), or an argument that named nothing (``error``)."""
+
+    name: str
+    path: Path | None = None
+    error: str = ""
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[PageFile]:
+    """Return the files that files, folders (their *.txt and *.md) and globs name, in order."""
+    found: list[PageFile] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found.append(PageFile(name=_display(path), path=path))
+
+    for argument in paths:
+        path = Path(argument)
+        if path.is_dir():
+            for child in _pages_in(path):
+                add(child)
+        elif path.is_file():
+            add(path)
+        else:
+            matches = sorted(glob.glob(str(argument), recursive=True))
+            files = [Path(m) for m in matches if Path(m).is_file()]
+            for match in matches:
+                if Path(match).is_dir():
+                    files.extend(_pages_in(Path(match)))
+            if not files:
+                found.append(PageFile(name=str(argument), error=f"{argument}: no such file or folder"))
+            for file in files:
+                add(file)
+    return found
+
+
+def _pages_in(folder: Path) -> list[Path]:
+    """Return the page files (*.txt and *.md) directly in a folder, by name."""
+    return sorted(
+        child for child in folder.iterdir()
+        if child.is_file() and child.suffix.lower() in PAGE_SUFFIXES
+    )
+
+
+def _display(path: Path) -> str:
+    """Return a path as short as it can be told: relative to the working or project folder."""
+    resolved = path.resolve()
+    for base in (Path.cwd(), Path(settings.BASE_DIR)):
+        try:
+            return str(resolved.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
+    """Read and parse one file; return the page, its decoded text and its size in bytes.
+
+    Raises ParseError for a file that is missing, unreadable, too large or not a page;
+    a file over the parser's limit for one page is refused before it is read.
+    """
+    if file.error:
+        raise ParseError(file.name, None, file.error.removeprefix(f"{file.name}: "))
+    try:
+        size = file.path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise ParseError(
+                file.name,
+                None,
+                f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_PAGE_BYTES / 1024 / 1024:.0f} "
+                "MB limit for one page; check it is a single page's Markdown (not read)",
+            )
+        data = file.path.read_bytes()
+    except OSError as error:
+        raise ParseError(file.name, None, f"cannot read the file ({error.strerror})") from error
+    page = read_page(data, file.name)
+    text, _encoding = decode_page(data, file.name)  # as the parser read it: without a BOM
+    return page, text, size
+
+
+def iter_pages(paths: Iterable[str | Path]) -> Iterator[tuple[str, PageRecord | None, str]]:
+    """Yield (file name, parsed page or None, error message) for each file, one at a time."""
+    for file in expand_paths(paths):
+        try:
+            page, _text, _size = read_file(file)
+        except ParseError as error:
+            yield file.name, None, str(error)
+        else:
+            yield file.name, page, ""

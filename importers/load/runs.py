@@ -1,0 +1,161 @@
+"""A run of the importer: every file the paths name, in this process or in worker processes.
+
+``import_paths`` keeps one name -> Person cache for the whole run, indexes the changes of
+re-imported pages in batches of pages, and can load files in several worker processes
+(``jobs``, PostgreSQL only). The ImportRun and its file reports are written outside the
+pages' transactions and survive them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+from importers.load.batches import import_files, in_batches
+from importers.load.files import PageFile, expand_paths
+from importers.load.people import flag_missed_duplicates
+from importers.load.reports import PageReport, RunFiles, RunReport
+from newsroom import pagecache
+from newsroom.models import ImportRun, Person
+from newsroom.search import flush_index, indexing_deferred
+
+# During import_paths the search index is written once per this many pages, not per page.
+INDEX_EVERY_PAGES = 200
+# Files handed to a worker process at a time (with --jobs): it indexes search after each lot.
+FILES_PER_TASK = 50
+
+
+class _DryRunRollback(Exception):
+    """Raised to roll back everything a dry run wrote."""
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    *,
+    dry_run: bool = False,
+    started_by: str = "",
+    progress: Callable[[int, int, PageReport], None] | None = None,
+    jobs: int = 1,
+) -> RunReport:
+    """Import every file the paths name, each in its own transaction; return the run's report.
+
+    A file that fails writes nothing and does not stop the others. With ``dry_run`` every
+    file is loaded inside one transaction that is rolled back at the end, so the report
+    says what would happen (people a file would create count for the files after it).
+    The ImportRun is written outside those transactions and survives them.
+
+    The search index is written every INDEX_EVERY_PAGES pages and before this returns,
+    not after each page. ``jobs`` > 1 loads the files in that many worker processes, each
+    with its own connection (PostgreSQL only, not in a dry run or inside a transaction;
+    otherwise one process loads them all); the reports come back in file order.
+    """
+    paths = [str(p) for p in paths]
+    files = expand_paths(paths)
+    run = ImportRun.objects.create(
+        started_by=started_by,
+        arguments=" ".join([*paths, *(["--dry-run"] if dry_run else [])]),
+        files_total=len(files),
+    )
+    recorded = RunFiles(run, dry_run=dry_run)
+
+    def done(report: PageReport) -> None:
+        recorded.add(report)
+        if progress is not None:
+            progress(recorded.count, len(files), report)
+
+    jobs = effective_jobs(jobs, dry_run=dry_run, files=len(files))
+    duplicates_flagged = 0
+    try:
+        with transaction.atomic() if dry_run else nullcontext():
+            if jobs > 1:
+                for chunk in _import_in_workers(files, run=run, jobs=jobs):
+                    for report in chunk:
+                        done(report)
+                duplicates_flagged = flag_missed_duplicates(run)
+            else:
+                _import_serially(files, run=run, done=done, index=not dry_run)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    recorded.write()
+    _finish(run, recorded, dry_run=dry_run, duplicates_flagged=duplicates_flagged)
+    return RunReport(run=run, dry_run=dry_run)
+
+
+def _finish(run: ImportRun, recorded: RunFiles, *, dry_run: bool, duplicates_flagged: int) -> None:
+    """Save how the run ended and its totals (each file's report is an ImportedFile row)."""
+    run.status = (
+        ImportRun.Status.DRY_RUN if dry_run
+        else ImportRun.Status.FAILED if recorded.failed
+        else ImportRun.Status.SUCCEEDED
+    )
+    run.files_failed = recorded.failed
+    run.finished_at = timezone.now()
+    run.report = {"totals": {name: n for name, n in sorted(recorded.totals.items()) if n > 0}}
+    if duplicates_flagged:
+        run.report["duplicates_flagged_after_the_run"] = duplicates_flagged
+    run.save()
+
+
+def effective_jobs(jobs: int, *, dry_run: bool = False, files: int | None = None) -> int:
+    """Return how many processes an import may use: 1 on SQLite, in a dry run or a transaction."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if jobs <= 1 or dry_run or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    if files is not None:
+        jobs = min(jobs, max(1, -(-files // FILES_PER_TASK)))
+    return jobs
+
+
+def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool = True) -> None:
+    """Load the files one batch after another in this process, indexing search in batches."""
+    people: dict[str, Person] = {}
+    loaded = 0
+    # Readers' cached pages are renewed at most once a second, not after every page.
+    with pagecache.coalesced(), indexing_deferred():
+        for batch in in_batches(files):
+            for report in import_files(batch, run=run, people=people):
+                done(report)
+            before, loaded = loaded, loaded + len(batch)
+            if index and loaded // INDEX_EVERY_PAGES > before // INDEX_EVERY_PAGES:
+                flush_index()
+
+
+# The name -> Person cache of a worker process, kept across the lots of files it loads.
+_worker_people: dict[str, Person] = {}
+
+
+def _import_in_workers(files: list[PageFile], *, run: ImportRun, jobs: int):
+    """Yield the reports of lots of files loaded by ``jobs`` worker processes, in file order."""
+    tasks = [
+        (files[start : start + FILES_PER_TASK], run.pk)
+        for start in range(0, len(files), FILES_PER_TASK)
+    ]
+    # Fork without an open connection, so no worker shares the parent's socket.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_import_lot, tasks)
+        pool.close()
+        pool.join()
+
+
+def _import_lot(task: tuple[list[PageFile], int]) -> list[PageReport]:
+    """Load a lot of files in a worker process; index them for search before returning."""
+    files, run_pk = task
+    run = ImportRun(pk=run_pk)
+    try:
+        with pagecache.coalesced(), indexing_deferred():
+            return [
+                report
+                for batch in in_batches(files)
+                for report in import_files(batch, run=run, people=_worker_people, concurrent=True)
+            ]
+    finally:
+        connections.close_all()

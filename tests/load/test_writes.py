@@ -1,0 +1,169 @@
+"""New issues written a kind at a time: the same rows, history and search as row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from importers.load import (
+    import_paths,
+    load_page,
+)
+from importers.load.page import PageLoader
+from newsroom.models import (
+    Advertisement,
+    Article,
+    Credit,
+    Person,
+    PersonAlias,
+    Photo,
+    ReviewFlag,
+)
+from tests.load.pages import (
+    SEEDS,
+    a_page_with_every_kind_of_row,
+    archive_snapshot,
+    article_record,
+    empty_the_archive,
+    issue_record,
+    page_record,
+    photo_record,
+    seed_pages,
+    write_statements,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# ------------------------------------------------------------------ the bulk path for a new issue
+
+
+def test_a_new_issue_written_in_bulk_has_the_rows_history_and_search_documents_of_row_by_row(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(PageLoader, "BULK_NEW_ISSUES", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        load_page(a_page_with_every_kind_of_row())
+        import_paths([SEEDS])
+    one_by_one = archive_snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        empty_the_archive()
+    monkeypatch.setattr(PageLoader, "BULK_NEW_ISSUES", True)
+    with django_capture_on_commit_callbacks(execute=True):
+        load_page(a_page_with_every_kind_of_row())
+        import_paths([SEEDS])
+    in_bulk = archive_snapshot()
+
+    assert in_bulk == one_by_one
+    for model in (Article, Photo, Advertisement, Credit):  # each row has its creation in history
+        created = set(model.history.filter(history_type="+").values_list("id", flat=True))
+        assert set(model.objects.values_list("pk", flat=True)) <= created
+    # A new article's record holds its tags (none), so a revert to it removes later tags.
+    created_tags = Article.history.filter(history_type="+").values_list("tag_names", flat=True)
+    assert {repr(tags) for tags in created_tags} == {"[]"}
+    assert Article.objects.count() > 10 and Credit.objects.count() > 10
+    assert len(in_bulk["search documents"]) == len(in_bulk["Article"])
+    assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() >= 1
+    reasons = set(Article.history.values_list("history_change_reason", flat=True))
+    assert "import: pages/2021-03-19.txt" in reasons  # the hand-made page's source
+
+
+def test_a_new_issue_is_written_with_the_same_statements_however_many_articles_it_has():
+    def inserts(articles: int, day: int) -> list[str]:
+        page = page_record(
+            *(article_record(n, photos=(photo_record(n),)) for n in range(1, articles + 1)),
+            issue=issue_record(date=dt.date(2021, 3, day), weekday="", lunar_date=""),
+            sha256=str(day) * 64,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            load_page(page)
+        return [sql.split("(")[0] for sql in write_statements(queries.captured_queries)]
+
+    # The paper and the reporter and photographer exist from here on.
+    load_page(page_record(article_record(1, photos=(photo_record(1),))))
+    # The source file, the issue and its history, then each kind at once with its history:
+    # articles, photos, credits; then the flags of the new issue (none here); then the
+    # articles' search documents.
+    assert inserts(2, 1) == inserts(8, 2)
+    assert len(inserts(5, 3)) == 10
+
+
+def test_the_row_by_row_path_still_merges_a_reimported_page_after_a_bulk_first_import():
+    page = a_page_with_every_kind_of_row()
+    load_page(page)
+    article = Article.objects.get(position=1)
+    article.headline = "编辑改过的标题"
+    article.save()
+    changed = page_record(
+        article_record(1, headline="新标题", photos=(photo_record(1),)),
+        *page.articles[1:], advertisements=page.advertisements, flags=page.flags, issue=page.issue,
+    )
+
+    report = load_page(changed)
+
+    assert report.status == "updated"
+    assert Article.objects.get(position=1).headline == "编辑改过的标题"
+    assert ReviewFlag.objects.filter(code="import_conflict").count() == 1
+    assert report.counts["photos"]["deleted"] == 1
+
+
+def test_new_issues_are_searchable_in_the_transaction_that_writes_them(tmp_path):
+    from newsroom.search import search_articles
+    from newsroom.search.models import ArticleDocument
+
+    seed_pages(tmp_path, range(1, 4))
+
+    # No on-commit callback runs here (the test's transaction never commits): the
+    # documents were written with the articles.
+    result = import_paths([tmp_path])
+
+    assert result.ok
+    assert ArticleDocument.objects.count() == Article.objects.count() > 3
+    assert set(ArticleDocument.objects.values_list("article_id", flat=True)) == set(
+        Article.objects.values_list("pk", flat=True))
+    # The extra text holds the credited names with their captions, as a reindex writes it.
+    assert search_articles("阮向民").count() == 3
+
+
+def search_articles_count(query: str) -> int:
+    from newsroom.search import search_articles
+
+    return search_articles(query).count()
+
+
+def test_documents_written_with_new_issues_equal_those_a_rebuild_writes(tmp_path):
+    from newsroom.search import rebuild_index
+    from newsroom.search.models import ArticleDocument
+
+    person = Person.objects.create(name="阮向民")
+    PersonAlias.objects.create(person=person, name="阮向明")
+    PersonAlias.objects.create(person=person, name="阮相民")
+    import_paths([seed_pages(tmp_path, range(1, 3))])
+    fields = ("article_id", "title", "body", "extra", "title_words", "body_words",
+              "extra_words", "published_on", "published_month", "position_key", "is_public")
+
+    def documents():
+        rows = ArticleDocument.objects.order_by("article_id").values_list(*fields)
+        if connection.vendor == "postgresql":
+            vectors = ArticleDocument.objects.order_by("article_id").extra(
+                select={"v": "vector::text"}).values_list("v", flat=True)
+            return list(rows), list(vectors)
+        return list(rows)
+
+    written = documents()
+    assert search_articles_count("阮相民") == 2  # only an alias: found through the credit
+    rebuild_index()
+
+    assert documents() == written
+    assert search_articles_count("阮相民") == 2
+
+
+def test_a_page_commit_on_postgresql_does_not_wait_for_the_wal_flush():
+    with CaptureQueriesContext(connection) as queries:
+        load_page(page_record())
+    asked = [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    expected = ["SET LOCAL synchronous_commit TO OFF"] if connection.vendor == "postgresql" else []
+    assert asked == expected
