@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import Article, Person
@@ -64,11 +63,7 @@ class SearchForm(forms.Form):
             # A subquery, not a join, so the search module's ordering and annotations stay intact.
             articles = articles.filter(pk__in=Article.objects.filter(tags__slug=data["tag"]).values("pk"))
         if data.get("contributor"):
-            people = Person.objects.named(data["contributor"]).values("pk")
-            credited = Article.objects.filter(
-                Q(credits__person__in=people) | Q(photos__credits__person__in=people)
-            ).values("pk")
-            articles = articles.filter(pk__in=credited)
+            articles = articles.by_person(Person.objects.named(data["contributor"]).values("pk"))
         return articles
 
     def _filtered(self):
@@ -80,7 +75,7 @@ class SearchForm(forms.Form):
             articles = articles.filter(issue__date__gte=data["start"])
         if data.get("end"):
             articles = articles.filter(issue__date__lte=data["end"])
-        return articles.order_by("-issue__date", "page", "position")
+        return articles.in_page_order(by_edition=False)
 
     @staticmethod
     def _displayed(articles):

@@ -331,7 +331,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(tags=tag)
         .select_related("issue")
         .prefetch_related(queries.credits_prefetch())
-        .order_by("-issue__date", "page", "position")
+        .in_page_order(by_edition=False)
     )
     page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
     if not page.object_list:

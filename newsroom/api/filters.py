@@ -165,16 +165,6 @@ def ordering_filter(choices: dict[str, str], default: str) -> django_filters.Cho
     )
 
 
-def _credited(people, role: str | None = None):
-    """Return the condition "a person in `people` is credited on the article or one of its photos"."""
-    credits = Credit.objects.filter(
-        Q(article=OuterRef("pk")) | Q(photo__article=OuterRef("pk")), person__in=people
-    )
-    if role:
-        credits = credits.filter(role=role)
-    return Exists(credits)
-
-
 def _people_matching(value: str):
     """Return the people a contributor parameter names: an id, or a name or alias."""
     if value.isdigit():
@@ -312,12 +302,12 @@ class ArticleFilterSet(OrderedFilterSet):
         fields: list[str] = []
 
     def filter_contributor(self, queryset, name, value: str):
-        return queryset.filter(_credited(_people_matching(value), self.form.cleaned_data.get("role")))
+        return queryset.by_person(_people_matching(value), role=self.form.cleaned_data.get("role"))
 
     def filter_role(self, queryset, name, value: str):
         if self.form.cleaned_data.get("contributor"):
             return queryset  # applied together with the contributor, on the same credit
-        return queryset.filter(_credited(Person.objects.all(), value))
+        return queryset.by_person(role=value)
 
     def filter_tag(self, queryset, name, value: str):
         tags = Tag.objects.filter(Q(name__iexact=value) | Q(slug=value))
@@ -375,8 +365,8 @@ class PhotoFilterSet(PrintedItemFilterSet):
         fields: list[str] = []
 
     def filter_contributor(self, queryset, name, value: str):
-        credits = Credit.objects.filter(photo=OuterRef("pk"), person__in=_people_matching(value))
-        return queryset.filter(Exists(credits))
+        credits = Credit.objects.of(_people_matching(value))
+        return queryset.filter(Exists(credits.filter(photo=OuterRef("pk"))))
 
 
 class AdvertisementFilterSet(PrintedItemFilterSet):

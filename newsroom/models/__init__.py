@@ -10,6 +10,7 @@ this package re-exports every model and choice, so ``from newsroom.models import
 (and the migrations' ``newsroom.models.SnapshotField``) keep working.
 """
 
+from newsroom.models.access import sees_unpublished
 from newsroom.models.articles import (
     Advertisement,
     Article,
@@ -19,6 +20,7 @@ from newsroom.models.articles import (
     Photo,
     PhotoQuerySet,
     Visibility,
+    page_order,
     record_article_tags,
 )
 from newsroom.models.credits import Credit
@@ -32,6 +34,6 @@ __all__ = [
     "Advertisement", "Article", "ArticleQuerySet", "ArticleVersion", "CorrectionStatus",
     "Credit", "ImportRun", "ImportedFile", "Issue", "IssueQuerySet", "Person", "PersonAlias",
     "PersonQuerySet", "Photo", "PhotoQuerySet", "Publication", "ReviewFlag",
-    "ReviewFlagQuerySet", "Role", "SnapshotField", "SourceFile", "Visibility", "in_range",
-    "record_article_tags", "within",
+    "ReviewFlagQuerySet", "Role", "SnapshotField", "SourceFile", "Visibility", "in_range", "page_order",
+    "record_article_tags", "sees_unpublished", "within",
 ]

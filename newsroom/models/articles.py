@@ -42,6 +42,16 @@ def public_photo(via: str = "") -> Q:
     return Q(**{f"{via}article__isnull": True}) | published(f"{via}article__")
 
 
+def page_order(*, by_edition: bool = True) -> tuple[str, ...]:
+    """Return the order "newest issue first, then as printed": edition, page, position.
+
+    ``by_edition=False`` leaves the edition out, as the archive's lists always have; the pk
+    last makes the order total. For orders that put something first (search relevance).
+    """
+    edition = ("issue__edition",) if by_edition else ()
+    return ("-issue__date", *edition, "page", "position", "pk")
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self) -> ArticleQuerySet:
         """Return the articles a reader may see."""
@@ -81,12 +91,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(open_flag_count=count_of(flags, "article"))
 
     def in_page_order(self, *, by_edition: bool = True) -> ArticleQuerySet:
-        """Return the articles newest issue first, then as printed: edition, page, position.
-
-        ``by_edition=False`` leaves the edition out, as the archive's lists always have.
-        """
-        edition = ("issue__edition",) if by_edition else ()
-        return self.order_by("-issue__date", *edition, "page", "position")
+        """Return the articles newest issue first, then as printed (see page_order())."""
+        return self.order_by(*page_order(by_edition=by_edition))
 
 
 class ArticleVersion(models.Model):

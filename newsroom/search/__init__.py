@@ -42,7 +42,7 @@ def search_articles(
     count it, paginate it. A blank or meaningless query returns queryset.none().
     """
     from newsroom.models import Article
-    from newsroom.search.backends import DATE_ORDER, get_backend
+    from newsroom.search.backends import get_backend
 
     if queryset is None:
         queryset = Article.objects.public()
@@ -54,7 +54,7 @@ def search_articles(
     backend = get_backend(queryset)
     matches = backend.filter(queryset, parsed)
     if order == "date":
-        return matches.order_by(*DATE_ORDER)
+        return matches.in_page_order()
     return backend.rank(matches, parsed)
 
 

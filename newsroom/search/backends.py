@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from newsroom.models import page_order
 from newsroom.search.text import MAX_POSITION, Element, ParsedQuery, is_cjk
 
 
@@ -51,11 +52,10 @@ class SearchBackend:
     def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         """Return the filtered queryset annotated and ordered by relevance."""
         return queryset.annotate(search_headline_hits=_headline_hits(parsed)).order_by(
-            "-search_headline_hits", *DATE_ORDER
+            "-search_headline_hits", *page_order()
         )
 
 
-DATE_ORDER = ("-issue__date", "issue__edition", "page", "position", "pk")
 
 
 def _headline_hits(parsed: ParsedQuery):

@@ -1,6 +1,5 @@
 """What the models' fields share: number ranges and the snapshot field (newsroom/models/fields.py)."""
 
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
@@ -8,12 +7,7 @@ from django.db.backends.postgresql.operations import DatabaseOperations as Postg
 
 from newsroom.lib.bounds import ISSUE_NUMBERS, PAGES, POSITIONS
 from newsroom.models import Advertisement, Article, Issue, Photo
-from tests.factories import (
-    make_advertisement,
-    make_article,
-    make_issue,
-    make_photo,
-)
+from tests.factories import make_advertisement, make_article, make_issue, make_photo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,10 @@
 """Review flags (newsroom/models/flags.py)."""
 
-
 import pytest
 from django.db import IntegrityError, transaction
 
 from newsroom.models import Article, ReviewFlag
-from tests.factories import (
-    make_article,
-    make_flag,
-)
+from tests.factories import make_article, make_flag
 
 pytestmark = pytest.mark.django_db
 

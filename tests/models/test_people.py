@@ -1,11 +1,8 @@
 """Contributors and their aliases (newsroom/models/people.py)."""
 
-
 import pytest
 
-from tests.factories import (
-    make_person,
-)
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
