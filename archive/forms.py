@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from archive.queries import credits_prefetch
 from newsroom.models import Article, Person
+from newsroom.search import search_public, year_facets
 
 ORDER_CHOICES = [("relevance", _("按相关度")), ("date", _("按日期"))]
 
@@ -80,8 +82,6 @@ class SearchForm(forms.Form):
     @staticmethod
     def _displayed(articles):
         """Return the articles with what a result shows: issue, credits, photos."""
-        from archive.queries import credits_prefetch
-
         # Photos too: the search module's snippet looks in their captions. Not the OCR text
         # or the import snapshot: large, and a result does not show them.
         return (
@@ -92,8 +92,6 @@ class SearchForm(forms.Form):
 
     def search(self):
         """Return the reader's search for the query (newsroom.search.search_public), once."""
-        from newsroom.search import search_public
-
         if not hasattr(self, "_search"):
             data = self.cleaned_data
             self._search = search_public(
@@ -109,8 +107,6 @@ class SearchForm(forms.Form):
 
     def year_facets(self) -> list[tuple[int, int]]:
         """Return (year, count) of the results before the year filter, so any year can be picked."""
-        from newsroom.search import year_facets
-
         if self.cleaned_data.get("q"):
             return self.search().year_facets()
         return year_facets(self._filtered())

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 
 from newsroom.lib.blocks import Block
 
-# Contributor roles, as named in the data model (newsroom.models.Role).
-REPORTER = "reporter"  # 记者
-TRAINEE_REPORTER = "trainee_reporter"  # 见习记者
-CORRESPONDENT = "correspondent"  # 通讯员
-PHOTOGRAPHER = "photographer"  # 摄
-INTERN = "intern"  # 实习生
-SPECIAL_CORRESPONDENT = "special_correspondent"  # 特约记者
+# Contributor roles: the one list is newsroom.lib.roles; the names stay importable from here
+# for the parser (which should import them from newsroom.lib.roles; then drop this line).
+from newsroom.lib.roles import (  # noqa: F401
+    CORRESPONDENT,
+    INTERN,
+    PHOTOGRAPHER,
+    REPORTER,
+    SPECIAL_CORRESPONDENT,
+    TRAINEE_REPORTER,
+)
 
 ARTICLE = "article"
 PHOTO_NEWS = "photo"

@@ -32,6 +32,7 @@ from newsroom.models import (
     Role,
     Visibility,
 )
+from newsroom.search import search_articles
 
 # Bounds of the integer columns behind the filters, so no value reaches the database
 # that it cannot compare (SQLite raises on integers beyond 64 bits).
@@ -323,8 +324,6 @@ class ArticleFilterSet(OrderedFilterSet):
         return flagged if value else queryset.exclude(pk__in=flagged.values("pk"))
 
     def filter_q(self, queryset, name, value: str):
-        from newsroom.search import search_articles
-
         order = "relevance" if self.chosen_ordering() == "relevance" else "date"
         return search_articles(value, queryset, order=order)
 

@@ -25,6 +25,7 @@ from newsroom.models import (
     ReviewFlag,
     Role,
 )
+from newsroom.search import snippet
 from newsroom.siteurl import absolute_url
 
 # A pk no row has: a response reverses each kind of address once with it, then puts each
@@ -366,8 +367,6 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         query = self.context.get("q")
         if not query:
             return None
-        from newsroom.search import snippet
-
         return str(snippet(article, query))
 
 

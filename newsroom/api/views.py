@@ -45,6 +45,7 @@ from newsroom.api.serializers import (
     ReviewFlagSerializer,
     TagSerializer,
 )
+from newsroom.editorial import FlagError, StaleEditError, accept_flag, edit_article, undo_flag
 from newsroom.models import (
     Advertisement,
     Article,
@@ -309,8 +310,6 @@ class ArticleViewSet(
         return Response(self.get_serializer(article).data, headers={"ETag": article.etag})
 
     def partial_update(self, request, *args, **kwargs):
-        from newsroom.editorial import StaleEditError, edit_article
-
         article = self.get_object()
         refused = self._check_if_match(request, article)
         if refused:
@@ -505,8 +504,6 @@ class ReviewFlagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        from newsroom.editorial import accept_flag
-
         return self._resolve(accept_flag)
 
     @extend_schema(
@@ -517,13 +514,9 @@ class ReviewFlagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def undo(self, request, pk=None):
-        from newsroom.editorial import undo_flag
-
         return self._resolve(undo_flag)
 
     def _resolve(self, operation):
-        from newsroom.editorial import FlagError
-
         flag = self.get_object()
         try:
             operation(flag, user=self.request.user)

@@ -21,6 +21,10 @@ from typing import TYPE_CHECKING
 
 from newsroom.search.text import ParsedQuery, highlight, parse_query
 
+# The functions below import the models and the modules that use them (indexing, results,
+# backends) when called: this package is an app in INSTALLED_APPS, imported while the app
+# registry loads, before any model may be imported.
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.utils.safestring import SafeString

@@ -28,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
-from newsroom.models import page_order
+from newsroom.models import Article, page_order
 from newsroom.search.text import MAX_POSITION, Element, ParsedQuery, is_cjk
 
 
@@ -222,8 +222,6 @@ _BACKENDS = {"postgresql": PostgresBackend(), "sqlite": SQLiteBackend()}
 
 def get_backend(queryset: QuerySet | None = None) -> SearchBackend:
     """Return the backend for the database the queryset reads from."""
-    from newsroom.models import Article
-
     alias = queryset.db if queryset is not None else router.db_for_read(Article)
     vendor = connections[alias].vendor
     try:
