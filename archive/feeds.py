@@ -100,7 +100,7 @@ class ArticleFeed(ArchiveFeed):
             Article.objects.public()
             .select_related("issue")
             .prefetch_related(queries.credits_prefetch())
-            .order_by("-issue__date", "page", "position")
+            .in_page_order(by_edition=False)
         )
 
     def item_title(self, article) -> str:

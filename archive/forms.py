@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from archive.queries import credits_prefetch
 from newsroom.models import Article, Person
+from newsroom.search import search_public, year_facets
 
 ORDER_CHOICES = [("relevance", _("按相关度")), ("date", _("按日期"))]
 
@@ -64,11 +65,7 @@ class SearchForm(forms.Form):
             # A subquery, not a join, so the search module's ordering and annotations stay intact.
             articles = articles.filter(pk__in=Article.objects.filter(tags__slug=data["tag"]).values("pk"))
         if data.get("contributor"):
-            people = Person.objects.named(data["contributor"]).values("pk")
-            credited = Article.objects.filter(
-                Q(credits__person__in=people) | Q(photos__credits__person__in=people)
-            ).values("pk")
-            articles = articles.filter(pk__in=credited)
+            articles = articles.by_person(Person.objects.named(data["contributor"]).values("pk"))
         return articles
 
     def _filtered(self):
@@ -80,13 +77,11 @@ class SearchForm(forms.Form):
             articles = articles.filter(issue__date__gte=data["start"])
         if data.get("end"):
             articles = articles.filter(issue__date__lte=data["end"])
-        return articles.order_by("-issue__date", "page", "position")
+        return articles.in_page_order(by_edition=False)
 
     @staticmethod
     def _displayed(articles):
         """Return the articles with what a result shows: issue, credits, photos."""
-        from archive.queries import credits_prefetch
-
         # Photos too: the search module's snippet looks in their captions. Not the OCR text
         # or the import snapshot: large, and a result does not show them.
         return (
@@ -97,8 +92,6 @@ class SearchForm(forms.Form):
 
     def search(self):
         """Return the reader's search for the query (newsroom.search.search_public), once."""
-        from newsroom.search import search_public
-
         if not hasattr(self, "_search"):
             data = self.cleaned_data
             self._search = search_public(
@@ -114,8 +107,6 @@ class SearchForm(forms.Form):
 
     def year_facets(self) -> list[tuple[int, int]]:
         """Return (year, count) of the results before the year filter, so any year can be picked."""
-        from newsroom.search import year_facets
-
         if self.cleaned_data.get("q"):
             return self.search().year_facets()
         return year_facets(self._filtered())

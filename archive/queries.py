@@ -12,11 +12,11 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
 from newsroom import pagecache
-from newsroom.models import Article, Credit, Issue, Person, Photo, Role, Visibility
+from newsroom.models import Article, Credit, Issue, Person, Photo, Role
 
 
 def credits_prefetch(lookup: str = "credits") -> Prefetch:
@@ -195,7 +195,7 @@ def public_credits_of(person: Person, role: str | None = None):
 
     Unbounded: page it. Credits come with their article or photo and its issue.
     """
-    credits = public_work_credits().filter(person=person)
+    credits = Credit.objects.on_public_work().filter(person=person)
     if role:
         credits = credits.filter(role=role)
     return (
@@ -224,7 +224,7 @@ def role_counts_of(person: Person) -> list[RoleCount]:
     Empty when the person has no public work.
     """
     rows = dict(
-        public_work_credits().filter(person=person).order_by().values_list("role")
+        Credit.objects.on_public_work().filter(person=person).order_by().values_list("role")
         .annotate(n=Count("pk")).values_list("role", "n")
     )
     labels = dict(Role.choices)
@@ -249,25 +249,9 @@ def month_weeks(year: int, month: int, issue_dates: set[dt.date]) -> list[list[d
     return weeks
 
 
-def public_work_credits():
-    """Return the credits on public articles and on public photos.
-
-    The conditions of ``Article.objects.public()`` and ``Photo.objects.public()``, written over
-    the credit's own joins (tests/test_archive_pages.py checks they agree): as
-    ``article_id IN (public articles) OR photo_id IN (public photos)`` PostgreSQL hashed every
-    article and photo of the archive on each query (0.5 s at 100,000 articles for one person).
-    """
-    published = Visibility.PUBLISHED
-    return Credit.objects.filter(
-        Q(article__visibility=published)
-        | Q(photo__isnull=False, photo__article__isnull=True)
-        | Q(photo__article__visibility=published)
-    )
-
-
 def people_with_public_work():
     """Return the contributors credited on at least one public article or photo."""
-    return Person.objects.filter(Exists(public_work_credits().filter(person=OuterRef("pk"))))
+    return Person.objects.filter(Exists(Credit.objects.on_public_work().filter(person=OuterRef("pk"))))
 
 
 def tags_with_public_articles():

@@ -34,6 +34,7 @@ from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
 from newsroom.pagecache import cached_public_page
+from newsroom.search import highlight, parse_query, snippet
 from newsroom.siteurl import site_root
 
 PER_PAGE = 20
@@ -331,7 +332,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(tags=tag)
         .select_related("issue")
         .prefetch_related(queries.credits_prefetch())
-        .order_by("-issue__date", "page", "position")
+        .in_page_order(by_edition=False)
     )
     page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
     if not page.object_list:
@@ -347,8 +348,6 @@ def search(request: HttpRequest) -> HttpResponse:
     Queries when something is asked: the result count, the page of results with their
     issues, their credits, their photos, the year facets.
     """
-    from newsroom.search import highlight, parse_query, snippet
-
     form = SearchForm(request.GET or None)
     context = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.has_criteria():

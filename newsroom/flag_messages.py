@@ -9,10 +9,9 @@ active language (Simplified Chinese by default, English in the catalog).
 
 from __future__ import annotations
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from newsroom.models import Role
 
 # message_key (the parser's or loader's code) -> the message, with %(name)s for each value.
 MESSAGES = {
@@ -55,22 +54,26 @@ MASTHEAD_FIELDS = {
 }
 
 
-def flag_message(key: str, params: dict, fallback: str) -> str:
+def flag_message(key: str, params: dict, fallback: str, *, roles: type[TextChoices]) -> str:
     """Return a flag's message in the active language, or ``fallback`` (its stored English
-    sentence) when the flag predates message keys or its values do not fit the message."""
+    sentence) when the flag predates message keys or its values do not fit the message.
+
+    ``roles`` (the models' Role) labels a contributor's role; passed in, so that the models
+    can import this module and it need not import them.
+    """
     template = MESSAGES.get(key)
     if template is None:
         return fallback
-    values = {name: _worded(key, name, value) for name, value in (params or {}).items()}
+    values = {name: _worded(key, name, value, roles) for name, value in (params or {}).items()}
     try:
         return str(template) % values
     except (KeyError, TypeError, ValueError):
         return fallback
 
 
-def _worded(key: str, name: str, value):
-    if name == "role" and value in Role.values:
-        return Role(value).label
+def _worded(key: str, name: str, value, roles: type[TextChoices]):
+    if name == "role" and value in roles.values:
+        return roles(value).label
     if name == "field" and key == "masthead_mismatch":
         return MASTHEAD_FIELDS.get(value, value)
     if name in ("field", "what") and isinstance(value, str):

@@ -103,15 +103,15 @@ def test_an_edit_of_a_stale_version_is_412_with_the_current_version(client, arti
 
 
 def test_an_edit_that_loses_a_race_after_the_etag_check_is_412(client, article, editor_user, monkeypatch):
-    import newsroom.editorial
+    import newsroom.api.views
 
-    real_edit = newsroom.editorial.edit_article
+    real_edit = newsroom.api.views.edit_article
 
     def someone_saves_first(target, **kwargs):
         Article.objects.filter(pk=target.pk).update(version=5)
         return real_edit(target, **kwargs)
 
-    monkeypatch.setattr(newsroom.editorial, "edit_article", someone_saves_first)
+    monkeypatch.setattr(newsroom.api.views, "edit_article", someone_saves_first)
     as_user(client, editor_user)
     response = patch(client, article, {"headline": "新标题"}, article.etag)
     assert response.status_code == 412

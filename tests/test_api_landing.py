@@ -14,7 +14,7 @@ def test_a_browser_gets_a_landing_page_in_chinese_with_the_docs_and_the_schema(c
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert "开放数据接口（REST API）" in page
+    assert "<h1>开放数据接口 <small>REST API</small></h1>" in page
     assert 'href="/api/v1/docs/"' in page and 'href="/api/v1/schema/"' in page
     for name in ("publications", "issues", "articles", "photos", "advertisements", "people", "tags"):
         assert f"/api/v1/{name}/" in page
@@ -24,7 +24,7 @@ def test_a_browser_gets_a_landing_page_in_chinese_with_the_docs_and_the_schema(c
 
 def test_a_browser_asking_for_english_gets_the_landing_page_in_english(client):
     page = client.get("/api/v1/", HTTP_ACCEPT=BROWSER, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Open data API (REST API)" in page
+    assert "<h1>Open data API <small>REST API</small></h1>" in page
     assert "follow the <code>next</code> address as given" in page
 
 

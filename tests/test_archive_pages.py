@@ -301,24 +301,6 @@ def test_bad_page_numbers_or_roles_on_the_contributor_page_never_crash(client, q
         assert f"第{number}页，共2页" in html(response)
 
 
-def test_public_work_credits_are_exactly_the_credits_on_public_articles_and_photos():
-    from archive.queries import public_work_credits
-    from newsroom.models import Credit, Photo
-
-    person = make_person()
-    front_page(2, reporter=person, photographer=person)
-    withdrawn = make_article(make_issue(date=dt.date(2020, 1, 2)), visibility=Visibility.WITHDRAWN)
-    make_credit(person=person, article=withdrawn)
-    make_credit(person=person, photo=make_photo(withdrawn.issue, article=withdrawn),
-                role="photographer")
-    make_credit(person=person, photo=make_photo(withdrawn.issue), role="photographer")
-    expected = set(
-        Credit.objects.filter(article__in=Article.objects.public()).values_list("pk", flat=True)
-    ) | set(Credit.objects.filter(photo__in=Photo.objects.public()).values_list("pk", flat=True))
-    assert set(public_work_credits().values_list("pk", flat=True)) == expected
-    assert len(expected) == Credit.objects.count() - 2
-
-
 def test_a_contributor_with_no_public_work_is_404(client):
     person = make_person()
     article = make_article(visibility=Visibility.WITHDRAWN)

@@ -32,6 +32,7 @@ from newsroom.models import (
     Role,
     Visibility,
 )
+from newsroom.search import search_articles
 
 # Bounds of the integer columns behind the filters, so no value reaches the database
 # that it cannot compare (SQLite raises on integers beyond 64 bits).
@@ -163,16 +164,6 @@ def ordering_filter(choices: dict[str, str], default: str) -> django_filters.Cho
         + "; ".join(f"`{key}` {text}" for key, text in choices.items())
         + ".",
     )
-
-
-def _credited(people, role: str | None = None):
-    """Return the condition "a person in `people` is credited on the article or one of its photos"."""
-    credits = Credit.objects.filter(
-        Q(article=OuterRef("pk")) | Q(photo__article=OuterRef("pk")), person__in=people
-    )
-    if role:
-        credits = credits.filter(role=role)
-    return Exists(credits)
 
 
 def _people_matching(value: str):
@@ -312,12 +303,12 @@ class ArticleFilterSet(OrderedFilterSet):
         fields: list[str] = []
 
     def filter_contributor(self, queryset, name, value: str):
-        return queryset.filter(_credited(_people_matching(value), self.form.cleaned_data.get("role")))
+        return queryset.by_person(_people_matching(value), role=self.form.cleaned_data.get("role"))
 
     def filter_role(self, queryset, name, value: str):
         if self.form.cleaned_data.get("contributor"):
             return queryset  # applied together with the contributor, on the same credit
-        return queryset.filter(_credited(Person.objects.all(), value))
+        return queryset.by_person(role=value)
 
     def filter_tag(self, queryset, name, value: str):
         tags = Tag.objects.filter(Q(name__iexact=value) | Q(slug=value))
@@ -333,8 +324,6 @@ class ArticleFilterSet(OrderedFilterSet):
         return flagged if value else queryset.exclude(pk__in=flagged.values("pk"))
 
     def filter_q(self, queryset, name, value: str):
-        from newsroom.search import search_articles
-
         order = "relevance" if self.chosen_ordering() == "relevance" else "date"
         return search_articles(value, queryset, order=order)
 
@@ -375,8 +364,8 @@ class PhotoFilterSet(PrintedItemFilterSet):
         fields: list[str] = []
 
     def filter_contributor(self, queryset, name, value: str):
-        credits = Credit.objects.filter(photo=OuterRef("pk"), person__in=_people_matching(value))
-        return queryset.filter(Exists(credits))
+        credits = Credit.objects.of(_people_matching(value))
+        return queryset.filter(Exists(credits.filter(photo=OuterRef("pk"))))
 
 
 class AdvertisementFilterSet(PrintedItemFilterSet):

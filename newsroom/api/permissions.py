@@ -10,12 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
+from newsroom.models import sees_unpublished
+
 EDITOR_GROUPS = ("editor", "chief editor")
-
-
-def is_staff(user) -> bool:
-    """Return whether the user may see unpublished content (withdrawn articles, flags)."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def is_editor(user) -> bool:
@@ -56,5 +53,5 @@ class StaffReadEditorWrite(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return is_staff(request.user)
+            return sees_unpublished(request.user)
         return is_editor(request.user)

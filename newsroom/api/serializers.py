@@ -25,6 +25,7 @@ from newsroom.models import (
     ReviewFlag,
     Role,
 )
+from newsroom.search import snippet
 from newsroom.siteurl import absolute_url
 
 # A pk no row has: a response reverses each kind of address once with it, then puts each
@@ -316,7 +317,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     )
     tags = serializers.SerializerMethodField(help_text="Tag names, alphabetical.")
     open_flags_count = serializers.IntegerField(
-        read_only=True, help_text="How many review flags on it are still open."
+        source="open_flag_count", read_only=True, help_text="How many review flags on it are still open."
     )
     etag = serializers.CharField(
         read_only=True, help_text="The entity tag to send in If-Match when editing this version."
@@ -366,8 +367,6 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         query = self.context.get("q")
         if not query:
             return None
-        from newsroom.search import snippet
-
         return str(snippet(article, query))
 
 
@@ -440,8 +439,14 @@ class OriginalTextSerializer(serializers.ModelSerializer):
         }
 
 
+def _max_length(name: str) -> int:
+    """Return the longest text the article's field ``name`` holds (the model's own limit)."""
+    return Article._meta.get_field(name).max_length
+
+
 class ArticleEditSerializer(serializers.Serializer):
-    """The fields an editor may change; any other key is refused."""
+    """The fields an editor may change (Article.TEXT_FIELDS, as blocks too, and the tags);
+    any other key is refused."""
 
     #: What the schema says of the whole body (see newsroom/api/schema.py): the checks below.
     request_schema_rules = {
@@ -451,14 +456,19 @@ class ArticleEditSerializer(serializers.Serializer):
     }
 
     kicker = serializers.CharField(
-        max_length=300, allow_blank=True, required=False, help_text="Kicker (引题)."
+        max_length=_max_length("kicker"), allow_blank=True, required=False,
+        help_text="Kicker (引题).",
     )
-    headline = serializers.CharField(max_length=300, required=False, help_text="Main headline.")
+    headline = serializers.CharField(
+        max_length=_max_length("headline"), required=False, help_text="Main headline."
+    )
     subheadline = serializers.CharField(
-        max_length=300, allow_blank=True, required=False, help_text="Subheadline (副题)."
+        max_length=_max_length("subheadline"), allow_blank=True, required=False,
+        help_text="Subheadline (副题).",
     )
     dateline = serializers.CharField(
-        max_length=100, allow_blank=True, required=False, help_text="Dateline, e.g. 本报讯."
+        max_length=_max_length("dateline"), allow_blank=True, required=False,
+        help_text="Dateline, e.g. 本报讯.",
     )
     body = serializers.CharField(
         allow_blank=True, required=False, trim_whitespace=False,

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from taggit.models import Tag, TaggedItem
 
 from newsroom.api import filters, ninjs
-from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite, is_staff
+from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite
 from newsroom.api.rendering import PlainTextRenderer
 from newsroom.api.serializers import (
     LISTED_CREDITS,
@@ -45,6 +45,7 @@ from newsroom.api.serializers import (
     ReviewFlagSerializer,
     TagSerializer,
 )
+from newsroom.editorial import FlagError, StaleEditError, accept_flag, edit_article, undo_flag
 from newsroom.models import (
     Advertisement,
     Article,
@@ -83,37 +84,20 @@ def _credits() -> Prefetch:
     return Prefetch("credits", queryset=Credit.objects.select_related("person"))
 
 
-def visible_articles(user):
-    """Return the articles this user may see: staff see withdrawn ones too."""
-    return Article.objects.all() if is_staff(user) else Article.objects.public()
-
-
-def visible_photos(user):
-    return Photo.objects.all() if is_staff(user) else Photo.objects.public()
-
-
 def _articles_with_state(user):
     """Return the visible articles with their issue and paper joined and open flags counted.
 
     The OCR text and the last imported text are left out: no representation shows them, and
     they are as long as the body.
     """
-    open_flags = (
-        ReviewFlag.objects.open()
-        .filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
-        visible_articles(user)
+        Article.objects.visible_to(user)
+        .with_open_flag_count()
         .select_related("issue__publication")
         .defer("original_text", "imported")
         .annotate(
             issue_date=F("issue__date"),
             issue_edition=F("issue__edition"),
-            open_flags_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
         )
     )
 
@@ -201,11 +185,11 @@ class IssueViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
 
     def get_queryset(self):
         user = self.request.user
-        issues = Issue.objects.all() if is_staff(user) else Issue.objects.with_public_articles()
+        issues = Issue.objects.visible_to(user)
         return issues.select_related("publication").prefetch_related(
             Prefetch(
                 "articles",
-                queryset=visible_articles(user).order_by("page", "position").only(
+                queryset=Article.objects.visible_to(user).order_by("page", "position").only(
                     "id", "issue_id", "page", "position", "kind", "kicker", "headline", "subheadline"
                 ),
             )
@@ -221,12 +205,12 @@ class IssueViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
     def ninjs(self, request, pk=None):
         """Return the issue as a ninjs composite whose associations are its articles and photos."""
         user = request.user
-        issues = Issue.objects.all() if is_staff(user) else Issue.objects.with_public_articles()
+        issues = Issue.objects.visible_to(user)
         issue = get_object_or_404(issues.select_related("publication"), pk=pk)
         articles = article_queryset(user).filter(issue=issue).order_by("page", "position")
         # The article's own issue is this one: reuse it rather than join it again.
         standalone = (
-            visible_photos(user).filter(issue=issue, article__isnull=True)
+            Photo.objects.visible_to(user).filter(issue=issue, article__isnull=True)
             .order_by("page", "position").prefetch_related(_credits())
         )
         data = ninjs.issue_ninjs(issue, articles, standalone, request=request)
@@ -326,8 +310,6 @@ class ArticleViewSet(
         return Response(self.get_serializer(article).data, headers={"ETag": article.etag})
 
     def partial_update(self, request, *args, **kwargs):
-        from newsroom.editorial import StaleEditError, edit_article
-
         article = self.get_object()
         refused = self._check_if_match(request, article)
         if refused:
@@ -389,7 +371,7 @@ class ArticleViewSet(
     def original(self, request, pk=None):
         """Return the lines of the OCR file that made this article, as JSON or text/plain."""
         article = get_object_or_404(
-            visible_articles(request.user).select_related("issue__source"), pk=pk
+            Article.objects.visible_to(request.user).select_related("issue__source"), pk=pk
         )
         if request.accepted_renderer.format == PlainTextRenderer.format:
             return Response(article.original_text)
@@ -427,7 +409,7 @@ class PhotoViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
 
     def get_queryset(self):
         return (
-            visible_photos(self.request.user)
+            Photo.objects.visible_to(self.request.user)
             .select_related("issue__publication")
             .annotate(issue_date=F("issue__date"), issue_edition=F("issue__edition"))
             .prefetch_related(_credits())
@@ -479,7 +461,7 @@ class TagViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOn
     lookup_value_regex = ID
 
     def get_queryset(self):
-        articles = visible_articles(self.request.user)
+        articles = Article.objects.visible_to(self.request.user)
         tagged = (
             TaggedItem.objects.filter(tag=OuterRef("pk"), object_id__in=articles.values("pk"))
             .filter(content_type__app_label="newsroom", content_type__model="article")
@@ -522,8 +504,6 @@ class ReviewFlagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        from newsroom.editorial import accept_flag
-
         return self._resolve(accept_flag)
 
     @extend_schema(
@@ -534,13 +514,9 @@ class ReviewFlagViewSet(OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def undo(self, request, pk=None):
-        from newsroom.editorial import undo_flag
-
         return self._resolve(undo_flag)
 
     def _resolve(self, operation):
-        from newsroom.editorial import FlagError
-
         flag = self.get_object()
         try:
             operation(flag, user=self.request.user)

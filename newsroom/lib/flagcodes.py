@@ -1,7 +1,7 @@
 """Every kind of review flag, by the code stored on it: one list for the parser, the loader and the models.
 
 The parser and the loader open flags with these codes; ``ReviewFlag.Code`` labels each of them
-(tests/test_models.py checks that it covers ``ALL_CODES``), and newsroom/flag_messages.py words
+(tests/load/test_flags.py checks that it covers ``ALL_CODES``), and newsroom/flag_messages.py words
 their messages.
 """
 

@@ -28,6 +28,10 @@ from typing import TYPE_CHECKING
 
 from newsroom.search.text import ParsedQuery, highlight, parse_query
 
+# The functions below import the models and the modules that use them (indexing, results,
+# backends) when called: this package is an app in INSTALLED_APPS, imported while the app
+# registry loads, before any model may be imported.
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.utils.safestring import SafeString
@@ -49,7 +53,7 @@ def search_articles(
     count it, paginate it. A blank or meaningless query returns queryset.none().
     """
     from newsroom.models import Article
-    from newsroom.search.backends import DATE_ORDER, get_backend
+    from newsroom.search.backends import get_backend
 
     if queryset is None:
         queryset = Article.objects.public()
@@ -61,7 +65,7 @@ def search_articles(
     backend = get_backend(queryset)
     matches = backend.filter(queryset, parsed)
     if order == "date":
-        return matches.order_by(*DATE_ORDER)
+        return matches.in_page_order()
     return backend.rank(matches, parsed)
 
 

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from newsroom.models import Article, page_order
 from newsroom.search.text import MAX_POSITION, Element, ParsedQuery, is_cjk
 
 
@@ -51,11 +52,10 @@ class SearchBackend:
     def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         """Return the filtered queryset annotated and ordered by relevance."""
         return queryset.annotate(search_headline_hits=_headline_hits(parsed)).order_by(
-            "-search_headline_hits", *DATE_ORDER
+            "-search_headline_hits", *page_order()
         )
 
 
-DATE_ORDER = ("-issue__date", "issue__edition", "page", "position", "pk")
 
 
 def _headline_hits(parsed: ParsedQuery):
@@ -222,8 +222,6 @@ _BACKENDS = {"postgresql": PostgresBackend(), "sqlite": SQLiteBackend()}
 
 def get_backend(queryset: QuerySet | None = None) -> SearchBackend:
     """Return the backend for the database the queryset reads from."""
-    from newsroom.models import Article
-
     alias = queryset.db if queryset is not None else router.db_for_read(Article)
     vendor = connections[alias].vendor
     try:

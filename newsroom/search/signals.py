@@ -10,7 +10,6 @@ Bulk paths that send no signals (`QuerySet.update`, `bulk_create`) are covered b
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 
 from newsroom.models import Article, Credit, Issue, Person, PersonAlias, Photo
@@ -33,10 +32,7 @@ def _loaded(instance, name: str):
 def articles_of_person(person_id: int, *, using: str) -> list[int]:
     """Return the ids of articles crediting a person, directly or on a photo."""
     return list(
-        Article.objects.using(using)
-        .filter(Q(credits__person_id=person_id) | Q(photos__credits__person_id=person_id))
-        .values_list("pk", flat=True)
-        .distinct()
+        Article.objects.using(using).by_person(person_id).values_list("pk", flat=True)
     )
 
 

@@ -1,0 +1,43 @@
+"""The editorial core of Newsroom, in the newspaper's own terms.
+
+A Publication prints an Issue each day; an Issue holds Articles, Photos and
+Advertisements on its pages; People are credited on articles and photos;
+SourceFile and ImportRun say where everything came from; ReviewFlags are what
+the importer repaired or doubted, for an editor to accept or undo.
+
+One module a question (papers, provenance, people, articles, credits, flags, fields);
+this package re-exports every model and choice, so ``from newsroom.models import Article``
+(and the migrations' ``newsroom.models.SnapshotField``) keep working.
+"""
+
+# newsroom/admin.py reads django's fields as ``models.models.TextField`` (as the one-module
+# newsroom/models.py allowed): kept until the admin imports django.db.models itself.
+from django.db import models  # noqa: F401
+
+from newsroom.models.access import sees_unpublished
+from newsroom.models.articles import (
+    Advertisement,
+    Article,
+    ArticleQuerySet,
+    ArticleVersion,
+    CorrectionStatus,
+    Photo,
+    PhotoQuerySet,
+    Visibility,
+    page_order,
+    record_article_tags,
+)
+from newsroom.models.credits import Credit
+from newsroom.models.fields import SnapshotField, in_range, within
+from newsroom.models.flags import ReviewFlag, ReviewFlagQuerySet
+from newsroom.models.papers import Issue, IssueQuerySet, Publication
+from newsroom.models.people import Person, PersonAlias, PersonQuerySet, Role
+from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
+
+__all__ = [
+    "Advertisement", "Article", "ArticleQuerySet", "ArticleVersion", "CorrectionStatus",
+    "Credit", "ImportRun", "ImportedFile", "Issue", "IssueQuerySet", "Person", "PersonAlias",
+    "PersonQuerySet", "Photo", "PhotoQuerySet", "Publication", "ReviewFlag",
+    "ReviewFlagQuerySet", "Role", "SnapshotField", "SourceFile", "Visibility", "in_range", "page_order",
+    "record_article_tags", "sees_unpublished", "within",
+]

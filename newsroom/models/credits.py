@@ -1,0 +1,103 @@
+"""Who is credited, in which role, on an article or a photo."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from newsroom.models.articles import Article, Photo, public_photo, published
+from newsroom.models.people import Person, Role
+
+
+class CreditQuerySet(models.QuerySet):
+    def of(self, person=None, *, role: str | None = None) -> CreditQuerySet:
+        """Return the credits of a person (a Person, its id, or a QuerySet of people; None is
+        anyone), in one role if given: what ArticleQuerySet.by_person() looks for."""
+        credits = self
+        if isinstance(person, models.QuerySet):
+            credits = credits.filter(person__in=person)
+        elif person is not None:
+            credits = credits.filter(person=person)
+        return credits.filter(role=role) if role else credits
+
+    def on_public_work(self) -> CreditQuerySet:
+        """Return the credits on public articles and on public photos.
+
+        The conditions of ``Article.objects.public()`` and ``Photo.objects.public()``, over the
+        credit's own joins: as ``article_id IN (public articles) OR photo_id IN (public
+        photos)`` PostgreSQL hashed every article and photo of the archive on each query
+        (0.5 s at 100,000 articles for one person).
+        """
+        return self.filter(published("article__") | (Q(photo__isnull=False) & public_photo("photo__")))
+
+
+class Credit(models.Model):
+    """A person credited, in a role, on an article or on a photo."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="credits", verbose_name=_("作者")
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("文章"),
+    )
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        verbose_name=_("图片"),
+    )
+
+    objects = CreditQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("署名")
+        verbose_name_plural = pgettext_lazy("plural", "署名")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(article__isnull=False) & Q(photo__isnull=True))
+                | (Q(article__isnull=True) & Q(photo__isnull=False)),
+                name="credit_on_article_or_photo",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "person", "role"],
+                condition=Q(article__isnull=False),
+                name="credit_unique_on_article",
+            ),
+            models.UniqueConstraint(
+                fields=["photo", "person", "role"],
+                condition=Q(photo__isnull=False),
+                name="credit_unique_on_photo",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="credit_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person}"
+
+    def get_role_display(self) -> str:
+        """Return the role as the paper prints it (记者), translated.
+
+        Django's generated method rebuilds the whole choice list on every call (about
+        70 µs); pages and API lists call it for every credit.
+        """
+        try:
+            return Role(self.role).label
+        except ValueError:
+            return self.role

@@ -1,0 +1,73 @@
+"""The contributors (Person), the other spellings of their names, and the roles they are credited in."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from newsroom.lib import roles
+
+
+class PersonQuerySet(models.QuerySet):
+    def named(self, name: str) -> PersonQuerySet:
+        """Return the people whose display name or an alias is exactly this name."""
+        return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
+
+
+class Person(models.Model):
+    """A contributor: reporter, correspondent, photographer, ..."""
+
+    name = models.CharField(_("姓名"), max_length=100, unique=True)
+    version = models.PositiveIntegerField(
+        _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人修改。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("作者")
+        verbose_name_plural = pgettext_lazy("plural", "作者")
+        permissions = [("merge_person", _("可以合并作者"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:person", kwargs={"pk": self.pk})
+
+
+class PersonAlias(models.Model):
+    """Another spelling of a person's name: an OCR variant or a former byline."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("作者")
+    )
+    name = models.CharField(_("别名"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("别名")
+        verbose_name_plural = pgettext_lazy("plural", "别名")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """The roles a contributor is credited in (codes from newsroom.lib.roles), as the paper prints them."""
+
+    REPORTER = roles.REPORTER, _("记者")
+    TRAINEE_REPORTER = roles.TRAINEE_REPORTER, _("见习记者")
+    CORRESPONDENT = roles.CORRESPONDENT, _("通讯员")
+    PHOTOGRAPHER = roles.PHOTOGRAPHER, _("摄影")
+    INTERN = roles.INTERN, _("实习生")
+    SPECIAL_CORRESPONDENT = roles.SPECIAL_CORRESPONDENT, _("特约记者")
