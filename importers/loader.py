@@ -61,7 +61,7 @@ from importers.records import (
     ParseError,
     PhotoRecord,
 )
-from newsroom import pagecache
+from newsroom import changes
 from newsroom.lib.blocks import render_body
 from newsroom.lib.bounds import ISSUE_NUMBERS, PAGES, POSITIONS, range_text
 from newsroom.models import (
@@ -1348,14 +1348,14 @@ def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool
     people: dict[str, Person] = {}
     loaded = 0
     # Readers' cached pages are renewed at most once a second, not after every page.
-    with pagecache.coalesced(), indexing.deferred():
+    with changes.bulk() as changed:
         for start in range(0, len(files), PAGES_PER_BATCH):
             batch = files[start : start + PAGES_PER_BATCH]
             for report in _import_files(batch, run=run, people=people):
                 done(report)
             before, loaded = loaded, loaded + len(batch)
             if index and loaded // INDEX_EVERY_PAGES > before // INDEX_EVERY_PAGES:
-                indexing.flush()
+                changed.flush()
 
 
 # The name -> Person cache of a worker process, kept across the lots of files it loads.
@@ -1382,7 +1382,7 @@ def _import_lot(task: tuple[list[PageFile], int]) -> list[PageReport]:
     files, run_pk = task
     run = ImportRun(pk=run_pk)
     try:
-        with pagecache.coalesced(), indexing.deferred():
+        with changes.bulk():
             return [
                 report
                 for start in range(0, len(files), PAGES_PER_BATCH)
@@ -1503,7 +1503,7 @@ def _load_new_issues(
             collected, [a for loader in starting.values() for a in loader.articles_written]
         )
         # bulk_create sends no post_save: readers' cached pages must learn of the new issues.
-        pagecache.archive_changed()
+        changes.archive_changed()
     if people is not None:
         # As in load_page: only once (and if) the batch's transaction commits.
         transaction.on_commit(lambda: people.update(found))

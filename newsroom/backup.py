@@ -35,6 +35,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from newsroom import changes
+
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
 JSON_DUMP = "database.json"
@@ -274,9 +276,7 @@ def restore(folder: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
         finally:
             # The flush made content types anew (or was rolled back): forget the cached ids.
             ContentType.objects.clear_cache()
-        from newsroom.search import rebuild_index
-
-        rebuild_index()
+        changes.rebuild_search_index(using=using)
     else:
         raise BackupError(f"{folder / MANIFEST}: unknown backup format {manifest.format!r}")
     _check_counts(manifest, counts)
@@ -285,9 +285,7 @@ def restore(folder: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
             archive.extractall(_media_root(), filter="data")
     # A dump brings back the generation it was made at: move it past every page cached since.
-    from newsroom.pagecache import archive_changed
-
-    archive_changed(using)
+    changes.archive_changed(using=using)
     return manifest
 
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from newsroom.changes import articles_changed, touch_issues
 from newsroom.lib import repairs
 from newsroom.models import (
     Article,
@@ -45,8 +46,6 @@ from newsroom.models import (
     Role,
     Visibility,
 )
-from newsroom.pagecache import archive_changed
-from newsroom.search import index_on_commit
 
 # The fields an editor may correct through edit_article: the text and what kind of piece it is.
 # Where an article sits (issue, page, position) is the importer's business, not a correction.
@@ -461,7 +460,7 @@ def edit_photo(
         _bump_articles([a for a in articles if a.pk in (was_on, current.article_id)],
                        user=user, reason=reason)
         if was_on is None or current.article_id is None:
-            _touch_issues(Issue.objects.filter(pk=current.issue_id))
+            touch_issues(Issue.objects.filter(pk=current.issue_id))
     _copy_state(current, photo)
     return photo
 
@@ -526,7 +525,7 @@ def edit_person(
             _write(PersonAlias(person=current, name=alias_name), user=user, reason=reason)
         if renamed:
             _bump_articles(articles, user=user, reason=reason)
-            _touch_issues(_issues_with_loose_photos_of(current))
+            touch_issues(_issues_with_loose_photos_of(current))
     _copy_state(current, person)
     return person
 
@@ -690,9 +689,8 @@ def _bump_articles(articles: list[Article], *, fields: Iterable[str] = (), user,
     for article in articles:
         article.version += 1
         article.updated_at = now
-    # bulk_update sends no post_save: tell the page cache and the search index.
-    archive_changed()
-    index_on_commit([article.pk for article in articles])
+    # bulk_update sends no post_save: say what changed (search and the page cache follow).
+    articles_changed([article.pk for article in articles])
     bulk_update_with_history(
         articles,
         Article,
@@ -709,12 +707,6 @@ def _lock_articles(articles: QuerySet, **exclude) -> list[Article]:
     """Return these articles (but those matching ``exclude``) re-read and locked, by primary key."""
     locked = Article.objects.select_for_update().filter(pk__in=articles.values("pk"))
     return list(locked.exclude(**exclude).order_by("pk") if exclude else locked.order_by("pk"))
-
-
-def _touch_issues(issues: QuerySet) -> None:
-    """Move these issues' updated_at on: their pages show something that changed (a loose photo)."""
-    if Issue.objects.filter(pk__in=issues.values("pk")).update(updated_at=timezone.now()):
-        archive_changed()
 
 
 def _bulk_set(articles: QuerySet, field_name: str, value: str, *, user, reason: str) -> int:
@@ -837,7 +829,7 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
         ReviewFlag.objects.filter(person=remove_locked).update(person=keep_locked)
 
         _bump_articles(bylines, user=user, reason=reason)
-        _touch_issues(Issue.objects.filter(pk__in=loose_photo_issues))
+        touch_issues(Issue.objects.filter(pk__in=loose_photo_issues))
         keep_locked.version += 1
         keep_locked._history_user = history_user
         keep_locked._change_reason = reason

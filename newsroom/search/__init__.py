@@ -10,7 +10,8 @@ The public interface (other modules code against exactly these names)::
     snippet(article, query, *, max_chars=120) -> SafeString
     year_facets(queryset) -> list[tuple[int, int]]
     index_articles(article_ids) -> None
-    rebuild_index() -> int
+
+What follows a change (re-indexing after commit, a rebuild) is newsroom/changes.py's.
 
 See docs/search.md for the design.
 """
@@ -138,27 +139,11 @@ def index_articles(article_ids) -> None:
     _index(article_ids)
 
 
-def index_on_commit(article_ids) -> None:
-    """Index these articles once the current transaction commits (for bulk paths)."""
-    from newsroom.search.indexing import index_on_commit as _index_on_commit
-
-    _index_on_commit(article_ids)
-
-
-def rebuild_index() -> int:
-    """Re-index every article and return how many were indexed."""
-    from newsroom.search.indexing import rebuild_index as _rebuild
-
-    return _rebuild()
-
-
 __all__ = [
     "ParsedQuery",
     "highlight",
     "index_articles",
-    "index_on_commit",
     "parse_query",
-    "rebuild_index",
     "search_articles",
     "search_public",
     "snippet",
