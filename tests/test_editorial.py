@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from importers.loader import import_paths
-from newsroom import editorial
 from newsroom.editorial import (
     FlagAlreadyResolved,
     FlagNotUndoable,
@@ -581,10 +580,3 @@ def test_the_diff_works_on_characters_not_words():
     assert char_diff("杭州市总工会", "杭州市总公会") == [
         ("equal", "杭州市总"), ("delete", "工"), ("insert", "公"), ("equal", "会"),
     ]
-
-
-def test_one_edit_apart_means_one_replacement_insertion_or_deletion():
-    pairs = editorial._near_name_pairs(["张伟", "张纬", "伟", "张伟明", "李纬", "张伟明亮"])
-    assert pairs == {
-        ("张伟", "张纬"), ("张纬", "李纬"), ("伟", "张伟"), ("张伟", "张伟明"), ("张伟明", "张伟明亮"),
-    }
