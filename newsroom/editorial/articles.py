@@ -147,16 +147,7 @@ def _apply_edit(
         if not labels:
             _copy_state(current, article)
             return article
-        for name, value in changed.items():
-            setattr(current, name, value)
-        text_changed = any(name in TEXT_FIELDS for name in changed)
-        if (
-            promote
-            and text_changed
-            and "correction_status" not in changed
-            and current.correction_status == CorrectionStatus.UNREVIEWED
-        ):
-            current.correction_status = CorrectionStatus.IN_REVIEW
+        _set_fields(current, changed, promote=promote)
         if not reason:
             reason = _("修改：%(fields)s") % {"fields": "、".join(labels)}
         if tags_changed:
@@ -169,6 +160,19 @@ def _apply_edit(
             _write(photo, user=user, reason=reason)
     _copy_state(current, article)
     return article
+
+
+def _set_fields(article: Article, changed: Mapping[str, Any], *, promote: bool) -> None:
+    """Set the changed fields; with ``promote``, a text change moves unreviewed to in_review."""
+    for name, value in changed.items():
+        setattr(article, name, value)
+    if (
+        promote
+        and any(name in TEXT_FIELDS for name in changed)
+        and "correction_status" not in changed
+        and article.correction_status == CorrectionStatus.UNREVIEWED
+    ):
+        article.correction_status = CorrectionStatus.IN_REVIEW
 
 
 def _plan_photos(article: Article, photos: Mapping[int, Mapping[str, Any]]):

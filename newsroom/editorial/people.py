@@ -55,21 +55,7 @@ def edit_person(
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != expected_version:
             raise StaleEditError(current, expected_version)
-        errors = {}
-        if name != current.name and (
-            Person.objects.filter(name=name).exclude(pk=current.pk).exists()
-            or PersonAlias.objects.filter(name=name).exclude(person=current).exists()
-        ):
-            errors["name"] = [_("已有作者使用此姓名或别名：%(name)s。") % {"name": name}]
-        have = {alias.name: alias for alias in current.aliases.all()}
-        removed = [alias for n, alias in have.items() if n not in wanted] if wanted is not None else []
-        added = [n for n in wanted if n not in have] if wanted is not None else []
-        taken = list(PersonAlias.objects.filter(name__in=added).values_list("name", flat=True))
-        taken += [n for n in added if Person.objects.filter(name=n).exclude(pk=current.pk).exists()]
-        if taken:
-            errors["aliases"] = [_("别名已属于其他作者：%(names)s。") % {"names": "、".join(taken)}]
-        if errors:
-            raise ValidationError(errors)
+        removed, added = _plan_names(current, name, wanted)
         renamed = name != current.name
         labels = [_("姓名")] if renamed else []
         if removed or added:
@@ -92,6 +78,26 @@ def edit_person(
             touch_issues(_issues_with_loose_photos_of(current))
     _copy_state(current, person)
     return person
+
+
+def _plan_names(current: Person, name: str, wanted: list[str] | None):
+    """Return the (aliases to remove, alias names to add); ValidationError if a name is taken."""
+    errors = {}
+    if name != current.name and (
+        Person.objects.filter(name=name).exclude(pk=current.pk).exists()
+        or PersonAlias.objects.filter(name=name).exclude(person=current).exists()
+    ):
+        errors["name"] = [_("已有作者使用此姓名或别名：%(name)s。") % {"name": name}]
+    have = {alias.name: alias for alias in current.aliases.all()}
+    removed = [alias for n, alias in have.items() if n not in wanted] if wanted is not None else []
+    added = [n for n in wanted if n not in have] if wanted is not None else []
+    taken = list(PersonAlias.objects.filter(name__in=added).values_list("name", flat=True))
+    taken += [n for n in added if Person.objects.filter(name=n).exclude(pk=current.pk).exists()]
+    if taken:
+        errors["aliases"] = [_("别名已属于其他作者：%(names)s。") % {"names": "、".join(taken)}]
+    if errors:
+        raise ValidationError(errors)
+    return removed, added
 
 
 def _issues_with_loose_photos_of(person: Person) -> QuerySet:
@@ -126,30 +132,8 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
             _issues_with_loose_photos_of(remove_locked).values_list("pk", flat=True)
         )
 
-        for alias in PersonAlias.objects.filter(person=remove_locked):
-            alias.person = keep_locked
-            alias._history_user = history_user
-            alias._change_reason = reason
-            alias.save()
-        if not PersonAlias.objects.filter(name=remove_locked.name).exists():
-            alias = PersonAlias(person=keep_locked, name=remove_locked.name)
-            alias._history_user = history_user
-            alias._change_reason = reason
-            alias.save()
-
-        kept = set(
-            Credit.objects.filter(person=keep_locked).values_list("article_id", "photo_id", "role")
-        )
-        for credit in Credit.objects.filter(person=remove_locked).order_by("pk"):
-            credit._history_user = history_user
-            credit._change_reason = reason
-            key = (credit.article_id, credit.photo_id, credit.role)
-            if key in kept:
-                credit.delete()
-            else:
-                credit.person = keep_locked
-                credit.save()
-                kept.add(key)
+        _move_names(keep=keep_locked, remove=remove_locked, user=user, reason=reason)
+        _move_credits(keep=keep_locked, remove=remove_locked, user=user, reason=reason)
 
         now = timezone.now()
         ReviewFlag.objects.filter(
@@ -170,3 +154,25 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
         remove_locked._change_reason = reason
         remove_locked.delete()
     return keep_locked
+
+
+def _move_names(*, keep: Person, remove: Person, user, reason: str) -> None:
+    """Make ``remove``'s aliases, and its name, aliases of ``keep`` (with history)."""
+    for alias in PersonAlias.objects.filter(person=remove):
+        alias.person = keep
+        _write(alias, user=user, reason=reason)
+    if not PersonAlias.objects.filter(name=remove.name).exists():
+        _write(PersonAlias(person=keep, name=remove.name), user=user, reason=reason)
+
+
+def _move_credits(*, keep: Person, remove: Person, user, reason: str) -> None:
+    """Move ``remove``'s credits to ``keep``, deleting those ``keep`` has already (same role, same row)."""
+    kept = set(Credit.objects.filter(person=keep).values_list("article_id", "photo_id", "role"))
+    for credit in Credit.objects.filter(person=remove).order_by("pk"):
+        key = (credit.article_id, credit.photo_id, credit.role)
+        if key in kept:
+            _write(credit, user=user, reason=reason, delete=True)
+        else:
+            credit.person = keep
+            _write(credit, user=user, reason=reason)
+            kept.add(key)
