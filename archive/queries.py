@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, Func, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from newsroom import pagecache
@@ -88,16 +88,53 @@ def issue_with_state(date: dt.date) -> Issue | None:
     """Return the public issue printed on a date, annotated for HTTP caching (one query).
 
     ``last_article_change`` counts withdrawn articles too: withdrawing one changes
-    what the page shows, so it must change the page's ETag.
+    what the page shows, so it must change the page's ETag. ``previous_date`` and
+    ``next_date`` are the neighbouring public issues the page links to, and
+    ``neighbouring_issue_change`` / ``neighbouring_article_change`` the latest change of any issue or article dated from the
+    previous issue to the next: an issue appearing between them, or vanishing (its
+    articles withdrawn or deleted: newsroom/changes.py), moves it on, so the links'
+    Last-Modified follows as their ETag does.
     """
+    before = _neighbour_date(Q(date__lt=OuterRef("date")), "-date")
+    after = _neighbour_date(Q(date__gt=OuterRef("date")), "date")
     return (
         public_issues()
         .on_date(date)
         .select_related("publication")
-        .annotate(last_article_change=Max("articles__updated_at"))
+        .annotate(
+            last_article_change=Max("articles__updated_at"),
+            previous_date=before,
+            next_date=after,
+        )
+        .annotate(
+            neighbouring_issue_change=_latest_change_between("previous_date", "next_date"),
+            neighbouring_article_change=_latest_change_between(
+                "previous_date", "next_date", prefix="issue__"
+            ),
+        )
         .order_by("edition", "publication__name")
         .first()
     )
+
+
+def _neighbour_date(where: Q, order: str) -> Subquery:
+    return Subquery(public_issues().filter(where).order_by(order).values("date")[:1])
+
+
+def _latest_change_between(first: str, last: str, *, prefix: str = "") -> Subquery:
+    """Return the latest updated_at of the issues (or, with prefix "issue__", the articles)
+    dated from one annotation of the outer issue query to another.
+
+    A missing bound (the first or last public issue) is open: an issue appearing before
+    the first one changes its page as well.
+    """
+    model = Article if prefix else Issue
+    rows = model.objects.filter(**{
+        f"{prefix}date__gte": Coalesce(OuterRef(first), Value(dt.date.min)),
+        f"{prefix}date__lte": Coalesce(OuterRef(last), Value(dt.date.max)),
+    })
+    # MAX() with no GROUP BY: one row, the latest stamp (Max() would group by the outer row).
+    return Subquery(rows.order_by().values(last=Func(F("updated_at"), function="MAX"))[:1])
 
 
 def previous_issue_date(date: dt.date) -> dt.date | None:

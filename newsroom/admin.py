@@ -343,7 +343,7 @@ class ArticleForm(VersionedForm):
         rows = []
         for name in DIFF_FIELDS:
             theirs = getattr(self.stale, name)
-            mine = editorial._normalize_text(self.data.get(name, ""))
+            mine = editorial.normalize_text(self.data.get(name, ""))
             if theirs != mine:
                 rows.append({
                     "label": models.Article._meta.get_field(name).verbose_name,

@@ -8,6 +8,7 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom import pagecache, siteurl  # noqa: F401 (siteurl registers its system check)
+        # Imported here, not at the top: an app's models are not ready before ready().
+        from newsroom import changes, siteurl  # noqa: F401 (siteurl registers its system check)
 
-        pagecache.connect()
+        changes.connect()

@@ -35,8 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from newsroom.pagecache import archive_changed
-from newsroom.search import rebuild_index
+from newsroom import changes
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
@@ -277,7 +276,7 @@ def restore(folder: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
         finally:
             # The flush made content types anew (or was rolled back): forget the cached ids.
             ContentType.objects.clear_cache()
-        rebuild_index()
+        changes.rebuild_search_index(using=using)
     else:
         raise BackupError(f"{folder / MANIFEST}: unknown backup format {manifest.format!r}")
     _check_counts(manifest, counts)
@@ -286,7 +285,7 @@ def restore(folder: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIA
         with tarfile.open(folder / MEDIA, "r:gz") as archive:
             archive.extractall(_media_root(), filter="data")
     # A dump brings back the generation it was made at: move it past every page cached since.
-    archive_changed(using)
+    changes.archive_changed(using=using)
     return manifest
 
 

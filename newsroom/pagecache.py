@@ -6,8 +6,8 @@ until *anything* that a public page shows changes, in any process:
 
 - The **generation** is one number in one row (`newsroom_archive_generation`, migration
   0004) that grows after every committed change to a paper, issue, article, photo,
-  advertisement, credit, person, alias or tag. Receivers of Django's model signals call
-  `archive_changed()`; paths that send no signals (`bulk_update`, ...) call it themselves.
+  advertisement, credit, person, alias or tag: newsroom/changes.py connects those triggers
+  and calls `move_on_commit()` (bulk paths call `changes.archive_changed()`).
   It runs after the transaction commits, once per transaction, so a page rendered from data
   older than the change is always stored under an older generation than the one readers
   ask for next: no stale page, whatever the interleaving of requests and commits.
@@ -20,7 +20,7 @@ until *anything* that a public page shows changes, in any process:
   archive changes neither reads nor fills it.
 
 What uses it: the archive's pages (`cached_public_page`, search results included), the
-API's anonymous lists (`cached_api_data`, the data before rendering), archive-wide figures
+API's anonymous lists (`cached_data`, the data before rendering, adapted by the API), archive-wide figures
 (`for_generation`) and the search totals (newsroom/search/results.py). An import run moves
 the generation at most once a second (`coalesced`), not after every page.
 
@@ -42,7 +42,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -162,8 +161,8 @@ def _pending_bump(using: str) -> _BumpOnCommit | None:
     return None
 
 
-def archive_changed(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Say that something public may have changed: the generation moves on after commit.
+def move_on_commit(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Move the generation on after the current transaction commits (newsroom.changes calls it).
 
     Outside a transaction it moves on at once. Called any number of times in one
     transaction, it moves on once. A rollback discards it with the changes.
@@ -292,18 +291,19 @@ def for_generation(name: str, compute, using: str = DEFAULT_DB_ALIAS):
                             settings.PAGE_CACHE_TIMEOUT)
 
 
-def cached_api_data(request, respond):
-    """Answer an anonymous API read from the page cache: the data, before rendering.
+def cached_data(request, respond, *, data_of, restore):
+    """Answer an anonymous read from the page cache: the data, before rendering.
 
-    `respond()` makes the response when the cache does not hold it. Authentication,
-    permissions, throttling and content negotiation have run for this request already (it
-    is called from inside the view): only the queries and the serializer are skipped.
+    `respond()` makes the response when the cache does not hold it; `data_of(response)`
+    is what is stored of a 200, and `restore(data)` makes a response of it again (the API
+    adapts its responses to the cache: newsroom/api/views.py). Whatever ran before the
+    call (authentication, permissions, throttling, content negotiation) still runs for
+    every request: only the queries and the serializer are skipped.
     """
     pages = _cache()
-    if pages is None or not _uses_cache(request) or request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if pages is None or not _uses_cache(request) or (user is not None and user.is_authenticated):
         return respond()
-    from rest_framework.response import Response  # the API's; this module serves both
-
     key = "api:" + page_key(request, reader_generation())
     data = _read(pages, key)
     if data is _UNAVAILABLE:
@@ -311,52 +311,15 @@ def cached_api_data(request, respond):
         response["X-Page-Cache"] = "unavailable"
         return response
     if data is not None:
-        response = Response(data)
+        response = restore(data)
         response["X-Page-Cache"] = "hit"
         return response
     response = respond()
     if response.status_code == 200:
-        _write(pages, key, response.data)
+        _write(pages, key, data_of(response))
         response["X-Page-Cache"] = "miss"
     return response
 
 
 def _http_date(value: str | None) -> int | None:
     return parse_http_date_safe(value) if value else None
-
-
-# -- What counts as a change ------------------------------------------------------------
-
-
-def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    archive_changed(using)
-
-
-def _tags_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    if action.startswith("post_"):
-        archive_changed(using)
-
-
-def connect() -> None:
-    """Connect the receivers (called once from NewsroomConfig.ready)."""
-    from taggit.models import Tag, TaggedItem
-
-    from newsroom.models import (
-        Advertisement,
-        Article,
-        Credit,
-        Issue,
-        Person,
-        PersonAlias,
-        Photo,
-        Publication,
-    )
-
-    models = (Publication, Issue, Article, Photo, Advertisement, Credit, Person, PersonAlias,
-              Tag, TaggedItem)
-    for model in models:
-        for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
-            signal.connect(_changed, sender=model,
-                           dispatch_uid=f"newsroom.pagecache.{model.__name__}_{name}")
-    m2m_changed.connect(_tags_changed, sender=Article.tags.through,
-                        dispatch_uid="newsroom.pagecache.article_tags")

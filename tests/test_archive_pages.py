@@ -498,16 +498,16 @@ def test_the_calendars_cost_a_fixed_number_of_queries(client, django_assert_num_
 
 
 @pytest.mark.parametrize("n", [2, 10])
-def test_the_issue_page_costs_nine_queries_whatever_the_number_of_articles(
+def test_the_issue_page_costs_seven_queries_whatever_the_number_of_articles(
     client, django_assert_num_queries, n
 ):
     issue, _ = front_page(n)
     for _i in range(n):
         make_advertisement(issue)
     client.get(issue.get_absolute_url())
-    # the issue with its paper and caching state; articles; their credits with people; their
-    # tags; the issue's photos; the photos' credits with people; ads; previous and next issue
-    with django_assert_num_queries(9):
+    # the issue with its paper, neighbours and caching state; articles; their credits with
+    # people; their tags; the issue's photos; the photos' credits with people; ads
+    with django_assert_num_queries(7):
         assert client.get(issue.get_absolute_url()).status_code == 200
 
 

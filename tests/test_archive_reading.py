@@ -135,10 +135,10 @@ def test_pages_show_full_width_punctuation_and_the_stored_text_is_unchanged(clie
 
 
 def test_search_snippets_show_full_width_punctuation_around_the_highlight(client):
-    from newsroom.search import rebuild_index
+    from newsroom.changes import rebuild_search_index
 
     make_article(body="近日,在温岭市开展工会活动,效果很好。")
-    rebuild_index()
+    rebuild_search_index()
     page = client.get("/search/", {"q": "工会"}).content.decode()
     assert re.search(r"开展<mark[^>]*>工会</mark>活动，效果很好", page)
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.db import connection
 
+from newsroom.changes import rebuild_search_index
 from newsroom.models import Article, Visibility
-from newsroom.search import rebuild_index
 from tests.factories import make_article, make_credit, make_issue, make_person
 from tests.test_archive_pages import MARCH_19, front_page, html
 
@@ -33,7 +33,7 @@ def two_years():
     new = make_article(new_issue, headline="全省工会数字化改革推进会召开",
                        body="全省工会数字化改革推进会昨日下午以视频形式召开。", kind="photo")
     other = make_article(new_issue, headline="应急处置练兵", body="消防站技能比武。")
-    rebuild_index()
+    rebuild_search_index()
     return {"old": old, "new": new, "other": other, "reporter": reporter}
 
 
@@ -58,7 +58,7 @@ def test_a_result_shows_the_subheadline_that_made_it_a_headline_hit(client, two_
     issue = make_issue(date=dt.date(2022, 6, 18), number=12136)
     make_article(issue, headline="消防站技能比武燃爆夏日", subheadline="省总工会联合开展专项行动",
                  body="本月是安全生产月。")
-    rebuild_index()
+    rebuild_search_index()
     page = html(client.get("/search/", {"q": "工会"}))
     assert '<p class="result-subheadline" lang="zh-Hans">省总<mark>工会</mark>联合开展专项行动</p>' in page
 
@@ -119,7 +119,7 @@ def test_results_are_paginated_and_page_links_keep_the_criteria(client):
     issue = make_issue()
     for i in range(25):
         make_article(issue, headline=f"工会新闻{i}")
-    rebuild_index()
+    rebuild_search_index()
     page = html(client.get("/search/", {"q": "工会", "order": "date"}))
     assert len(result_links(page)) == 20
     assert 'href="?q=%E5%B7%A5%E4%BC%9A&amp;order=date&amp;page=2"' in page
@@ -135,7 +135,7 @@ def test_an_empty_search_shows_only_the_form(client):
 
 def test_the_query_and_the_ocr_text_are_escaped_in_results(client):
     make_article(headline='工会<script>alert(1)</script>', body='工会"><img src=x onerror=alert(2)>')
-    rebuild_index()
+    rebuild_search_index()
     page = html(client.get("/search/", {"q": '工会 "><img'}))
     assert "<script>alert" not in page
     assert "<img src=x" not in page
@@ -148,7 +148,7 @@ def test_the_query_and_the_ocr_text_are_escaped_in_results(client):
 def test_the_search_page_costs_a_fixed_number_of_queries(client, django_assert_num_queries, n):
     for day in range(n):
         front_page(2, date=MARCH_19 + dt.timedelta(days=day))
-    rebuild_index()
+    rebuild_search_index()
     client.get("/search/", {"q": "工会"})
     # SQLite: the matches by year (the count and the facets); the page of results with
     # their issues; their credits with people; their photos.

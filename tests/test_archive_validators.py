@@ -11,11 +11,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from newsroom import editorial
-from newsroom.models import Article, Issue
-from tests.factories import make_article, make_credit, make_issue, make_person, make_photo
+from newsroom.models import Article, Issue, Photo
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_issue,
+    make_person,
+    make_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +194,139 @@ def test_a_not_modified_issue_page_costs_one_query(client, paper, django_assert_
     # the issue with its paper and caching state
     with django_assert_num_queries(1):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# -- What the pages show beyond their articles (#14.4): each must move both validators. ------
+
+
+def save_an_advertisement(p, user):
+    from tests.factories import make_advertisement
+
+    ad = make_advertisement(p["issue"])
+    ad.advertiser = "中国建设银行"
+    ad.text = "中国建设银行\n浙江省分行"
+    ad.save()
+    return "中国建设银行"
+
+
+def change_the_papers_slogan(p, user):
+    publication = p["issue"].publication
+    publication.slogan = "团结奋进的新口号"
+    publication.save()
+    return "团结奋进的新口号"
+
+
+def rename_the_papers_name(p, user):
+    publication = p["issue"].publication
+    publication.name = "浙江工人日报（新）"
+    publication.save()
+    return "浙江工人日报（新）"
+
+
+def rename_the_tag(p, user):
+    tag = Tag.objects.get(name="工会")
+    tag.name = "工会工作"
+    tag.save()
+    return "工会工作"
+
+
+def merge_the_tag_in_the_tag_admin(p, user):
+    # Taggit's merge view keeps the selection in the session; a chief editor may merge tags.
+    client = Client()
+    client.force_login(user)
+    tag = Tag.objects.get(name="工会")
+    session = client.session
+    session["selected_tag_ids"] = str(tag.pk)
+    session.save()
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "职工之家"})
+    assert response.status_code == 302
+    return "职工之家"
+
+
+def delete_the_photo(p, user):
+    Photo.objects.get(pk=p["photo"].pk).delete()
+    return "<!-- no photo -->"
+
+
+def publish_the_next_issue(p, user):
+    later = make_issue(date=p["issue"].date + dt.timedelta(days=1))
+    make_article(later, headline="次日的文章")
+    return later.get_absolute_url()
+
+
+def shows(content: str, shown: str) -> bool:
+    if shown == "<!-- no photo -->":
+        return "开幕式现场。" not in content
+    return shown in content
+
+
+@pytest.mark.parametrize("header", ["etag", "last-modified"])
+@pytest.mark.parametrize(
+    "change",
+    [save_an_advertisement, change_the_papers_slogan, rename_the_papers_name, rename_the_tag,
+     merge_the_tag_in_the_tag_admin, delete_the_photo, publish_the_next_issue],
+    ids=lambda f: f.__name__,
+)
+def test_a_reader_revalidating_the_issue_page_after_a_change_around_it_gets_the_new_page(
+    client, paper, chief_editor_user, change, header
+):
+    url = paper["issue"].get_absolute_url()
+    first = client.get(url)
+    assert revalidate(client, url, first, header).status_code == 304
+    shown = change(paper, chief_editor_user)
+    again = revalidate(client, url, first, header)
+    assert again.status_code == 200
+    assert shows(again.content.decode(), shown)
+
+
+@pytest.mark.parametrize("header", ["etag", "last-modified"])
+@pytest.mark.parametrize(
+    "change", [rename_the_papers_name, rename_the_tag, merge_the_tag_in_the_tag_admin,
+               delete_the_photo],
+    ids=lambda f: f.__name__,
+)
+def test_a_reader_revalidating_the_article_page_after_a_change_around_it_gets_the_new_page(
+    client, paper, chief_editor_user, change, header
+):
+    url = paper["article"].get_absolute_url()
+    first = client.get(url)
+    assert revalidate(client, url, first, header).status_code == 304
+    shown = change(paper, chief_editor_user)
+    again = revalidate(client, url, first, header)
+    assert again.status_code == 200
+    assert shows(again.content.decode(), shown)
+
+
+def withdraw_the_next_issue(later, user):
+    editorial.set_visibility(later.articles.all(), "withdrawn", user=user)
+
+
+def delete_the_next_issue(later, user):
+    later.delete()
+
+
+def move_the_next_issue_away(later, user):
+    later.date = later.date + dt.timedelta(days=30)
+    later.save()
+
+
+@pytest.mark.parametrize("header", ["etag", "last-modified"])
+@pytest.mark.parametrize(
+    "change", [withdraw_the_next_issue, delete_the_next_issue, move_the_next_issue_away],
+    ids=lambda f: f.__name__,
+)
+def test_the_issue_pages_next_link_follows_the_next_issue_leaving(
+    client, paper, chief_editor_user, change, header
+):
+    later = make_issue(date=paper["issue"].date + dt.timedelta(days=1))
+    make_article(later, headline="次日的文章")
+    Article.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    Issue.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    url, link = paper["issue"].get_absolute_url(), later.get_absolute_url()
+    first = client.get(url)
+    assert link in first.content.decode()
+    assert revalidate(client, url, first, header).status_code == 304
+    change(later, chief_editor_user)
+    again = revalidate(client, url, first, header)
+    assert again.status_code == 200
+    assert link not in again.content.decode()

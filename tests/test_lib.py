@@ -60,3 +60,10 @@ def test_every_role_and_flag_code_is_listed_once():
     assert len(set(roles.ALL_ROLES)) == len(roles.ALL_ROLES) == 6
     assert len(set(flagcodes.ALL_CODES)) == len(flagcodes.ALL_CODES)
     assert set(flagcodes.BODY_REPAIRS) <= set(flagcodes.ALL_CODES)
+
+
+def test_pairs_one_edit_apart_are_one_replacement_insertion_or_deletion_apart():
+    pairs = pairs_one_edit_apart(["张伟", "张纬", "伟", "张伟明", "李纬", "张伟明亮"])
+    assert pairs == {
+        ("张伟", "张纬"), ("张纬", "李纬"), ("伟", "张伟"), ("张伟", "张伟明"), ("张伟明", "张伟明亮"),
+    }

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.paginator import Paginator
 from django.db import connection
 
+from newsroom.changes import rebuild_search_index
 from newsroom.models import Article, Person, PersonAlias, Photo, Visibility
 from newsroom.search import (
     index_articles,
-    rebuild_index,
     search_articles,
     snippet,
     year_facets,
@@ -297,7 +297,7 @@ def test_the_rebuild_command_can_index_only_stale_documents(archive):
 def test_rebuild_index_returns_the_number_of_articles(archive):
     ArticleDocument.objects.all().delete()
     assert search_articles("锡").count() == 0
-    assert rebuild_index() == 5
+    assert rebuild_search_index() == 5
     assert search_articles("锡").count() == 2
 
 

@@ -15,9 +15,10 @@ import random
 import pytest
 from django.db import connection
 
+from newsroom.changes import rebuild_search_index
 from newsroom.models import Article, Visibility
-from newsroom.search import rebuild_index, search_articles, search_public, year_facets
 from newsroom.search import results as search_results
+from newsroom.search import search_articles, search_public, year_facets
 from tests.factories import make_article, make_issue
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def archive(monkeypatch):
                      visibility=Visibility.WITHDRAWN if n in (3, 17) else Visibility.PUBLISHED)
         if n % 4 == 0:
             make_article(issue=issue, headline=f"第{n}号 工会", body="工会工作。")
-    rebuild_index()
+    rebuild_search_index()
     # The archive-scale paths, on a small archive: windows from the first candidates on.
     monkeypatch.setattr(search_results, "DIRECT", 0)
 
@@ -166,7 +167,7 @@ def test_the_migration_brings_old_documents_to_what_indexing_writes_now():
     issue = make_issue(date=dt.date(2021, 3, 19))
     article = make_article(issue=issue, kicker="本报讯", headline="工会'数字化改革'ＣＮ３３",
                            body="正文里也有工会。", page=2, position=3)
-    rebuild_index()
+    rebuild_search_index()
     columns = "vector, segmenter, published_on, published_month, position_key, is_public"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM search_articledocument WHERE article_id = %s",

@@ -21,7 +21,7 @@ from importers.load.reports import FAILED, PageReport
 from importers.load.values import validate
 from importers.load.writes import commit_without_waiting, write_collected
 from importers.records import PageRecord, ParseError
-from newsroom import pagecache
+from newsroom import changes
 from newsroom.models import ImportRun, Issue, Person, Publication, SourceFile
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def _load_new_issues(
             collected, [a for loader in starting.values() for a in loader.articles_written]
         )
         # bulk_create sends no post_save: readers' cached pages must learn of the new issues.
-        pagecache.archive_changed()
+        changes.archive_changed()
     if people is not None:
         # As in load_page: only once (and if) the batch's transaction commits.
         transaction.on_commit(lambda: people.update(found))

@@ -20,9 +20,8 @@ from importers.load.batches import import_files, in_batches
 from importers.load.files import PageFile, expand_paths
 from importers.load.people import flag_missed_duplicates
 from importers.load.reports import PageReport, RunFiles, RunReport
-from newsroom import pagecache
+from newsroom import changes
 from newsroom.models import ImportRun, Person
-from newsroom.search import flush_index, indexing_deferred
 
 # During import_paths the search index is written once per this many pages, not per page.
 INDEX_EVERY_PAGES = 200
@@ -118,13 +117,13 @@ def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool
     people: dict[str, Person] = {}
     loaded = 0
     # Readers' cached pages are renewed at most once a second, not after every page.
-    with pagecache.coalesced(), indexing_deferred():
+    with changes.bulk() as changed:
         for batch in in_batches(files):
             for report in import_files(batch, run=run, people=people):
                 done(report)
             before, loaded = loaded, loaded + len(batch)
             if index and loaded // INDEX_EVERY_PAGES > before // INDEX_EVERY_PAGES:
-                flush_index()
+                changed.flush()
 
 
 # The name -> Person cache of a worker process, kept across the lots of files it loads.
@@ -151,7 +150,7 @@ def _import_lot(task: tuple[list[PageFile], int]) -> list[PageReport]:
     files, run_pk = task
     run = ImportRun(pk=run_pk)
     try:
-        with pagecache.coalesced(), indexing_deferred():
+        with changes.bulk():
             return [
                 report
                 for batch in in_batches(files)

@@ -56,7 +56,7 @@ from newsroom.models import (
     Publication,
     ReviewFlag,
 )
-from newsroom.pagecache import cached_api_data
+from newsroom.pagecache import cached_data
 
 ID = r"\d+"  # path ids are digits; anything else is a 404 before any query
 
@@ -141,8 +141,13 @@ class CachedForReadersMixin:
     """
 
     def list(self, request, *args, **kwargs):
-        return cached_api_data(request, lambda: super(CachedForReadersMixin, self).list(
-            request, *args, **kwargs))
+        # The cache holds the data before rendering: a hit is rendered for this request.
+        return cached_data(
+            request,
+            lambda: super(CachedForReadersMixin, self).list(request, *args, **kwargs),
+            data_of=lambda response: response.data,
+            restore=Response,
+        )
 
 
 class OrderedByFilterSetMixin:

@@ -10,8 +10,8 @@ The public interface (other modules code against exactly these names)::
     snippet(article, query, *, max_chars=120) -> SafeString
     year_facets(queryset) -> list[tuple[int, int]]
     index_articles(article_ids) -> None
-    index_on_commit(article_ids) -> None
-    rebuild_index() -> int
+
+What follows a change (re-indexing after commit, a rebuild) is newsroom/changes.py's.
 
 and for writers of many articles at once (the importer)::
 
@@ -25,6 +25,8 @@ See docs/search.md for the design.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from django.db import DEFAULT_DB_ALIAS
 
 from newsroom.search.text import ParsedQuery, highlight, parse_query
 
@@ -142,18 +144,18 @@ def year_facets(queryset: QuerySet) -> list[tuple[int, int]]:
     return [(int(year), int(count)) for year, count in rows]
 
 
-def index_articles(article_ids) -> None:
-    """Write the index documents of these articles now."""
+def index_articles(article_ids, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write the index documents of these articles now (what newsroom/changes.py calls)."""
     from newsroom.search.indexing import index_articles as _index
 
-    _index(article_ids)
+    _index(article_ids, using=using)
 
 
-def index_on_commit(article_ids) -> None:
-    """Index these articles once the current transaction commits (for bulk paths)."""
-    from newsroom.search.indexing import index_on_commit as _index_on_commit
+def rebuild_index(*, stale_only: bool = False, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Re-index every article (or only stale ones) and return how many were indexed."""
+    from newsroom.search.indexing import rebuild_index as _rebuild
 
-    _index_on_commit(article_ids)
+    return _rebuild(stale_only=stale_only, using=using)
 
 
 # The imports inside these functions are not hiding a choice: this package is imported while
@@ -177,36 +179,11 @@ def write_documents(articles) -> None:
     _write(articles)
 
 
-def indexing_deferred():
-    """Return a context manager that collects the ids a run of transactions saves and
-    indexes them when it ends (or at flush_index()), instead of after each commit."""
-    from newsroom.search.indexing import deferred
-
-    return deferred()
-
-
-def flush_index() -> None:
-    """Index the articles collected so far (inside indexing_deferred())."""
-    from newsroom.search.indexing import flush
-
-    flush()
-
-
-def rebuild_index() -> int:
-    """Re-index every article and return how many were indexed."""
-    from newsroom.search.indexing import rebuild_index as _rebuild
-
-    return _rebuild()
-
-
 __all__ = [
     "ParsedQuery",
     "document_texts",
-    "flush_index",
     "highlight",
     "index_articles",
-    "index_on_commit",
-    "indexing_deferred",
     "parse_query",
     "rebuild_index",
     "search_articles",

@@ -9,8 +9,5 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The index is derived data: receivers collect changed articles and index
-        # them after commit (see newsroom/search/signals.py for why a signal is right).
-        from newsroom.search import checks, signals  # noqa: F401
-
-        signals.connect()
+        # The index is derived data: newsroom/changes.py connects what keeps it current.
+        from newsroom.search import checks  # noqa: F401 (registers the system check)

@@ -1,8 +1,8 @@
 """Keeping the search index: documents built from articles, written in batches.
 
 The index is derived data, like a cache: it can always be rebuilt from the articles,
-photos and people (`rebuild_index`). Saves reach it through `index_on_commit`, which
-collects article ids during a transaction and indexes each of them once after commit.
+photos and people (`rebuild_index`). Saves reach it through newsroom/changes.py, which
+collects the ids of changed articles and calls `index_articles` once after commit.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
@@ -201,12 +200,6 @@ def index_articles(
             [build_document(article, v) for article, v in zip(articles, values, strict=True)],
             using,
         )
-    if ids:
-        # Search pages and their totals are cached by the archive's generation: move it on
-        # once the new documents are visible (indexing runs after the article's commit).
-        from newsroom.pagecache import archive_changed
-
-        archive_changed(using)
 
 
 def write_documents(
@@ -274,90 +267,3 @@ def rebuild_index(*, stale_only: bool = False, using: str = DEFAULT_DB_ALIAS) ->
             cursor.execute("INSERT INTO search_trigram(search_trigram) VALUES ('rebuild')")
             cursor.execute("INSERT INTO search_words(search_words) VALUES ('rebuild')")
     return len(ids)
-
-
-# -- Indexing after commit ----------------------------------------------------------------
-
-
-class _Flush:
-    """The on-commit callback that indexes every article collected in the transaction."""
-
-    def __init__(self, using: str):
-        self.using = using
-        self.done = False
-
-    def __call__(self) -> None:
-        self.done = True
-        flush(self.using)
-
-
-def _pending(using: str) -> set[int]:
-    connection = connections[using]
-    if not hasattr(connection, "_search_pending"):
-        connection._search_pending = set()
-    return connection._search_pending
-
-
-def index_on_commit(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Index these articles once the current transaction commits (now, outside one).
-
-    Ids are collected per connection and one callback indexes them all, so an import of
-    one issue indexes each article once, however many credits and photos it saved.
-    """
-    ids = {i for i in article_ids if i is not None}
-    if not ids:
-        return
-    _pending(using).update(ids)
-    _schedule(using)
-
-
-def _schedule(using: str) -> None:
-    """Index the pending ids now, or after the current transaction, unless deferred."""
-    connection = connections[using]
-    if getattr(connection, "_search_deferred", False):
-        return
-    if not connection.in_atomic_block:
-        flush(using)
-        return
-    # A callback registered inside a savepoint that was rolled back is gone: register
-    # again unless one that has not run yet is still waiting.
-    waiting = any(
-        isinstance(entry[1], _Flush) and not entry[1].done for entry in connection.run_on_commit
-    )
-    if not waiting:
-        transaction.on_commit(_Flush(using), using=using, robust=True)
-
-
-@contextmanager
-def deferred(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Collect the ids of a run of transactions and index them when the block ends.
-
-    For an import of many pages, each in its own transaction: one batch instead of one
-    per commit. ``flush()`` inside the block indexes what has been collected so far. Ids
-    of a transaction that rolled back stay collected; indexing them is harmless (deleted
-    articles are skipped, others are indexed as they are).
-    """
-    connection = connections[using]
-    outer = getattr(connection, "_search_deferred", False)
-    connection._search_deferred = True
-    try:
-        yield
-    finally:
-        connection._search_deferred = outer
-        if not outer and _pending(using):
-            _schedule(using)
-
-
-def flush(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Index the articles collected so far on this connection."""
-    pending = _pending(using)
-    ids = set(pending)
-    pending.clear()
-    if not ids:
-        return
-    try:
-        index_articles(ids, using=using)
-    except Exception:
-        # A save that has already committed must not fail because of its derived
-        # index; the error is logged and `manage.py rebuild_search_index` repairs it.
-        logger.exception("search: indexing %d article(s) failed: %s", len(ids), sorted(ids)[:20])

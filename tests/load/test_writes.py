@@ -135,7 +135,7 @@ def search_articles_count(query: str) -> int:
 
 
 def test_documents_written_with_new_issues_equal_those_a_rebuild_writes(tmp_path):
-    from newsroom.search import rebuild_index
+    from newsroom.changes import rebuild_search_index
     from newsroom.search.models import ArticleDocument
 
     person = Person.objects.create(name="阮向民")
@@ -155,7 +155,7 @@ def test_documents_written_with_new_issues_equal_those_a_rebuild_writes(tmp_path
 
     written = documents()
     assert search_articles_count("阮相民") == 2  # only an alias: found through the credit
-    rebuild_index()
+    rebuild_search_index()
 
     assert documents() == written
     assert search_articles_count("阮相民") == 2

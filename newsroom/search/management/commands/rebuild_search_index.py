@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from newsroom.search.indexing import rebuild_index, stale_article_ids
+from newsroom.changes import rebuild_search_index
+from newsroom.search.indexing import stale_article_ids
 from newsroom.search.text import SEGMENTER_VERSION
 
 
@@ -20,5 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args, stale, **options):
         if stale:
             self.stdout.write(f"Stale documents: {stale_article_ids().count()}")
-        count = rebuild_index(stale_only=stale)
+        count = rebuild_search_index(stale_only=stale)
         self.stdout.write(f"Indexed {count} article(s) with {SEGMENTER_VERSION}.")

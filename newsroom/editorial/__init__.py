@@ -1,0 +1,93 @@
+"""The editorial operations: what an editor may do to the paper, called by the admin and the API alike.
+
+Every function here takes the acting ``user``, checks that user's permission (a ``user`` of
+``None`` is the system itself, e.g. a management command), changes the database in one
+transaction and records the change in history (django-simple-history) with that user and a
+reason. The admin and the REST API are thin layers over these functions; the business rules
+(optimistic locking, the correction workflow, how a repair is undone, how two people merge)
+live only here.
+
+The package, by what an editor works on: ``articles`` (one article's correction; bulk
+status, visibility and tags), ``photos``, ``people`` (rename, aliases, merge), ``revert``
+(back to a version from history), ``flags`` (accept or undo the importer's repairs),
+``duplicates`` (who may be one person), ``common`` (fields, permissions, errors, locking,
+history). What follows a change (search, the page cache, the pages' validators) is
+newsroom/changes.py's: bulk writes here call ``articles_changed`` / ``touch_issues``.
+
+Errors callers are expected to handle:
+
+- ``StaleEditError``: someone saved the article after the version the editor started from
+  (``.current`` is the article as saved by the other editor).
+- ``FlagNotUndoable``: the repair cannot be put back (``.message`` says why).
+- ``FlagAlreadyResolved``: the flag was accepted or undone already.
+- ``django.core.exceptions.ValidationError``: a bad value (``.message_dict`` names the field).
+- ``django.core.exceptions.PermissionDenied``: the user may not do this.
+"""
+
+from newsroom.editorial.articles import (
+    add_tags,
+    edit_article,
+    set_correction_status,
+    set_visibility,
+)
+from newsroom.editorial.common import (
+    EDITABLE_FIELDS,
+    PERM_CHANGE_ARTICLE,
+    PERM_CHANGE_CREDITS,
+    PERM_CHANGE_PERSON,
+    PERM_CHANGE_PHOTO,
+    PERM_MERGE_PERSON,
+    PERM_PUBLISH_ARTICLE,
+    PERM_RESOLVE_FLAG,
+    PHOTO_FIELDS,
+    TEXT_FIELDS,
+    CreditLine,
+    StaleEditError,
+    char_diff,
+    normalize_text,
+)
+from newsroom.editorial.duplicates import DuplicateSuggestion, suggested_duplicates
+from newsroom.editorial.flags import (
+    FlagAlreadyResolved,
+    FlagError,
+    FlagNotUndoable,
+    accept_flag,
+    undo_flag,
+)
+from newsroom.editorial.people import edit_person, merge_people
+from newsroom.editorial.photos import edit_photo
+from newsroom.editorial.revert import revert_article, revert_reason, version_label
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "PERM_CHANGE_ARTICLE",
+    "PERM_CHANGE_CREDITS",
+    "PERM_CHANGE_PERSON",
+    "PERM_CHANGE_PHOTO",
+    "PERM_MERGE_PERSON",
+    "PERM_PUBLISH_ARTICLE",
+    "PERM_RESOLVE_FLAG",
+    "PHOTO_FIELDS",
+    "TEXT_FIELDS",
+    "CreditLine",
+    "DuplicateSuggestion",
+    "FlagAlreadyResolved",
+    "FlagError",
+    "FlagNotUndoable",
+    "StaleEditError",
+    "accept_flag",
+    "add_tags",
+    "char_diff",
+    "edit_article",
+    "edit_person",
+    "edit_photo",
+    "merge_people",
+    "normalize_text",
+    "revert_article",
+    "revert_reason",
+    "set_correction_status",
+    "set_visibility",
+    "suggested_duplicates",
+    "undo_flag",
+    "version_label",
+]

@@ -1,0 +1,64 @@
+"""Merging contributors (newsroom/editorial/people.py)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from newsroom.editorial import merge_people
+from newsroom.models import Credit, Person, PersonAlias
+from tests.factories import (
+    make_article,
+    make_credit,
+    make_flag,
+    make_person,
+    make_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# people ---------------------------------------------------------------------------------------
+
+
+def test_merging_people_moves_credits_aliases_and_flags_and_deletes_the_other(issue, chief_editor_user):
+    keep = make_person("张伟")
+    remove = make_person("张纬")
+    PersonAlias.objects.create(person=remove, name="张 纬")
+    both = make_article(issue=issue)
+    only_removed = make_article(issue=issue)
+    photo = make_photo(issue=issue)
+    make_credit(person=keep, article=both)
+    make_credit(person=remove, article=both)  # the same role on the same article: deduplicated
+    make_credit(person=remove, article=only_removed)
+    make_credit(person=remove, photo=photo, role="photographer")
+    flag = make_flag(issue, code="possible_duplicate_contributor", person=remove, message="张纬 像 张伟")
+    other_flag = make_flag(issue, code="other", person=remove)
+
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+
+    assert not Person.objects.filter(pk=remove.pk).exists()
+    assert sorted(keep.aliases.values_list("name", flat=True)) == ["张 纬", "张纬"]
+    assert Credit.objects.filter(person=keep, article=both).count() == 1
+    assert Credit.objects.filter(person=keep, article=only_removed).exists()
+    assert Credit.objects.filter(person=keep, photo=photo, role="photographer").exists()
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolved_by, flag.person) == ("accepted", chief_editor_user, keep)
+    other_flag.refresh_from_db()
+    assert (other_flag.status, other_flag.person) == ("open", keep)
+    assert Person.objects.named("张纬").get() == keep
+    deleted = Person.history.filter(id=remove.pk, history_type="-").get()
+    assert deleted.history_user == chief_editor_user
+    assert deleted.history_change_reason == "合并作者：张纬 并入 张伟"
+    assert keep.history.latest().history_change_reason == "合并作者：张纬 并入 张伟"
+
+
+def test_an_editor_cannot_merge_people(editor_user):
+    keep, remove = make_person("王芳"), make_person("王方")
+    with pytest.raises(PermissionDenied):
+        merge_people(keep=keep, remove=remove, user=editor_user)
+    assert Person.objects.filter(pk=remove.pk).exists()
+
+
+def test_a_person_cannot_be_merged_with_themself(chief_editor_user):
+    person = make_person("王芳")
+    with pytest.raises(ValidationError):
+        merge_people(keep=person, remove=person, user=chief_editor_user)
