@@ -135,7 +135,7 @@ def _write(row, *, user, reason: str, delete: bool = False) -> None:
         row.save()
 
 
-def _normalize_text(value: str) -> str:
+def normalize_text(value: str) -> str:
     # Browsers submit textareas with CRLF; the body format (newsroom.lib.blocks) uses LF only.
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -157,7 +157,7 @@ def _clean_changes(article: Article, changes: Mapping[str, Any]) -> dict[str, An
             if not isinstance(value, str):
                 errors.setdefault(name, []).append(_("应为文本。"))
                 continue
-            value = _normalize_text(value)
+            value = normalize_text(value)
             if name != "body":
                 value = value.strip()
         try:
@@ -372,7 +372,7 @@ def _set_photo_fields(photo: Photo, changes: Mapping[str, Any]) -> list[str]:
     for name, value in changes.items():
         field = Photo._meta.get_field(name)
         if name == "caption":
-            value = _normalize_text(value or "").strip()
+            value = normalize_text(value or "").strip()
         before = getattr(photo, field.attname)
         before = getattr(before, "name", before)
         field.save_form_data(photo, value)
