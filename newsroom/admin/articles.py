@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from newsroom import editorial, models
 from newsroom.admin.common import EDITORIAL_CSS, admin_path, fragment, ocr_text, related_count
-from newsroom.admin.editing import EditorialSaveMixin, VersionedForm, credit_lines
+from newsroom.admin.editing import CreditInline, EditorialSaveMixin, VersionedForm, credit_lines
 from newsroom.admin.history import HistoryCompareMixin, diff_html, last_editor
 from newsroom.admin.review import flag_buttons, flag_lines_label
 from newsroom.admin.tags import TagFilter, TagSuggestWidget
@@ -69,12 +69,8 @@ def _open_flag_count():
     return related_count(models.ReviewFlag.objects.open(), "article")
 
 
-class ArticleCreditInline(admin.TabularInline):
-    model = models.Credit
+class ArticleCreditInline(CreditInline):
     fk_name = "article"
-    fields = ["person", "role", "order"]
-    autocomplete_fields = ["person"]
-    extra = 0
     verbose_name = _("署名")
     verbose_name_plural = _("署名")
 

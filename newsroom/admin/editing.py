@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import editorial
+from newsroom import editorial, models
 from newsroom.admin.history import is_revert, last_editor
 from newsroom.editorial import StaleEditError
 
@@ -77,6 +77,15 @@ def credit_lines(formset) -> list[editorial.CreditLine] | None:
         for f in formset.forms
         if f.cleaned_data and f not in formset.deleted_forms
     ]
+
+
+class CreditInline(admin.TabularInline):
+    """The credits of an article or a photo, saved through its editorial operation (credit_lines)."""
+
+    model = models.Credit
+    fields = ["person", "role", "order"]
+    autocomplete_fields = ["person"]
+    extra = 0
 
 
 class EditorialSaveMixin:

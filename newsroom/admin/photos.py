@@ -8,16 +8,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from newsroom import editorial, models
 from newsroom.admin.common import EDITORIAL_CSS, ocr_text
-from newsroom.admin.editing import EditorialSaveMixin, VersionedForm, credit_lines
+from newsroom.admin.editing import CreditInline, EditorialSaveMixin, VersionedForm, credit_lines
 from newsroom.admin.history import HistoryCompareMixin
 
 
-class PhotoCreditInline(admin.TabularInline):
-    model = models.Credit
+class PhotoCreditInline(CreditInline):
     fk_name = "photo"
-    fields = ["person", "role", "order"]
-    autocomplete_fields = ["person"]
-    extra = 0
 
 
 class PhotoForm(VersionedForm):

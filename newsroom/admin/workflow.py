@@ -17,6 +17,17 @@ from newsroom.admin.common import admin_path, next_url
 from newsroom.admin.tags import AddTagsForm
 
 
+def _bulk_action(operation, value, permission, description, done):
+    """Return a bulk action that calls operation(queryset, value) and says how many articles moved."""
+
+    @admin.action(description=description, permissions=[permission])
+    def action(self, request, queryset):
+        count = operation(queryset, value, user=request.user)
+        self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+    return action
+
+
 class ArticleWorkflowMixin:
     """Move articles through correction (editors) and publishing (chief editors).
 
@@ -122,25 +133,19 @@ class ArticleWorkflowMixin:
         }
         return render(request, "admin/newsroom/article/add_tags.html", context)
 
-    def _bulk(self, request, count, message):
-        self.message_user(request, message % {"n": count}, messages.SUCCESS)
-
-    @admin.action(description=_("标记为校对中"), permissions=["change"])
-    def mark_in_review(self, request, queryset):
-        count = editorial.set_correction_status(queryset, "in_review", user=request.user)
-        self._bulk(request, count, _("%(n)d 篇文章已标记为校对中。"))
-
-    @admin.action(description=_("标记为已校对"), permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        count = editorial.set_correction_status(queryset, "reviewed", user=request.user)
-        self._bulk(request, count, _("%(n)d 篇文章已标记为已校对。"))
-
-    @admin.action(description=_("撤回所选文章"), permissions=["publish"])
-    def withdraw(self, request, queryset):
-        count = editorial.set_visibility(queryset, "withdrawn", user=request.user)
-        self._bulk(request, count, _("%(n)d 篇文章已撤回。"))
-
-    @admin.action(description=_("重新发布所选文章"), permissions=["publish"])
-    def republish(self, request, queryset):
-        count = editorial.set_visibility(queryset, "published", user=request.user)
-        self._bulk(request, count, _("%(n)d 篇文章已重新发布。"))
+    mark_in_review = _bulk_action(
+        editorial.set_correction_status, "in_review", "change",
+        _("标记为校对中"), _("%(n)d 篇文章已标记为校对中。"),
+    )
+    mark_reviewed = _bulk_action(
+        editorial.set_correction_status, "reviewed", "change",
+        _("标记为已校对"), _("%(n)d 篇文章已标记为已校对。"),
+    )
+    withdraw = _bulk_action(
+        editorial.set_visibility, "withdrawn", "publish",
+        _("撤回所选文章"), _("%(n)d 篇文章已撤回。"),
+    )
+    republish = _bulk_action(
+        editorial.set_visibility, "published", "publish",
+        _("重新发布所选文章"), _("%(n)d 篇文章已重新发布。"),
+    )

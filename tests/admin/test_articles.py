@@ -6,36 +6,10 @@ import pytest
 from django.urls import reverse
 
 from newsroom.models import Article
+from tests.admin.helpers import change_url, form_data
 from tests.factories import make_article, make_credit, make_flag, make_person
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:newsroom_article_change", args=[article.pk])
-
-
-def form_data(article, **overrides):
-    """Return the POST data of the article change form as the browser would send it, unchanged."""
-    data = {
-        "kicker": article.kicker,
-        "headline": article.headline,
-        "subheadline": article.subheadline,
-        "dateline": article.dateline,
-        "kind": article.kind,
-        "correction_status": article.correction_status,
-        "body": article.body,
-        "tags": ", ".join(sorted(article.tags.names())),
-        "expected_version": str(article.version),
-        "_save": "保存",
-    }
-    for prefix, count in (("credits", article.credits.count()), ("photos", article.photos.count())):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": str(count), f"{prefix}-INITIAL_FORMS": str(count),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    data.update(overrides)
-    return data
 
 
 def _listed(client, **params):

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from newsroom.models import ImportedFile, ImportRun, SourceFile
+from newsroom.models import ImportRun, SourceFile
+from tests.admin.helpers import make_imported_files
 from tests.factories import (
     make_advertisement,
     make_article,
@@ -75,17 +76,6 @@ def _runs(issue, n):
         ImportRun.objects.create(status="succeeded")
 
 
-def _imported_files(issue, n):
-    for _ in range(2):
-        run = ImportRun.objects.create(status="failed")
-        for position in range(1, n + 1):
-            ImportedFile.objects.create(
-                run=run, position=position, source=f"{position}.txt", status="created", issue=issue,
-                counts={"articles": {"created": 3}})
-        ImportedFile.objects.create(run=run, position=n + 1, source="bad.txt", status="failed",
-                                    error="bad.txt line 2: impossible date")
-
-
 def _duplicates(issue, n):
     article = make_article(issue=issue)
     for i in range(n // 2):
@@ -122,7 +112,7 @@ CHANGELISTS = [
     pytest.param("admin:newsroom_importrun_changelist", _runs, LOGIN + 3, id="import runs"),
     # + count filtered, count all, the files with run and issue/publication joined, the run
     #   filter's choices
-    pytest.param("admin:newsroom_importedfile_changelist", _imported_files, LOGIN + 4,
+    pytest.param("admin:newsroom_importedfile_changelist", make_imported_files, LOGIN + 4,
                  id="imported files"),
     # + people, the roles they are credited in, open duplicate flags, aliases
     pytest.param("admin:newsroom_person_duplicates", _duplicates, LOGIN + 4, id="duplicates"),

@@ -1,10 +1,10 @@
 """Change forms save with their inlines through one versioned editorial operation."""
 
 import pytest
-from django.urls import reverse
 
 from newsroom import editorial
 from newsroom.models import Article, Credit, Person
+from tests.admin.helpers import change_url
 from tests.factories import make_article, make_credit, make_person, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +41,6 @@ def article_form(article, *, expected_version=None, extra_credits=(), captions=N
         data |= {f"photos-{i}-id": str(photo.pk), f"photos-{i}-article": str(article.pk),
                  f"photos-{i}-caption": (captions or {}).get(photo.pk, photo.caption)}
     return data
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:newsroom_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @pytest.fixture

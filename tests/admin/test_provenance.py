@@ -4,19 +4,9 @@ import pytest
 from django.urls import reverse
 
 from newsroom.models import ImportedFile, ImportRun, SourceFile
+from tests.admin.helpers import make_imported_files
 
 pytestmark = pytest.mark.django_db
-
-
-def _imported_files(issue, n):
-    for _ in range(2):
-        run = ImportRun.objects.create(status="failed")
-        for position in range(1, n + 1):
-            ImportedFile.objects.create(
-                run=run, position=position, source=f"{position}.txt", status="created", issue=issue,
-                counts={"articles": {"created": 3}})
-        ImportedFile.objects.create(run=run, position=n + 1, source="bad.txt", status="failed",
-                                    error="bad.txt line 2: impossible date")
 
 
 def test_source_files_are_read_only_even_for_a_chief_editor(client, chief_editor_user):
@@ -28,7 +18,7 @@ def test_source_files_are_read_only_even_for_a_chief_editor(client, chief_editor
 
 
 def test_an_import_runs_files_are_one_click_away_and_filtered_to_that_run(client, issue, editor_user):
-    _imported_files(issue, 2)
+    make_imported_files(issue, 2)
     first, second = ImportRun.objects.order_by("pk")
     ImportedFile.objects.filter(run=second, status="failed").update(source="other-bad.txt")
     client.force_login(editor_user)

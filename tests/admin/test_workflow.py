@@ -4,13 +4,10 @@ import pytest
 from django.urls import reverse
 
 from newsroom.models import Article
+from tests.admin.helpers import change_url
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:newsroom_article_change", args=[article.pk])
 
 
 def _action(client, action, articles, **extra):
