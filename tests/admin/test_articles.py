@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsroom.models import Article
@@ -202,3 +204,13 @@ def test_the_version_field_is_hidden_in_the_form(client, issue, editor_user):
     client.force_login(editor_user)
     page = client.get(change_url(article)).content.decode()
     assert re.search(r'<input type="hidden" name="expected_version" value="1"', page)
+
+
+def test_the_change_page_reads_the_articles_version_once(client, issue, editor_user):
+    article = make_article(issue=issue)
+    client.force_login(editor_user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(change_url(article)).status_code == 200
+    version_reads = [q["sql"] for q in queries.captured_queries
+                     if q["sql"].startswith('SELECT "newsroom_article"."version"')]
+    assert len(version_reads) == 1
