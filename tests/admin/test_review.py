@@ -1,22 +1,19 @@
-"""The review queue, the issue page and the contributors' pages in the admin."""
+"""The review queue: open flags first, accepted or undone one by one or in bulk."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 
-from newsroom.models import Article, Person, ReviewFlag
+from newsroom.models import Article, ReviewFlag
 from tests.factories import (
-    make_advertisement,
     make_article,
-    make_credit,
     make_flag,
     make_issue,
-    make_person,
-    make_photo,
 )
 
 pytestmark = pytest.mark.django_db
+
 
 QUEUE = "admin:newsroom_reviewflag_changelist"
 
@@ -25,9 +22,6 @@ def _queue(client, **params):
     response = client.get(reverse(QUEUE), params)
     assert response.status_code == 200
     return list(response.context["cl"].result_list)
-
-
-# the review queue -------------------------------------------------------------------------------
 
 
 def test_open_flags_come_first_in_the_queue(client, issue, editor_user):
@@ -121,103 +115,3 @@ def test_a_staff_user_without_a_role_cannot_see_or_resolve_flags(client, issue, 
     assert client.get(reverse(QUEUE)).status_code == 403
     assert client.post(reverse("admin:newsroom_reviewflag_accept", args=[flag.pk])).status_code == 403
     assert ReviewFlag.objects.get(pk=flag.pk).status == "open"
-
-
-# the issue page ---------------------------------------------------------------------------------
-
-
-def test_the_issue_page_shows_its_articles_photos_ads_and_source_file(client, issue, editor_user):
-    from newsroom.models import SourceFile
-
-    issue.source = SourceFile.objects.create(name="seeds/000.txt", sha256="a" * 64, text="# 浙江<工人>日报")
-    issue.save()
-    make_article(issue=issue, headline="头版头条")
-    make_photo(issue=issue, caption="比赛现场。")
-    make_advertisement(issue=issue, advertiser="中国工商银行")
-    client.force_login(editor_user)
-    page = client.get(reverse("admin:newsroom_issue_change", args=[issue.pk])).content.decode()
-    for text in ("头版头条", "比赛现场。", "中国工商银行", "seeds/000.txt", "# 浙江&lt;工人&gt;日报"):
-        assert text in page
-    assert reverse("admin:newsroom_sourcefile_change", args=[issue.source_id]) in page
-
-
-def test_an_editor_cannot_change_an_issue(client, issue, editor_user):
-    client.force_login(editor_user)
-    url = reverse("admin:newsroom_issue_change", args=[issue.pk])
-    response = client.post(url, {"publication": issue.publication_id, "date": "2021-03-20"})
-    assert response.status_code == 403
-
-
-# contributors -----------------------------------------------------------------------------------
-
-
-def test_merging_two_selected_people_asks_which_to_keep(client, chief_editor_user):
-    a, b = make_person("张伟"), make_person("张纬")
-    client.force_login(chief_editor_user)
-    response = client.post(
-        reverse("admin:newsroom_person_changelist"),
-        {"action": "merge_selected", "_selected_action": [a.pk, b.pk]},
-    )
-    assert response.url == f"{reverse('admin:newsroom_person_merge')}?keep={a.pk}&remove={b.pk}"
-    page = client.get(response.url).content.decode()
-    assert "张伟" in page and "张纬" in page
-
-
-def test_merging_needs_exactly_two_people(client, chief_editor_user):
-    people = [make_person("甲"), make_person("乙"), make_person("丙")]
-    client.force_login(chief_editor_user)
-    response = client.post(
-        reverse("admin:newsroom_person_changelist"),
-        {"action": "merge_selected", "_selected_action": [p.pk for p in people]}, follow=True,
-    )
-    assert "请恰好选择两位作者进行合并。" in response.content.decode()
-    assert Person.objects.count() == 3
-
-
-def test_a_chief_editor_merges_with_the_chosen_keep(client, issue, chief_editor_user):
-    keep, remove = make_person("张伟"), make_person("张纬")
-    make_credit(person=remove, article=make_article(issue=issue))
-    client.force_login(chief_editor_user)
-    response = client.post(reverse("admin:newsroom_person_merge"), {"keep": keep.pk, "remove": remove.pk})
-    assert response.url == reverse("admin:newsroom_person_change", args=[keep.pk])
-    assert list(Person.objects.values_list("name", flat=True)) == ["张伟"]
-    assert keep.credits.count() == 1
-
-
-def test_merging_a_person_into_themself_is_refused_with_a_message(client, chief_editor_user):
-    person = make_person("张伟")
-    client.force_login(chief_editor_user)
-    response = client.post(reverse("admin:newsroom_person_merge"), {"keep": person.pk, "remove": person.pk})
-    assert response.status_code == 200
-    assert "请选择两个不同的作者。" in response.content.decode()
-
-
-def test_an_editor_cannot_merge_people(client, editor_user):
-    keep, remove = make_person("张伟"), make_person("张纬")
-    client.force_login(editor_user)
-    response = client.post(reverse("admin:newsroom_person_merge"), {"keep": keep.pk, "remove": remove.pk})
-    assert response.status_code == 403
-    assert Person.objects.count() == 2
-    page = client.get(reverse("admin:newsroom_person_changelist")).content.decode()
-    assert 'value="merge_selected"' not in page
-
-
-def test_the_duplicates_page_lists_suggestions_with_merge_buttons_for_chief_editors(
-    client, issue, editor_user, chief_editor_user
-):
-    article = make_article(issue=issue)
-    a, b = make_person("张伟"), make_person("张纬")
-    make_credit(person=a, article=article)
-    make_credit(person=b, article=article)
-    url = reverse("admin:newsroom_person_duplicates")
-    client.force_login(editor_user)
-    page = client.get(url).content.decode()
-    assert "张伟" in page and "张纬" in page and "姓名仅差一字" in page and "记者" in page
-    assert "保留“张伟”" not in page
-    client.force_login(chief_editor_user)
-    page = client.get(url).content.decode()
-    assert "保留“张伟”" in page and "保留“张纬”" in page
-    response = client.post(reverse("admin:newsroom_person_merge"),
-                           {"keep": a.pk, "remove": b.pk, "next": url})
-    assert response.url == url
-    assert "没有发现疑似重复的作者。" in client.get(url).content.decode()

@@ -1,14 +1,10 @@
-"""The admin's inlines (credits, photo captions, photo credits, aliases) save through editorial operations.
-
-Each change gives the article (photo, person) a new version, is recorded in history with a
-reason, and a form opened before someone else's save is refused with nothing written.
-"""
+"""Change forms save with their inlines through one versioned editorial operation."""
 
 import pytest
-from django.urls import reverse
 
 from newsroom import editorial
 from newsroom.models import Article, Credit, Person
+from tests.admin.helpers import change_url
 from tests.factories import make_article, make_credit, make_person, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +43,39 @@ def article_form(article, *, expected_version=None, extra_credits=(), captions=N
     return data
 
 
-def change_url(obj) -> str:
-    return reverse(f"admin:newsroom_{obj._meta.model_name}_change", args=[obj.pk])
-
-
 @pytest.fixture
 def article(issue):
     article = make_article(issue, headline="职工运动会开幕")
     make_credit(person=make_person("王记者"), article=article, role="reporter")
     make_photo(issue, article=article, caption="开幕式现场。")
     return article
+
+
+def photo_form(photo, *, expected_version=None, caption=None, credits=()):
+    data = {
+        "article": str(photo.article_id or ""), "caption": caption or photo.caption,
+        "expected_version": str(expected_version or photo.version), "_save": "保存",
+        **management("credits", len(credits)),
+    }
+    for i, credit in enumerate(credits):
+        data |= {f"credits-{i}-id": str(credit.pk), f"credits-{i}-photo": str(photo.pk),
+                 f"credits-{i}-person": str(credit.person_id), f"credits-{i}-role": credit.role,
+                 f"credits-{i}-order": str(credit.order)}
+    return data
+
+
+def person_form(person, *, name=None, aliases=None, expected_version=None):
+    current = list(person.aliases.order_by("name"))
+    data = {"name": name or person.name,
+            "expected_version": str(expected_version or person.version), "_save": "保存",
+            **management("aliases", len(current))}
+    for i, alias in enumerate(current):
+        data |= {f"aliases-{i}-id": str(alias.pk), f"aliases-{i}-person": str(person.pk),
+                 f"aliases-{i}-name": alias.name}
+    for j, alias_name in enumerate(aliases or [], start=len(current)):
+        data |= {f"aliases-{j}-person": str(person.pk), f"aliases-{j}-name": alias_name}
+    data["aliases-TOTAL_FORMS"] = str(len(current) + len(aliases or []))
+    return data
 
 
 def test_adding_a_credit_in_the_article_form_bumps_the_version_and_records_why(
@@ -161,19 +180,6 @@ def test_a_save_that_loses_the_race_after_the_forms_check_is_refused(
     assert any("保存失败" in m for m in messages)
 
 
-def photo_form(photo, *, expected_version=None, caption=None, credits=()):
-    data = {
-        "article": str(photo.article_id or ""), "caption": caption or photo.caption,
-        "expected_version": str(expected_version or photo.version), "_save": "保存",
-        **management("credits", len(credits)),
-    }
-    for i, credit in enumerate(credits):
-        data |= {f"credits-{i}-id": str(credit.pk), f"credits-{i}-photo": str(photo.pk),
-                 f"credits-{i}-person": str(credit.person_id), f"credits-{i}-role": credit.role,
-                 f"credits-{i}-order": str(credit.order)}
-    return data
-
-
 def test_a_photo_credit_changed_in_the_photo_admin_bumps_the_article(client, article, editor_user):
     client.force_login(editor_user)
     photo = article.photos.get()
@@ -199,20 +205,6 @@ def test_a_stale_photo_form_is_refused_and_nothing_saved(client, article, editor
     assert "保存失败" in response.content.decode()
     photo.refresh_from_db()
     assert (photo.caption, photo.version) == ("主编改的说明。", 2)
-
-
-def person_form(person, *, name=None, aliases=None, expected_version=None):
-    current = list(person.aliases.order_by("name"))
-    data = {"name": name or person.name,
-            "expected_version": str(expected_version or person.version), "_save": "保存",
-            **management("aliases", len(current))}
-    for i, alias in enumerate(current):
-        data |= {f"aliases-{i}-id": str(alias.pk), f"aliases-{i}-person": str(person.pk),
-                 f"aliases-{i}-name": alias.name}
-    for j, alias_name in enumerate(aliases or [], start=len(current)):
-        data |= {f"aliases-{j}-person": str(person.pk), f"aliases-{j}-name": alias_name}
-    data["aliases-TOTAL_FORMS"] = str(len(current) + len(aliases or []))
-    return data
 
 
 def test_renaming_a_person_bumps_every_article_showing_them(client, article, chief_editor_user):
