@@ -15,7 +15,7 @@ from taggit.forms import TagField
 from taggit.models import Tag
 
 from newsroom import editorial, models
-from newsroom.admin.common import EDITORIAL_CSS, admin_path, fragment, ocr_text, related_count
+from newsroom.admin.common import EDITORIAL_CSS, admin_path, fragment, ocr_text
 from newsroom.admin.editing import CreditInline, EditorialSaveMixin, VersionedForm, credit_lines
 from newsroom.admin.history import HistoryCompareMixin, diff_html, last_editor
 from newsroom.admin.review import flag_buttons, flag_lines_label
@@ -62,11 +62,6 @@ class ArticleForm(VersionedForm):
                     "diff": diff_html(theirs, mine),
                 })
         return rows
-
-
-def _open_flag_count():
-    """Return an expression counting an article's open flags without joining (rows stay unique)."""
-    return related_count(models.ReviewFlag.objects.open(), "article")
 
 
 class ArticleCreditInline(CreditInline):
@@ -192,7 +187,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
         return "、".join(held) or "—"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).annotate(open_flag_count=_open_flag_count())
+        qs = super().get_queryset(request).with_open_flag_count()
         if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
             qs = qs.prefetch_related("tags", "credits__person")
         return qs
