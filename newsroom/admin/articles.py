@@ -24,9 +24,6 @@ from newsroom.admin.workflow import ArticleWorkflowMixin
 from newsroom.editorial import StaleEditError
 from newsroom.search import search_articles
 
-# The text fields a stale save shows diffed against the other editor's saved text.
-DIFF_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body")
-
 
 class ArticleForm(VersionedForm):
     tags = TagField(
@@ -40,7 +37,8 @@ class ArticleForm(VersionedForm):
 
     class Meta:
         model = models.Article
-        fields = ["kicker", "headline", "subheadline", "dateline", "kind", "correction_status", "body"]
+        # The page's order comes from ArticleAdmin.fieldsets; the form offers what an editor may change.
+        fields = list(models.Article.EDITABLE_FIELDS)
         widgets = {"body": forms.Textarea(attrs={"rows": 28, "class": "nr-body", "lang": "zh"})}
 
     def __init__(self, *args, **kwargs):
@@ -53,7 +51,7 @@ class ArticleForm(VersionedForm):
         if self.stale is None:
             return []
         rows = []
-        for name in DIFF_FIELDS:
+        for name in models.Article.TEXT_FIELDS:
             theirs = getattr(self.stale, name)
             mine = editorial.normalize_text(self.data.get(name, ""))
             if theirs != mine:
@@ -164,7 +162,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
         fields = super().get_readonly_fields(request, obj)
         if self.reverted_record(request) is not None:
             # A revert restores the version as it was (editorial.revert_article): nothing to type.
-            return [*fields, *editorial.EDITABLE_FIELDS, "tags", "version_tags"]
+            return [*fields, *models.Article.EDITABLE_FIELDS, "tags", "version_tags"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -272,7 +270,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
                 expected_version=form.cleaned_data["expected_version"], user=request.user,
             )
             return
-        changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
+        changes = {name: form.cleaned_data[name] for name in models.Article.EDITABLE_FIELDS
                    if name in form.cleaned_data}
         credits = photos = None
         for formset in formsets:
