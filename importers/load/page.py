@@ -48,9 +48,6 @@ from newsroom.models import (
 CHANGE_REASON_LENGTH = 100
 SOURCE_ROOM = 80
 
-# The masthead's lines an issue keeps (Issue.masthead), as printed on its front page.
-MASTHEAD_FIELDS = ("cn_number", "postal_code", "website", "email", "slogan", "address", "postcode")
-
 
 def load_page(
     page: PageRecord,
@@ -171,7 +168,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             return publication
         known = KNOWN_PUBLICATIONS.get(record.publication)
         values = dict(known) if known else {
-            name: getattr(record, name) for name in MASTHEAD_FIELDS
+            name: getattr(record, name) for name in Publication.IDENTIFIERS
         }
         values = {
             name: value[: Publication._meta.get_field(name).max_length]
@@ -220,8 +217,9 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             "lunar_date": record.lunar_date,
             "weekday": record.weekday,
             "number": record.number,
+            # The masthead's identifiers as printed on this front page (Issue.masthead).
             "masthead": {
-                name: getattr(record, name) for name in MASTHEAD_FIELDS if getattr(record, name)
+                name: getattr(record, name) for name in Publication.IDENTIFIERS if getattr(record, name)
             },
             "source": source,
         }
