@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from importers.load import load_page
 from newsroom import editorial
 from newsroom.models import Article, Issue, Photo
 from tests.factories import (
@@ -25,6 +26,7 @@ from tests.factories import (
     make_person,
     make_photo,
 )
+from tests.load.pages import article_record, credits, page_record
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +332,19 @@ def test_the_issue_pages_next_link_follows_the_next_issue_leaving(
     again = revalidate(client, url, first, header)
     assert again.status_code == 200
     assert link not in again.content.decode()
+
+
+def test_a_reimport_that_adds_a_credit_changes_the_article_pages_etag(client):
+    load_page(page_record(article_record(1)))
+    url = Article.objects.get().get_absolute_url()
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    load_page(page_record(
+        article_record(1, contributors=credits(("阮向民", "reporter"), ("新记者", "reporter"))),
+        sha256="b" * 64,
+    ))
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert "新记者" in again.content.decode()

@@ -74,13 +74,14 @@ class MergeMixin:
             **target,
         )
 
-    def disappeared(self, row, kind: str, fields: tuple[str, ...], **target) -> None:
-        """Delete a row the new file no longer has, or flag it when an editor worked on it."""
+    def disappeared(self, row, kind: str, fields: tuple[str, ...], **target) -> bool:
+        """Delete a row the new file no longer has, or flag it when an editor worked on it;
+        return whether it was deleted."""
         if not touched(row, fields):
             row._change_reason = self.reason
             row.delete()
             self.report.count(kind, DELETED)
-            return
+            return True
         self.report.count(kind, KEPT)
         what = row._meta.model_name
         self.add_flag(
@@ -96,6 +97,7 @@ class MergeMixin:
                             "position": row.position, "what": _chinese_name(row)},
             **target,
         )
+        return False
 
 
 def _set_fixed(row, fixed: dict) -> list[str]:

@@ -48,9 +48,6 @@ from newsroom.models import (
 CHANGE_REASON_LENGTH = 100
 SOURCE_ROOM = 80
 
-# The masthead's lines an issue keeps (Issue.masthead), as printed on its front page.
-MASTHEAD_FIELDS = ("cn_number", "postal_code", "website", "email", "slogan", "address", "postcode")
-
 
 def load_page(
     page: PageRecord,
@@ -133,6 +130,8 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             collected if collected is not None else defaultdict(list)
         )
         self.articles_written: list[Article] = []
+        # Stored articles whose credits or photos this page changed: they get a new version.
+        self.restamped: dict[int, Article] = {}
 
     # -- the issue
 
@@ -171,7 +170,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             return publication
         known = KNOWN_PUBLICATIONS.get(record.publication)
         values = dict(known) if known else {
-            name: getattr(record, name) for name in MASTHEAD_FIELDS
+            name: getattr(record, name) for name in Publication.IDENTIFIERS
         }
         values = {
             name: value[: Publication._meta.get_field(name).max_length]
@@ -220,8 +219,9 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             "lunar_date": record.lunar_date,
             "weekday": record.weekday,
             "number": record.number,
+            # The masthead's identifiers as printed on this front page (Issue.masthead).
             "masthead": {
-                name: getattr(record, name) for name in MASTHEAD_FIELDS if getattr(record, name)
+                name: getattr(record, name) for name in Publication.IDENTIFIERS if getattr(record, name)
             },
             "source": source,
         }
@@ -286,6 +286,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
     def load_articles(self, pages: set[int]) -> None:
         """Load the page's articles with their credits, photos and flags; remove those gone."""
         existing = self.read_stored_articles(pages)
+        stored = {article.pk: article for article in existing.values()}
         for record in self.page.articles:
             article = existing.pop((record.page, record.position), None)
             article = self.load_article(record, article)
@@ -306,7 +307,26 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
         for article in existing.values():
             self.disappeared(article, "articles", ARTICLE_TEXT_FIELDS, article=article)
         for photo in self.existing_photos.values():
-            self.disappeared(photo, "photos", PHOTO_TEXT_FIELDS, photo=photo)
+            if self.disappeared(photo, "photos", PHOTO_TEXT_FIELDS, photo=photo):
+                self.shown_changed(photo.article_id)
+        self.new_versions(stored)
+
+    def shown_changed(self, *article_ids: int | None) -> None:
+        """Note that what the pages of these articles show changed (a credit, a photo)."""
+        self.restamped.update(dict.fromkeys(i for i in article_ids if i is not None))
+
+    def new_versions(self, stored: dict[int, Article]) -> None:
+        """Give the stored articles whose credits or photos changed a new version and
+        updated_at, with a history row naming the import (an open editor's form goes stale)."""
+        for pk in self.restamped:
+            article = stored.get(pk)
+            if article is None:
+                continue  # a new article (its first version shows them), or another page's
+            article.refresh_from_db(fields=["version"])
+            article.version += 1
+            article._change_reason = self.reason
+            article.save(update_fields=["version", "updated_at"])
+        self.restamped.clear()
 
     def load_article(self, record: ArticleRecord, article: Article | None) -> Article:
         """Write a new article, or merge the record into the stored one; return it."""
@@ -338,6 +358,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
         """Write or merge one of an article's photos, with its credits; return it."""
         key = (article_record.page, record.position)
         photo = self.existing_photos.pop(key, None)
+        was = None if photo is None else (photo.article_id, photo.caption, photo.image.name)
         values = {"caption": record.caption}
         fixed = {"article": article, "original_text": record.original_text, **line_span(record.lines)}
         if photo is None:
@@ -351,6 +372,8 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             photo = self.merge(
                 photo, values, fixed, "photos", key=("photo", *key), lines=record.lines, photo=photo
             )
+        if was != (photo.article_id, photo.caption, photo.image.name):
+            self.shown_changed(photo.article_id, was[0] if was else None)
         for order, contributor in enumerate(record.contributors, start=1):
             self.credit(contributor.name, contributor.role, order, photo=photo)
         return photo

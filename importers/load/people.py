@@ -44,7 +44,7 @@ class PeopleMixin:
 
     Uses the loader's ``people`` (found by this page), ``known_people`` (the run's),
     ``credits`` (those stored on the page), ``bulk``, ``collected``, ``concurrent``,
-    ``reason``, ``report`` and ``add_flag``.
+    ``reason``, ``report``, ``add_flag`` and ``shown_changed``.
     """
 
     def person(self, name: str, role: str, **target) -> Person:
@@ -105,6 +105,7 @@ class PeopleMixin:
             credit.save()
         self.credits.add(key)
         self.report.count("credits", CREATED)
+        self.shown_changed(article.pk if article is not None else photo.article_id)
 
 
 def flag_missed_duplicates(run: ImportRun) -> int:

@@ -10,7 +10,7 @@ from newsroom.lib.bounds import ISSUE_NUMBERS, PAGES, POSITIONS, range_text
 from newsroom.models import Advertisement, Article, Issue, Person, Photo
 
 # The fields an editor may correct; their values as last imported live in ``row.imported``.
-ARTICLE_TEXT_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body", "kind")
+ARTICLE_TEXT_FIELDS = (*Article.TEXT_FIELDS, "kind")
 PHOTO_TEXT_FIELDS = ("caption",)
 ADVERTISEMENT_TEXT_FIELDS = ("advertiser", "text", "phone", "website")
 

@@ -15,7 +15,7 @@ from taggit.forms import TagField
 from taggit.models import Tag
 
 from newsroom import editorial, models
-from newsroom.admin.common import EDITORIAL_CSS, admin_path, fragment, ocr_text, related_count
+from newsroom.admin.common import EDITORIAL_CSS, admin_path, fragment, ocr_text
 from newsroom.admin.editing import CreditInline, EditorialSaveMixin, VersionedForm, credit_lines
 from newsroom.admin.history import HistoryCompareMixin, diff_html, last_editor
 from newsroom.admin.review import flag_buttons, flag_lines_label
@@ -23,9 +23,6 @@ from newsroom.admin.tags import TagFilter, TagSuggestWidget
 from newsroom.admin.workflow import ArticleWorkflowMixin
 from newsroom.editorial import StaleEditError
 from newsroom.search import search_articles
-
-# The text fields a stale save shows diffed against the other editor's saved text.
-DIFF_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body")
 
 
 class ArticleForm(VersionedForm):
@@ -40,7 +37,8 @@ class ArticleForm(VersionedForm):
 
     class Meta:
         model = models.Article
-        fields = ["kicker", "headline", "subheadline", "dateline", "kind", "correction_status", "body"]
+        # The page's order comes from ArticleAdmin.fieldsets; the form offers what an editor may change.
+        fields = list(models.Article.EDITABLE_FIELDS)
         widgets = {"body": forms.Textarea(attrs={"rows": 28, "class": "nr-body", "lang": "zh"})}
 
     def __init__(self, *args, **kwargs):
@@ -53,7 +51,7 @@ class ArticleForm(VersionedForm):
         if self.stale is None:
             return []
         rows = []
-        for name in DIFF_FIELDS:
+        for name in models.Article.TEXT_FIELDS:
             theirs = getattr(self.stale, name)
             mine = editorial.normalize_text(self.data.get(name, ""))
             if theirs != mine:
@@ -62,11 +60,6 @@ class ArticleForm(VersionedForm):
                     "diff": diff_html(theirs, mine),
                 })
         return rows
-
-
-def _open_flag_count():
-    """Return an expression counting an article's open flags without joining (rows stay unique)."""
-    return related_count(models.ReviewFlag.objects.open(), "article")
 
 
 class ArticleCreditInline(CreditInline):
@@ -169,7 +162,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
         fields = super().get_readonly_fields(request, obj)
         if self.reverted_record(request) is not None:
             # A revert restores the version as it was (editorial.revert_article): nothing to type.
-            return [*fields, *editorial.EDITABLE_FIELDS, "tags", "version_tags"]
+            return [*fields, *models.Article.EDITABLE_FIELDS, "tags", "version_tags"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -192,7 +185,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
         return "、".join(held) or "—"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).annotate(open_flag_count=_open_flag_count())
+        qs = super().get_queryset(request).with_open_flag_count()
         if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
             qs = qs.prefetch_related("tags", "credits__person")
         return qs
@@ -277,7 +270,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
                 expected_version=form.cleaned_data["expected_version"], user=request.user,
             )
             return
-        changes = {name: form.cleaned_data[name] for name in editorial.EDITABLE_FIELDS
+        changes = {name: form.cleaned_data[name] for name in models.Article.EDITABLE_FIELDS
                    if name in form.cleaned_data}
         credits = photos = None
         for formset in formsets:

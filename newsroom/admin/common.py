@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.urls import path
@@ -52,21 +50,6 @@ def ocr_text(text: str, *, extra_class: str = "", lang: str = "") -> SafeString:
     return fragment(
         "admin/newsroom/includes/ocr_text.html",
         {"text": text or "", "extra_class": extra_class, "lang": lang},
-    )
-
-
-def related_count(queryset, field: str):
-    """Return an expression counting the rows of queryset whose field is the outer row.
-
-    A subquery, not a join: the outer rows stay unique and other annotations stay right.
-    """
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{field: OuterRef("pk")}).order_by().values(field)
-            .annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
     )
 
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from newsroom import models
-from newsroom.admin.common import EDITORIAL_CSS, ReadOnlyInlineMixin, ocr_text, related_count
+from newsroom.admin.common import EDITORIAL_CSS, ReadOnlyInlineMixin, ocr_text
 from newsroom.admin.history import HistoryCompareMixin
+from newsroom.models.fields import count_of
 
 
 class IssueArticleInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -64,22 +65,21 @@ class IssueAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
         css = EDITORIAL_CSS
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n_articles=related_count(models.Article.objects.all(), "issue"),
-            n_open_flags=related_count(models.ReviewFlag.objects.open(), "issue"),
+        return super().get_queryset(request).with_open_flag_count().annotate(
+            n_articles=count_of(models.Article.objects.all(), "issue"),
         ).defer("source__text")
 
     @admin.display(description=_("文章数"), ordering="n_articles")
     def article_count(self, obj):
         return obj.n_articles
 
-    @admin.display(description=_("待处理标记"), ordering="n_open_flags")
+    @admin.display(description=_("待处理标记"), ordering="open_flag_count")
     def open_flag_count(self, obj):
-        if not obj.n_open_flags:
+        if not obj.open_flag_count:
             return ""
         url = reverse("admin:newsroom_reviewflag_changelist")
         return format_html('<a href="{}?issue__id__exact={}&status__exact=open">{}</a>',
-                           url, obj.pk, obj.n_open_flags)
+                           url, obj.pk, obj.open_flag_count)
 
     @admin.display(description=_("来源文件"))
     def source_link(self, obj):

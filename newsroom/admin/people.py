@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from newsroom import editorial, models
-from newsroom.admin.common import admin_path, next_url, related_count
+from newsroom.admin.common import admin_path, next_url
 from newsroom.admin.editing import EditorialSaveMixin, VersionedForm
 from newsroom.admin.history import HistoryCompareMixin
+from newsroom.models.fields import count_of
 
 
 class PersonAliasInline(admin.TabularInline):
@@ -73,7 +74,7 @@ class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(
-            n_credits=related_count(models.Credit.objects.all(), "person")
+            n_credits=count_of(models.Credit.objects.all(), "person")
         )
         return qs.prefetch_related("aliases")
 

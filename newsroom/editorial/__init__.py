@@ -31,7 +31,6 @@ from newsroom.editorial.articles import (
     set_visibility,
 )
 from newsroom.editorial.common import (
-    EDITABLE_FIELDS,
     PERM_CHANGE_ARTICLE,
     PERM_CHANGE_CREDITS,
     PERM_CHANGE_PERSON,
@@ -40,7 +39,6 @@ from newsroom.editorial.common import (
     PERM_PUBLISH_ARTICLE,
     PERM_RESOLVE_FLAG,
     PHOTO_FIELDS,
-    TEXT_FIELDS,
     CreditLine,
     StaleEditError,
     char_diff,
@@ -59,7 +57,6 @@ from newsroom.editorial.photos import edit_photo
 from newsroom.editorial.revert import revert_article, revert_reason, version_label
 
 __all__ = [
-    "EDITABLE_FIELDS",
     "PERM_CHANGE_ARTICLE",
     "PERM_CHANGE_CREDITS",
     "PERM_CHANGE_PERSON",
@@ -68,7 +65,6 @@ __all__ = [
     "PERM_PUBLISH_ARTICLE",
     "PERM_RESOLVE_FLAG",
     "PHOTO_FIELDS",
-    "TEXT_FIELDS",
     "CreditLine",
     "DuplicateSuggestion",
     "FlagAlreadyResolved",

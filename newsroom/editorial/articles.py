@@ -11,13 +11,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from newsroom.editorial.common import (
-    EDITABLE_FIELDS,
     PERM_CHANGE_ARTICLE,
     PERM_CHANGE_CREDITS,
     PERM_CHANGE_PHOTO,
     PERM_PUBLISH_ARTICLE,
     PHOTO_FIELDS,
-    TEXT_FIELDS,
     CreditLine,
     StaleEditError,
     _bump_articles,
@@ -45,15 +43,15 @@ def _clean_changes(article: Article, changes: Mapping[str, Any]) -> dict[str, An
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for name, value in changes.items():
-        if name not in EDITABLE_FIELDS:
+        if name not in Article.EDITABLE_FIELDS:
             errors.setdefault(name, []).append(
                 _("不能通过校对修改此字段；可修改的字段：%(fields)s。")
-                % {"fields": "、".join(EDITABLE_FIELDS)}
+                % {"fields": "、".join(Article.EDITABLE_FIELDS)}
             )
             continue
         if value is None:
             value = ""
-        if name in TEXT_FIELDS:
+        if name in Article.TEXT_FIELDS:
             if not isinstance(value, str):
                 errors.setdefault(name, []).append(_("应为文本。"))
                 continue
@@ -82,7 +80,7 @@ def edit_article(
 ) -> Article:
     """Apply an editor's corrections to an article and return it as saved.
 
-    ``changes`` maps field names from EDITABLE_FIELDS to new values; ``tags``, when given,
+    ``changes`` maps field names from Article.EDITABLE_FIELDS to new values; ``tags``, when given,
     replaces the article's tags; ``credits``, when given, replaces its byline; ``photos``
     maps the pk of a photo of this article to changes of its PHOTO_FIELDS (caption, image).
     Whatever changes, the article gets a new version (so its page's ETag changes and every
@@ -168,7 +166,7 @@ def _set_fields(article: Article, changed: Mapping[str, Any], *, promote: bool) 
         setattr(article, name, value)
     if (
         promote
-        and any(name in TEXT_FIELDS for name in changed)
+        and any(name in Article.TEXT_FIELDS for name in changed)
         and "correction_status" not in changed
         and article.correction_status == CorrectionStatus.UNREVIEWED
     ):

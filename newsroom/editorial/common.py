@@ -26,14 +26,6 @@ from newsroom.models import (
     Role,
 )
 
-# The fields an editor may correct through edit_article: the text and what kind of piece it is.
-# Where an article sits (issue, page, position) is the importer's business, not a correction.
-TEXT_FIELDS = ("kicker", "headline", "subheadline", "dateline", "body")
-
-
-EDITABLE_FIELDS = (*TEXT_FIELDS, "kind", "correction_status")
-
-
 # What an editor may change on a photo (ArticleAdmin's photo inline, PhotoAdmin).
 PHOTO_FIELDS = ("caption", "image", "article")
 

@@ -10,10 +10,6 @@ this package re-exports every model and choice, so ``from newsroom.models import
 (and the migrations' ``newsroom.models.SnapshotField``) keep working.
 """
 
-# newsroom/admin.py reads django's fields as ``models.models.TextField`` (as the one-module
-# newsroom/models.py allowed): kept until the admin imports django.db.models itself.
-from django.db import models  # noqa: F401
-
 from newsroom.models.access import sees_unpublished
 from newsroom.models.articles import (
     Advertisement,

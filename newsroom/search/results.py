@@ -31,6 +31,8 @@ from django.db import connections, router, transaction
 from django.db.models import QuerySet
 
 from newsroom.pagecache import for_generation
+from newsroom.search import search_articles, year_facets
+from newsroom.search.backends import PostgresBackend
 from newsroom.search.text import HEADLINE_PREFIX, ParsedQuery
 
 # Candidates checked one by one, at most, before a total becomes an estimate.
@@ -155,8 +157,6 @@ class _QuerySetResults:
         self.r = results
 
     def _matches(self, *, with_year: bool) -> QuerySet:
-        from newsroom.search import search_articles
-
         r = self.r
         articles = r.articles
         if r.among is not None:
@@ -170,8 +170,6 @@ class _QuerySetResults:
         return search_articles(r.parsed, articles, order=r.order)
 
     def totals(self) -> Totals:
-        from newsroom.search import year_facets
-
         years = year_facets(self._matches(with_year=False))
         return Totals(total=sum(count for _year, count in years), years=years, exact=True)
 
@@ -206,8 +204,6 @@ class _PostgresResults:
     ORDER = "ORDER BY d.published_on DESC, d.position_key, d.article_id"
 
     def __init__(self, results: SearchResults):
-        from newsroom.search.backends import PostgresBackend
-
         self.r = results
         self.connection = connections[results.using]
         backend = PostgresBackend()

@@ -12,6 +12,7 @@ from importers.load import (
 from newsroom.models import (
     Advertisement,
     Article,
+    ImportRun,
     Photo,
     ReviewFlag,
 )
@@ -19,6 +20,7 @@ from tests.load.pages import (
     ad_record,
     article_record,
     blocks,
+    credits,
     page_record,
     photo_record,
 )
@@ -187,3 +189,50 @@ def test_an_article_gone_from_the_new_file_is_deleted_unless_an_editor_worked_on
     flag = ReviewFlag.objects.get(article=edited, code="other")
     assert "no longer has the article at page 1 position 3" in flag.message
     assert (report.counts["articles"]["deleted"], report.counts["articles"]["kept"]) == (1, 1)
+
+
+def _reimported(article: Article) -> tuple[int, object, str]:
+    """Return the article's version, updated_at and its newest history row's reason."""
+    article.refresh_from_db()
+    return article.version, article.updated_at, article.history.first().history_change_reason
+
+
+@pytest.mark.parametrize("changed", [
+    {"contributors": credits(("阮向民", "reporter"), ("新记者", "reporter"))},
+    {"photos": (photo_record(1),)},
+    {"photos": (photo_record(1, contributors=credits(("新摄影", "photographer"))),)},
+], ids=["a credit added", "a photo added", "a photo credit added"])
+def test_a_reimport_that_changes_an_articles_credits_or_photos_gives_it_a_new_version(changed):
+    load_page(page_record(article_record(1)))
+    article = Article.objects.get()
+    version, updated_at, _reason = _reimported(article)
+
+    run = ImportRun.objects.create()
+    load_page(page_record(article_record(1, **changed), source="/data/2024/p1.md", sha256="b" * 64),
+              run=run)
+
+    new_version, new_updated_at, reason = _reimported(article)
+    assert new_version == version + 1
+    assert new_updated_at > updated_at
+    assert reason == f"import run {run.pk}: /data/2024/p1.md"
+
+
+def test_a_reimport_that_drops_an_articles_photo_gives_it_a_new_version():
+    load_page(page_record(article_record(1, photos=(photo_record(1),))))
+    article = Article.objects.get()
+
+    load_page(page_record(article_record(1), sha256="b" * 64))
+
+    assert not Photo.objects.exists()
+    assert _reimported(article)[0] == 2
+
+
+def test_an_unchanged_reimport_leaves_the_articles_version_alone():
+    page = page_record(article_record(1, photos=(photo_record(1),)))
+    load_page(page)
+    article = Article.objects.get()
+    before = _reimported(article)
+
+    load_page(page_record(article_record(1, photos=(photo_record(1),)), sha256="b" * 64))
+
+    assert _reimported(article) == before
