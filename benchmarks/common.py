@@ -31,6 +31,8 @@ def benchmark_env(database_url: str) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "x" * 50,
         "STATIC_MANIFEST": os.environ.get("STATIC_MANIFEST", "0"),
         "SECURE_HTTPS": os.environ.get("SECURE_HTTPS", "0"),
+        # Production mode needs the archive's public address (newsroom/siteurl.py).
+        "SITE_URL": os.environ.get("SITE_URL", "https://archive.example.org"),
         "LOG_LEVEL": "ERROR",
     }
 
