@@ -86,6 +86,7 @@ class HistoryCompareMixin(ChangelistGuardMixin):
 
     object_history_template = "admin/newsroom/object_history.html"
     object_history_list_template = "admin/newsroom/object_history_list.html"
+    object_history_form_template = "admin/newsroom/object_history_form.html"
 
     def get_urls(self):
         compare = [
