@@ -27,7 +27,7 @@ from newsroom.models.articles import (
     page_order,
     record_article_tags,
 )
-from newsroom.models.credits import Credit
+from newsroom.models.credits import Credit, credited_names
 from newsroom.models.fields import SnapshotField, in_range, within
 from newsroom.models.flags import ReviewFlag, ReviewFlagQuerySet
 from newsroom.models.papers import Issue, IssueQuerySet, Publication
@@ -39,5 +39,5 @@ __all__ = [
     "Credit", "ImportRun", "ImportedFile", "Issue", "IssueQuerySet", "Person", "PersonAlias",
     "PersonQuerySet", "Photo", "PhotoQuerySet", "Publication", "ReviewFlag",
     "ReviewFlagQuerySet", "Role", "SnapshotField", "SourceFile", "Visibility", "in_range", "page_order",
-    "record_article_tags", "sees_unpublished", "within",
+    "credited_names", "record_article_tags", "sees_unpublished", "within",
 ]
