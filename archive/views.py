@@ -17,7 +17,13 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,7 +38,7 @@ from archive import queries
 from archive.forms import SearchForm
 from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
-from newsroom.models import Article, Person
+from newsroom.models import Article, Person, PersonRedirect
 from newsroom.pagecache import cached_public_page
 from newsroom.search import highlight, parse_query, snippet
 from newsroom.siteurl import site_root
@@ -296,9 +302,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Queries: the person, their aliases, their credit count per role (which is also the
     paginator's count), the page of credits with articles, photos and issues.
     """
-    person = get_object_or_404(
-        Person.objects.prefetch_related(Prefetch("aliases")), pk=pk
-    )
+    person = Person.objects.prefetch_related(Prefetch("aliases")).filter(pk=pk).first()
+    if person is None:
+        # A person merged into another: their address leads to the person kept, for good.
+        moved = PersonRedirect.objects.filter(old_id=pk).select_related("person").first()
+        if moved is None:
+            raise Http404
+        target = moved.person.get_absolute_url()
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
     roles = queries.role_counts_of(person)
     if not roles:
         raise Http404(_("这位作者没有公开的作品。"))

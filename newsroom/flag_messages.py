@@ -9,6 +9,8 @@ active language (Simplified Chinese by default, English in the catalog).
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import TextChoices
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -64,14 +66,41 @@ def flag_message(key: str, params: dict, fallback: str, *, roles: type[TextChoic
     template = MESSAGES.get(key)
     if template is None:
         return fallback
-    values = {name: _worded(key, name, value, roles) for name, value in (params or {}).items()}
+    values = {
+        name: _unquoted(str(template), name, _worded(key, name, value, roles))
+        for name, value in (params or {}).items()
+    }
     try:
         return str(template) % values
     except (KeyError, TypeError, ValueError):
         return fallback
 
 
+# Quote marks a quoted value may already start or end with (the paper's own, or the parser's).
+OPENING_QUOTES = "“\"「『'‘"
+CLOSING_QUOTES = "”\"」』'’"
+# The parser quotes each removed text as 'text' (several joined by " / ") and writes a range
+# of lines as "95-97"; the desk quotes with “…” and writes ranges with an en dash.
+PARSER_QUOTED = re.compile(r"'([^']*)'")
+PARSER_RANGE = re.compile(r"^(\d+)-(\d+)$")
+
+
+def _unquoted(template: str, name: str, value):
+    """Return a value without the quote marks the message puts around it already (no “““…)."""
+    if not isinstance(value, str):
+        return value
+    if f"“%({name})s" in template or f"“…%({name})s" in template:
+        value = value[1:] if value[:1] in OPENING_QUOTES else value
+    if f"%({name})s”" in template:
+        value = value[:-1] if value[-1:] in CLOSING_QUOTES else value
+    return value
+
+
 def _worded(key: str, name: str, value, roles: type[TextChoices]):
+    if name in ("lines", "line", "copy") and isinstance(value, str):
+        return PARSER_RANGE.sub("\\1–\\2", value)
+    if name == "text" and key in ("removed_furniture", "removed_stray_line") and isinstance(value, str):
+        return PARSER_QUOTED.sub("“\\1”", value)
     if name == "role" and value in roles.values:
         return roles(value).label
     if name == "field" and key == "masthead_mismatch":

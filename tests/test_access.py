@@ -68,7 +68,8 @@ ADMIN_MATRIX: dict[str, dict[str, str]] = {
 CUSTOM_ADMIN_VIEWS: dict[str, tuple[str, dict[str, set[int]]]] = {
     "newsroom_article_tag_suggestions": ("get", {"editor": {200}, "chief editor": {200}}),
     "newsroom_article_set_status": ("post", {"editor": {302}, "chief editor": {302}}),
-    "newsroom_article_set_visibility": ("post", {"editor": {403}, "chief editor": {302}}),
+    # A withdrawal first answers with its confirmation page (a POST with confirm=yes withdraws).
+    "newsroom_article_set_visibility": ("post", {"editor": {403}, "chief editor": {200}}),
     "newsroom_reviewflag_accept": ("post", {"editor": {302}, "chief editor": {302}}),
     "newsroom_reviewflag_undo": ("post", {"editor": {302}, "chief editor": {302}}),
     "newsroom_person_merge": ("get", {"editor": {403}, "chief editor": {200}}),

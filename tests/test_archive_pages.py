@@ -596,3 +596,20 @@ def test_article_and_issue_pages_vary_on_the_language_cookie(client):
     for url in (article.get_absolute_url(), article.issue.get_absolute_url()):
         vary = client.get(url)["Vary"]
         assert "Cookie" in vary and "Accept-Language" in vary
+
+
+@pytest.mark.django_db
+def test_a_merged_persons_page_redirects_permanently_to_the_person_kept(client, issue, chief_editor_user):
+    from newsroom.editorial import merge_people
+    from tests.factories import make_article, make_credit, make_person
+
+    keep, remove = make_person("张浩星"), make_person("张浩呈")
+    make_credit(person=keep, article=make_article(issue=issue))
+    make_credit(person=remove, article=make_article(issue=issue))
+    old_url = remove.get_absolute_url()
+    assert client.get(old_url).status_code == 200  # cached before the merge
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+    response = client.get(old_url, {"role": "reporter"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{keep.get_absolute_url()}?role=reporter"
+    assert client.get("/people/999999/").status_code == 404

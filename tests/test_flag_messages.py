@@ -77,3 +77,31 @@ def test_a_flag_without_a_message_key_shows_its_stored_message():
     unfit = ReviewFlag(code="other", message="stored", message_key="weekday_mismatch",
                        message_params={"printed": "星期五"})  # a value missing
     assert worded(unfit, "zh-hans") == "stored"
+
+
+def _flag(key: str, params: dict) -> ReviewFlag:
+    return ReviewFlag(message="english fallback", message_key=key, message_params=params)
+
+
+def test_flag_messages_quote_with_curly_quotes_and_never_double_an_opening_quote():
+    removed = _flag("removed_furniture", {"text": "'热线：88888888' / '编辑：王'", "lines": "95-97"})
+    assert worded(removed, "zh-hans") == (
+        "已删除第 95–97 行的 “热线：88888888” / “编辑：王”：文章中的版面杂项（热线、电话、编辑或转版提示）"
+    )
+    crosshead = _flag("crosshead_detected", {"text": "“至暗时刻”"})
+    assert worded(crosshead, "zh-hans").startswith("“至暗时刻”单独")
+    joined = _flag("joined_paragraphs", {"tail": "他说", "line": "34", "head": "“至暗时刻”过去"})
+    message = worded(joined, "zh-hans")
+    assert "““" not in message and "（“至暗时刻”过去…”）" in message
+    for language in ("zh-hans", "en"):
+        assert "'" not in worded(removed, language) and "95-97" not in worded(removed, language)
+
+
+def test_flag_messages_write_line_ranges_like_the_review_queue_with_an_en_dash():
+    from newsroom.admin.review import flag_lines_label as flag_lines
+
+    stray = _flag("removed_stray_line", {"text": "'x'", "lines": "34-38", "copy": "12"})
+    stray.line_start, stray.line_end = 34, 38
+    assert "第 34–38 行" in worded(stray, "zh-hans")
+    with translation.override("zh-hans"):
+        assert flag_lines(stray) == "第 34–38 行"

@@ -61,7 +61,8 @@ def test_the_editorial_core_importers_and_archive_each_have_an_english_catalog()
 def test_every_catalog_entry_is_translated_and_none_is_fuzzy(po):
     catalog = _read(po)
     assert not catalog.fuzzy, "the header is marked fuzzy"
-    assert catalog.num_plurals == 2
+    # English has two plural forms; Chinese (fill-ins for Django's own catalog) has one.
+    assert catalog.num_plurals == (1 if po.parts[-3] == "zh_Hans" else 2)
     untranslated, fuzzy = [], []
     for message in catalog:
         if not message.id:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import PurePath
 
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from importers.load.flags import FlagMixin, fingerprint
 from importers.load.merge import MergeMixin
@@ -44,7 +45,7 @@ from newsroom.models import (
 )
 
 # django-simple-history keeps at most 100 characters of a change reason; the run's part
-# ("import run 123: ") takes at most 20 of them.
+# ("导入批次 123：", "import run 123: ") takes at most 20 of them.
 CHANGE_REASON_LENGTH = 100
 SOURCE_ROOM = 80
 
@@ -87,15 +88,18 @@ def load_page(
     return report
 
 
-def change_reason(where: str, source: str) -> str:
-    """Return the history's change reason for a page: the run and the file.
+def change_reason(run_id: int | None, source: str) -> str:
+    """Return the history's change reason for a page: the run and the file, in the site's language.
 
-    A path too long for the reason is replaced by its file name, so the reason still says which
-    page a row came from, whatever the run number's length.
+    Editors read it in the history list, so it is worded as they read the desk (Chinese by
+    default), in the language active when the import runs. A path too long for the reason is
+    replaced by its file name, so the reason still says which page a row came from, whatever
+    the run number's length.
     """
     if len(source) > SOURCE_ROOM:
         source = "…/" + PurePath(source).name[-(SOURCE_ROOM - 2):]
-    return f"{where}: {source}"[:CHANGE_REASON_LENGTH]
+    where = gettext("导入批次 %(run)s") % {"run": run_id} if run_id else gettext("导入")
+    return (gettext("%(where)s：%(source)s") % {"where": where, "source": source})[:CHANGE_REASON_LENGTH]
 
 
 class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
@@ -115,8 +119,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
         self.run = run
         self.source_text = source_text
         self.size = size
-        where = f"import run {run.pk}" if run is not None and run.pk else "import"
-        self.reason = change_reason(where, page.source)
+        self.reason = change_reason(run.pk if run is not None else None, page.source)
         # The people this page found or created; ``known_people`` holds those of pages
         # already committed in this run.
         self.people: dict[str, Person] = found_people if found_people is not None else {}

@@ -211,7 +211,7 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
 
     @admin.display(description=_("作者"))
     def contributors(self, obj):
-        return "、".join(c.person.name for c in obj.credits.all())
+        return models.credited_names(obj.credits.all())
 
     @admin.display(description=_("标签"))
     def tag_list(self, obj):

@@ -93,3 +93,18 @@ class ReadOnlyInlineMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def refusal_page(request, exception):
+    """Return a 403 inside the admin's frame, saying in the editor's language what is needed.
+
+    The message is the PermissionDenied's own (editorial.refusal names the permission and the
+    roles that have it); a bare PermissionDenied (one of Django's admin views) gets a general one.
+    """
+    from django.contrib import admin
+    from django.template.response import TemplateResponse
+
+    message = str(exception) if exception and str(exception) else _("您没有执行此操作的权限。")
+    context = {**admin.site.each_context(request), "title": _("没有权限"), "message": message}
+    response = TemplateResponse(request, "admin/403.html", context, status=403)
+    return response.render()

@@ -8,8 +8,9 @@ from django.db import models as db
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from newsroom import editorial
 from newsroom.admin.common import ChangelistGuardMixin, admin_path, fragment
@@ -40,19 +41,42 @@ def last_editor(obj) -> str:
     return str(_("其他编辑"))
 
 
+def display_value(field, value) -> str:
+    """Return a field's stored value as the editor sees it elsewhere in the admin.
+
+    Choices show their labels (未校对, not ``unreviewed``), booleans 是/否, datetimes the local
+    time formatted like the page header, empty values an empty string.
+    """
+    if value is None:
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(field, db.DateTimeField):
+        aware = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(aware, "DATETIME_FORMAT")
+    if isinstance(field, db.DateField):
+        return formats.date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
 def compare_rows(history_model, old, new) -> list[dict]:
     """Return one row per tracked field of two versions, the changed fields first.
 
-    Text fields get a character diff; other fields show "before → after" when they changed.
+    Free text gets a character diff; coded values (choices, booleans, times) show their
+    labels as "before → after" when they changed.
     """
     rows = []
     for field in history_model.tracked_fields:
-        before, after = getattr(old, field.attname), getattr(new, field.attname)
-        if isinstance(field, db.TextField | db.CharField):
-            diff = diff_html(before or "", after or "")
+        raw_before, raw_after = getattr(old, field.attname), getattr(new, field.attname)
+        changed = raw_before != raw_after
+        before, after = display_value(field, raw_before), display_value(field, raw_after)
+        if isinstance(field, db.TextField | db.CharField) and not field.choices:
+            diff = diff_html(before, after)
         else:
-            diff = format_html("{} → {}", before, after) if before != after else before
-        rows.append({"label": field.verbose_name, "changed": before != after, "diff": diff})
+            diff = format_html("{} → {}", before, after) if changed else before
+        rows.append({"label": field.verbose_name, "changed": changed, "diff": diff})
     rows.sort(key=lambda r: not r["changed"])
     return rows
 
@@ -62,6 +86,7 @@ class HistoryCompareMixin(ChangelistGuardMixin):
 
     object_history_template = "admin/newsroom/object_history.html"
     object_history_list_template = "admin/newsroom/object_history_list.html"
+    object_history_form_template = "admin/newsroom/object_history_form.html"
 
     def get_urls(self):
         compare = [

@@ -108,7 +108,7 @@ class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     def merge_view(self, request):
         """Ask which person to keep, then merge the other into them (editorial.merge_people)."""
         if not self.has_merge_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied(editorial.refusal(editorial.PERM_MERGE_PERSON))
         if request.method == "POST":
             form = MergeForm(request.POST)
             if form.is_valid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -85,6 +85,13 @@ class ArticleWorkflowMixin:
         )
 
     def set_visibility_view(self, request, object_id, visibility):
+        if (request.method == "POST" and visibility == models.Visibility.WITHDRAWN
+                and request.POST.get("confirm") != "yes"):
+            article = get_object_or_404(models.Article, pk=unquote(object_id))
+            change = reverse("admin:newsroom_article_change", args=[article.pk])
+            return self.withdraw_confirmation(
+                request, [article], cancel_url=change, next=next_url(request, change)
+            )
         return self._one_article(
             request, object_id,
             lambda qs: editorial.set_visibility(qs, visibility, user=request.user),
@@ -141,10 +148,34 @@ class ArticleWorkflowMixin:
         editorial.set_correction_status, "reviewed", "change",
         _("标记为已校对"), _("%(n)d 篇文章已标记为已校对。"),
     )
-    withdraw = _bulk_action(
+    _withdraw_now = _bulk_action(
         editorial.set_visibility, "withdrawn", "publish",
         _("撤回所选文章"), _("%(n)d 篇文章已撤回。"),
     )
+
+    @admin.action(description=_("撤回所选文章"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        """Ask first (listing the articles), then withdraw them, as Django's delete action does."""
+        if request.POST.get("confirm") == "yes":
+            return self._withdraw_now(request, queryset)
+        return self.withdraw_confirmation(
+            request, queryset.select_related("issue"),
+            selected=request.POST.getlist(ACTION_CHECKBOX_NAME), action="withdraw",
+            cancel_url=reverse("admin:newsroom_article_changelist"),
+        )
+
+    def withdraw_confirmation(self, request, articles, **context):
+        """Return the page that asks before withdrawing these articles (a POST with confirm=yes)."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied(editorial.refusal(editorial.PERM_PUBLISH_ARTICLE))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("撤回文章"),
+            "opts": self.model._meta,
+            "articles": articles,
+            **context,
+        }
+        return render(request, "admin/newsroom/article/withdraw_confirmation.html", context)
     republish = _bulk_action(
         editorial.set_visibility, "published", "publish",
         _("重新发布所选文章"), _("%(n)d 篇文章已重新发布。"),

@@ -74,9 +74,13 @@ def bad_request(request, exception):
 
 
 def permission_denied(request, exception):
-    """Return the API's JSON 403 under its prefix, the archive's page elsewhere."""
+    """Return the API's JSON 403 under its prefix, the admin's refusal page under /admin/, the archive's page elsewhere."""
     if is_api_request(request):
         return _json_error(exceptions.PermissionDenied(), status.HTTP_403_FORBIDDEN)
+    if request.path.startswith(reverse("admin:index")) and request.user.is_authenticated:
+        from newsroom.admin.common import refusal_page
+
+        return refusal_page(request, exception)
     return defaults.permission_denied(request, exception)
 
 

@@ -43,6 +43,7 @@ from newsroom.editorial.common import (
     StaleEditError,
     char_diff,
     normalize_text,
+    refusal,
 )
 from newsroom.editorial.duplicates import DuplicateSuggestion, suggested_duplicates
 from newsroom.editorial.flags import (
@@ -79,6 +80,7 @@ __all__ = [
     "edit_photo",
     "merge_people",
     "normalize_text",
+    "refusal",
     "revert_article",
     "revert_reason",
     "set_correction_status",

@@ -11,10 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from newsroom.changes import articles_changed
@@ -75,9 +78,44 @@ class CreditLine:
     order: int = 1
 
 
+# The roles (auth groups made by migration 0003) in the editor's language.
+ROLE_LABELS = {"editor": gettext_lazy("编辑"), "chief editor": gettext_lazy("总编辑")}
+ACTION_LABELS = {
+    "add": gettext_lazy("添加"), "change": gettext_lazy("修改"),
+    "delete": gettext_lazy("删除"), "view": gettext_lazy("查看"),
+}
+
+
+def permission_label(perm: str) -> str:
+    """Return a permission ("app.codename") in the editor's language, e.g. 可以合并作者."""
+    app_label, codename = perm.split(".", 1)
+    for model in apps.get_app_config(app_label).get_models():
+        opts = model._meta
+        for code, name in opts.permissions:
+            if code == codename:
+                return str(name)
+        action = codename.removesuffix(f"_{opts.model_name}")
+        if action in ACTION_LABELS and codename == f"{action}_{opts.model_name}":
+            return _("可以%(action)s%(model)s") % {"action": ACTION_LABELS[action], "model": opts.verbose_name}
+    return perm
+
+
+def refusal(*perms: str) -> str:
+    """Return why a user is refused: the permissions needed and the roles that have them."""
+    groups = Group.objects.all()
+    for perm in perms:
+        app_label, codename = perm.split(".", 1)
+        groups = groups.filter(permissions__content_type__app_label=app_label, permissions__codename=codename)
+    roles = [str(ROLE_LABELS.get(name, name)) for name in groups.order_by("name").values_list("name", flat=True)]
+    return _("您没有执行此操作的权限：需要“%(perms)s”权限（%(roles)s）。") % {
+        "perms": "”“".join(permission_label(perm) for perm in perms),
+        "roles": _("%(roles)s角色拥有此权限") % {"roles": "、".join(roles)} if roles else _("仅超级用户"),
+    }
+
+
 def _require(user, *perms: str) -> None:
     if user is not None and not all(user.has_perm(perm) for perm in perms):
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
+        raise PermissionDenied(refusal(*perms))
 
 
 def _history_user(user):

@@ -25,6 +25,7 @@ from newsroom.models import (
     Issue,
     Person,
     PersonAlias,
+    PersonRedirect,
     ReviewFlag,
 )
 
@@ -150,6 +151,9 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
         keep_locked._history_user = history_user
         keep_locked._change_reason = reason
         keep_locked.save()
+        # The removed person's addresses lead to the kept one, older merges' included.
+        PersonRedirect.objects.filter(person=remove_locked).update(person=keep_locked)
+        PersonRedirect.objects.update_or_create(old_id=remove_locked.pk, defaults={"person": keep_locked})
         remove_locked._history_user = history_user
         remove_locked._change_reason = reason
         remove_locked.delete()

@@ -23,17 +23,17 @@ from newsroom.models.articles import (
     page_order,
     record_article_tags,
 )
-from newsroom.models.credits import Credit
+from newsroom.models.credits import Credit, credited_names
 from newsroom.models.fields import SnapshotField, in_range, within
 from newsroom.models.flags import ReviewFlag, ReviewFlagQuerySet
 from newsroom.models.papers import Issue, IssueQuerySet, Publication
-from newsroom.models.people import Person, PersonAlias, PersonQuerySet, Role
+from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
 from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
 
 __all__ = [
     "Advertisement", "Article", "ArticleQuerySet", "ArticleVersion", "CorrectionStatus",
     "Credit", "ImportRun", "ImportedFile", "Issue", "IssueQuerySet", "Person", "PersonAlias",
-    "PersonQuerySet", "Photo", "PhotoQuerySet", "Publication", "ReviewFlag",
+    "PersonQuerySet", "PersonRedirect", "Photo", "PhotoQuerySet", "Publication", "ReviewFlag",
     "ReviewFlagQuerySet", "Role", "SnapshotField", "SourceFile", "Visibility", "in_range", "page_order",
-    "record_article_tags", "sees_unpublished", "within",
+    "credited_names", "record_article_tags", "sees_unpublished", "within",
 ]

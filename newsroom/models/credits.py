@@ -101,3 +101,20 @@ class Credit(models.Model):
             return Role(self.role).label
         except ValueError:
             return self.role
+
+
+def credited_names(credits) -> str:
+    """Return who is credited, each person once per role, joined by "、" in the credits' order.
+
+    A person credited in two roles (wrote the article, took its photo) is named with each
+    role ("程雪（记者）、程雪（摄影）"); credited twice in one role, once ("程雪", not "程雪、程雪").
+    """
+    pairs = list(dict.fromkeys((credit.person, credit.role) for credit in credits))
+    roles_of: dict = {}
+    for person, role in pairs:
+        roles_of.setdefault(person, []).append(role)
+    labels = dict(Role.choices)
+    return "、".join(
+        person.name if len(roles_of[person]) == 1 else f"{person.name}（{labels.get(role, role)}）"
+        for person, role in pairs
+    )

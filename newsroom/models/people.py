@@ -71,3 +71,23 @@ class Role(models.TextChoices):
     PHOTOGRAPHER = roles.PHOTOGRAPHER, _("摄影")
     INTERN = roles.INTERN, _("实习生")
     SPECIAL_CORRESPONDENT = roles.SPECIAL_CORRESPONDENT, _("特约记者")
+
+
+class PersonRedirect(models.Model):
+    """Where a person removed by a merge went: their old id, and the person kept.
+
+    editorial.merge_people writes it (and re-points older ones when the kept person is merged
+    in turn), so that the removed person's archive page answers with a permanent redirect.
+    """
+
+    old_id = models.PositiveBigIntegerField(_("原作者编号"), unique=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("并入的作者")
+    )
+
+    class Meta:
+        verbose_name = _("作者去向")
+        verbose_name_plural = pgettext_lazy("plural", "作者去向")
+
+    def __str__(self) -> str:
+        return f"{self.old_id} → {self.person_id}"

@@ -109,5 +109,18 @@ def test_create_editor_without_a_password_and_no_input_says_how(monkeypatch):
 
 def test_create_editor_refuses_a_weak_password(monkeypatch):
     monkeypatch.setenv("NEWSROOM_EDITOR_PASSWORD", "123")
-    with pytest.raises(CommandError, match="password:"):
+    with pytest.raises(CommandError, match="密码不可用："):
         call_command("create_editor", "wang", "--no-input", stdout=StringIO())
+
+
+def test_create_editor_words_password_errors_in_one_language_whatever_was_active(monkeypatch):
+    import re
+
+    from django.utils import translation
+
+    monkeypatch.setenv("NEWSROOM_EDITOR_PASSWORD", "123")
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("create_editor", "wang", "--no-input", stdout=StringIO())
+    message = str(refused.value)
+    assert message.startswith("密码不可用：") and "太短" in message
+    assert not re.search(r"[A-Za-z]", message), message

@@ -144,3 +144,20 @@ def test_the_article_changelist_filtered_and_searched_runs_a_fixed_number_of_que
     with django_assert_num_queries(LOGIN + 11):
         response = client.get(url, {"open_flags": "yes", "tag": "工会", "q": "第一段"})
     assert len(response.context["cl"].result_list) == rows
+
+
+def test_the_article_list_credits_each_person_once_per_role(client, issue, editor_user):
+    from tests.factories import make_article, make_credit, make_person
+
+    cheng, wang = make_person("程雪"), make_person("王芳")
+    once = make_article(issue=issue, headline="两人各一种角色")
+    make_credit(person=cheng, article=once, role="photographer", order=1)
+    make_credit(person=wang, article=once, role="reporter", order=2)
+    twice = make_article(issue=issue, headline="一人两种角色")
+    make_credit(person=cheng, article=twice, role="reporter", order=1)
+    make_credit(person=cheng, article=twice, role="photographer", order=2)
+    client.force_login(editor_user)
+    page = client.get(reverse("admin:newsroom_article_changelist")).content.decode()
+    assert "程雪、王芳" in page
+    # Named twice only with the roles that tell the two credits apart, never "程雪、程雪".
+    assert "程雪（记者）、程雪（摄影）" in page and "程雪、程雪" not in page

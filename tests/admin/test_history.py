@@ -175,3 +175,35 @@ def test_a_revert_url_with_a_version_that_is_not_a_number_is_not_found(client, p
     client.force_login(editor_user)
     url = reverse("admin:newsroom_publication_simple_history", args=[publication.pk, "abc"])
     assert client.get(url).status_code == 404
+
+
+def test_comparing_versions_shows_labels_local_times_and_yes_or_no_instead_of_codes(client, issue, editor_user):
+    article = make_article(issue=issue)
+    _first, second, third = _two_versions(article, editor_user)
+    client.force_login(editor_user)
+    url = reverse("admin:newsroom_article_history_compare", args=[article.pk])
+    page = client.get(url, {"old": _first, "new": third}).content.decode()
+    # Status: the labels the editor sees elsewhere, as "before → after", not a diff of codes.
+    assert "未校对 → 校对中" in page
+    assert "unreviewed" not in page and "in_review" not in page
+    assert ">published<" not in page and "False" not in page and "True" not in page
+    # Times in Asia/Shanghai, formatted like the header, without microseconds.
+    from django.utils import formats, timezone
+
+    record = article.history.get(history_id=third)
+    local = formats.date_format(timezone.localtime(record.instance.updated_at), "DATETIME_FORMAT")
+    assert local in page
+    assert str(record.instance.updated_at) not in page
+
+
+def test_an_old_versions_breadcrumb_names_the_app_and_model_in_the_editors_language(client, issue, editor_user):
+    article = make_article(issue=issue)
+    first, _second, _third = _two_versions(article, editor_user)
+    client.force_login(editor_user)
+    page = client.get(_revert_url(article, article.history.get(history_id=first))).content.decode()
+    crumbs = page.split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+    assert "编辑部" in crumbs and "文章" in crumbs
+    assert "Historical" not in crumbs and "Newsroom" not in crumbs
+    english = client.get(_revert_url(article, article.history.get(history_id=first)), HTTP_ACCEPT_LANGUAGE="en")
+    crumbs = english.content.decode().split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+    assert "Historical" not in crumbs and "首页" not in crumbs and "历史" not in crumbs

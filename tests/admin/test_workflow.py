@@ -52,8 +52,38 @@ def test_only_a_chief_editor_sees_and_uses_the_withdraw_button(client, issue, ed
     assert Article.objects.get(pk=article.pk).visibility == "published"
     client.force_login(chief_editor_user)
     assert url in client.get(change_url(article)).content.decode()
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
     assert Article.objects.get(pk=article.pk).visibility == "withdrawn"
+
+
+def test_the_withdraw_button_asks_first_and_withdraws_only_when_confirmed(client, issue, chief_editor_user):
+    article = make_article(issue=issue, headline="待撤回的文章")
+    url = reverse("admin:newsroom_article_set_visibility", args=[article.pk, "withdrawn"])
+    client.force_login(chief_editor_user)
+    asked = client.post(url)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "确定要撤回吗" in page and "待撤回的文章" in page
+    assert 'name="confirm" value="yes"' in page and change_url(article) in page  # the way back
+    assert Article.objects.get(pk=article.pk).visibility == "published"
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert Article.objects.get(pk=article.pk).visibility == "withdrawn"
+    # Re-publishing is not destructive: it needs no confirmation.
+    back = reverse("admin:newsroom_article_set_visibility", args=[article.pk, "published"])
+    assert client.post(back).status_code == 302
+    assert Article.objects.get(pk=article.pk).visibility == "published"
+
+
+def test_the_bulk_withdraw_lists_the_articles_and_asks_first(client, issue, chief_editor_user):
+    articles = [make_article(issue=issue, headline="第一篇"), make_article(issue=issue, headline="第二篇")]
+    client.force_login(chief_editor_user)
+    asked = _action(client, "withdraw", articles)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "第一篇" in page and "第二篇" in page and 'name="action" value="withdraw"' in page
+    assert Article.objects.withdrawn().count() == 0
+    assert _action(client, "withdraw", articles, confirm="yes").status_code == 302
+    assert Article.objects.withdrawn().count() == 2
 
 
 def test_bulk_mark_reviewed_is_recorded_in_history(client, issue, editor_user):
@@ -72,14 +102,14 @@ def test_an_editor_is_not_offered_withdraw_and_cannot_post_it(client, issue, edi
     page = client.get(reverse("admin:newsroom_article_changelist")).content.decode()
     assert 'value="withdraw"' not in page
     assert 'value="mark_reviewed"' in page
-    _action(client, "withdraw", [article])
+    _action(client, "withdraw", [article], confirm="yes")
     assert Article.objects.get(pk=article.pk).visibility == "published"
 
 
 def test_a_chief_editor_withdraws_and_republishes_in_bulk(client, issue, chief_editor_user):
     articles = [make_article(issue=issue), make_article(issue=issue)]
     client.force_login(chief_editor_user)
-    _action(client, "withdraw", articles)
+    _action(client, "withdraw", articles, confirm="yes")
     assert Article.objects.withdrawn().count() == 2
     _action(client, "republish", articles[:1])
     assert list(Article.objects.public()) == articles[:1]

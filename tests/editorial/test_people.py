@@ -62,3 +62,14 @@ def test_a_person_cannot_be_merged_with_themself(chief_editor_user):
     person = make_person("王芳")
     with pytest.raises(ValidationError):
         merge_people(keep=person, remove=person, user=chief_editor_user)
+
+
+def test_merging_records_where_the_removed_person_went_and_repoints_older_merges(issue, chief_editor_user):
+    from newsroom.models import PersonRedirect
+
+    first, second, last = make_person("张浩呈"), make_person("张浩星"), make_person("张皓星")
+    merge_people(keep=second, remove=first, user=chief_editor_user)
+    assert PersonRedirect.objects.get(old_id=first.pk).person == second
+    # The kept person merged in turn: both old ids lead to the person kept now, not to a gone one.
+    merge_people(keep=last, remove=second, user=chief_editor_user)
+    assert dict(PersonRedirect.objects.values_list("old_id", "person")) == {first.pk: last.pk, second.pk: last.pk}

@@ -193,7 +193,7 @@ def archive_snapshot() -> dict[str, list]:
             elif f.attname == "id" and original is not None:
                 value = keys[original][value]
             elif f.attname == "history_change_reason" and value:
-                value = re.sub(r"import run \d+", "import run N", value)
+                value = re.sub(r"导入批次 \d+", "导入批次 N", value)
             values[f.attname] = value
         return tuple(sorted(values.items(), key=lambda item: item[0]))
 

@@ -253,11 +253,18 @@ def test_a_runs_people_are_remembered_only_once_their_page_commits(
 
 def test_a_long_source_path_keeps_its_file_name_in_the_history_reason():
     path = "/srv/archive/" + "deep/" * 30 + "00011_377c1ed34eea1b98.txt"
-    assert change_reason("import run 1234", path) == (
-        "import run 1234: …/00011_377c1ed34eea1b98.txt"
-    )
+    assert change_reason(1234, path) == "导入批次 1234：…/00011_377c1ed34eea1b98.txt"
     # The run number's length does not change what is kept of the path.
-    assert change_reason("import run 9", path).removeprefix("import run 9") == (
-        change_reason("import run 10", path).removeprefix("import run 10")
+    assert change_reason(9, path).removeprefix("导入批次 9") == (
+        change_reason(10, path).removeprefix("导入批次 10")
     )
-    assert change_reason("import run 7", "seeds/x.txt") == "import run 7: seeds/x.txt"
+    assert change_reason(7, "seeds/x.txt") == "导入批次 7：seeds/x.txt"
+    assert len(change_reason(10**18, "/" + "x" * 200)) <= 100
+
+
+def test_the_history_reason_of_an_import_is_in_the_language_of_the_desk():
+    from django.utils import translation
+
+    assert change_reason(1, "seeds/x.txt") == "导入批次 1：seeds/x.txt"
+    with translation.override("en"):
+        assert change_reason(1, "seeds/x.txt") == "import run 1: seeds/x.txt"

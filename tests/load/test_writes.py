@@ -68,7 +68,7 @@ def test_a_new_issue_written_in_bulk_has_the_rows_history_and_search_documents_o
     assert len(in_bulk["search documents"]) == len(in_bulk["Article"])
     assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() >= 1
     reasons = set(Article.history.values_list("history_change_reason", flat=True))
-    assert "import: pages/2021-03-19.txt" in reasons  # the hand-made page's source
+    assert "导入：pages/2021-03-19.txt" in reasons  # the hand-made page's source
 
 
 def test_a_new_issue_is_written_with_the_same_statements_however_many_articles_it_has():

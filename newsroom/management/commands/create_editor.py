@@ -5,12 +5,15 @@ from __future__ import annotations
 import getpass
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 EDITOR, CHIEF_EDITOR = "editor", "chief editor"
 PASSWORD_ENV = "NEWSROOM_EDITOR_PASSWORD"
@@ -28,7 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--no-input", action="store_true", help=f"never prompt; take the password from ${PASSWORD_ENV}")
 
-    def handle(self, *args, username, chief, email, no_input, **options):
+    def handle(self, *args, **options):
+        # The password validators' messages come in the active language; the site's language
+        # (not whatever a caller had active) words them, and the sentence around them too.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.create(**options)
+
+    def create(self, *, username, chief, email, no_input, **options):
+        """Create or update the user, in the editor or chief editor group."""
         role = CHIEF_EDITOR if chief else EDITOR
         try:
             group = Group.objects.get(name=role)
@@ -45,7 +55,9 @@ class Command(BaseCommand):
             try:
                 validate_password(password, user)
             except ValidationError as error:
-                raise CommandError("password: " + " ".join(error.messages)) from None
+                raise CommandError(
+                    gettext("密码不可用：%(errors)s") % {"errors": "".join(error.messages)}
+                ) from None
         with transaction.atomic():
             created = user is None
             if created:

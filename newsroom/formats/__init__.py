@@ -1,0 +1,1 @@
+"""The desk's own date formats per language (settings.FORMAT_MODULE_PATH), over Django's."""
