@@ -214,7 +214,7 @@ def test_a_reimport_that_changes_an_articles_credits_or_photos_gives_it_a_new_ve
     new_version, new_updated_at, reason = _reimported(article)
     assert new_version == version + 1
     assert new_updated_at > updated_at
-    assert reason == f"import run {run.pk}: /data/2024/p1.md"
+    assert reason == f"导入批次 {run.pk}：/data/2024/p1.md"
 
 
 def test_a_reimport_that_drops_an_articles_photo_gives_it_a_new_version():
