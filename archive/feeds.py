@@ -110,7 +110,7 @@ class ArticleFeed(ArchiveFeed):
         return escape(lead_text(article))
 
     def item_author_name(self, article) -> str:
-        return "、".join(credit.person.name for credit in article.credits.all()) or None
+        return "、".join(credit.name_as_printed for credit in article.credits.all()) or None
 
     def item_pubdate(self, article) -> dt.datetime:
         return issue_datetime(article.issue.date)

@@ -275,7 +275,7 @@ def _news_article_json_ld(article, credits, tags, photos, request) -> dict:
         "articleBody": article.body_text,
         "keywords": [tag.name for tag in tags],
         "author": [
-            {"@type": "Person", "name": c.person.name, "url": site + c.person.get_absolute_url()}
+            {"@type": "Person", "name": c.name_as_printed, "url": site + c.person.get_absolute_url()}
             for c in credits
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": issue.publication.name},
@@ -305,10 +305,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = Person.objects.prefetch_related(Prefetch("aliases")).filter(pk=pk).first()
     if person is None:
         # A person merged into another: their address leads to the person kept, for good.
-        moved = PersonRedirect.objects.filter(old_id=pk).select_related("person").first()
-        if moved is None:
+        kept = PersonRedirect.objects.kept_person(pk)
+        if kept is None:
             raise Http404
-        target = moved.person.get_absolute_url()
+        target = kept.get_absolute_url()
         query = request.GET.urlencode()
         return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
     roles = queries.role_counts_of(person)

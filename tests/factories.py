@@ -72,8 +72,11 @@ def make_person(name: str | None = None, **fields) -> Person:
 
 
 def make_credit(*, person: Person, article: Article | None = None, photo: Photo | None = None,
-                role: str = "reporter", order: int = 1) -> Credit:
-    return Credit.objects.create(person=person, article=article, photo=photo, role=role, order=order)
+                role: str = "reporter", order: int = 1, printed_name: str | None = None) -> Credit:
+    return Credit.objects.create(
+        person=person, article=article, photo=photo, role=role, order=order,
+        printed_name=person.name if printed_name is None else printed_name,
+    )
 
 
 def make_photo(issue: Issue | None = None, **fields) -> Photo:

@@ -52,3 +52,28 @@ def test_runs_recorded_before_imported_files_keep_their_file_reports_as_rows():
     run.refresh_from_db()
     assert [f["source"] for f in run.report["files"]] == ["a.txt", "b.txt", "c.txt"]
     assert run.report["files"][0] == {**legacy[0]}
+
+
+@pytest.mark.django_db
+def test_credits_recorded_before_printed_names_get_the_name_first_credited():
+    import importlib
+
+    from django.apps import apps
+
+    from newsroom.editorial import merge_people
+    from tests.factories import make_article, make_credit, make_issue, make_person, make_user
+
+    migration = importlib.import_module("newsroom.migrations.0015_credit_printed_name")
+    keep, remove, other = make_person("张浩星"), make_person("张浩呈"), make_person("李四")
+    issue = make_issue()
+    moved = make_credit(person=remove, article=make_article(issue), printed_name="")
+    stayed = make_credit(person=other, article=make_article(issue), printed_name="")
+    merge_people(keep=keep, remove=remove, user=make_user("chief", role="chief editor"))
+    type(moved).objects.update(printed_name="")  # as the rows were before the migration
+
+    migration.record_printed_names(apps, None)
+
+    moved.refresh_from_db()
+    stayed.refresh_from_db()
+    assert (moved.person_id, moved.printed_name) == (keep.pk, "张浩呈")
+    assert stayed.printed_name == "李四"

@@ -97,7 +97,9 @@ class PeopleMixin:
         if key in self.credits:
             self.report.count("credits", UNCHANGED)
             return
-        credit = Credit(person=person, role=role, order=order, article=article, photo=photo)
+        credit = Credit(
+            person=person, role=role, order=order, article=article, photo=photo, printed_name=name
+        )
         credit._change_reason = self.reason
         if self.bulk:
             self.collected[Credit].append(credit)

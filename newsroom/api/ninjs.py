@@ -51,7 +51,7 @@ def byline(credits: Iterable[Credit]) -> str:
         if credit.role != last_role:
             parts.append(str(credit.get_role_display()))
             last_role = credit.role
-        parts.append(credit.person.name)
+        parts.append(credit.name_as_printed)
     return " ".join(parts)
 
 

@@ -145,10 +145,15 @@ class CreditSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(
         source="get_role_display", read_only=True, help_text="The role as the paper prints it, e.g. 记者."
     )
+    printed_name = serializers.CharField(
+        source="name_as_printed", read_only=True,
+        help_text="The name as the paper printed it; differs from `person.name` after two records "
+        "of one person were merged.",
+    )
 
     class Meta:
         model = Credit
-        fields = ["person", "role", "role_label", "order"]
+        fields = ["person", "printed_name", "role", "role_label", "order"]
         extra_kwargs = {
             "role": {"help_text": "The role, a stable code."},
             "order": {"help_text": "Place in the byline, from 1."},
@@ -279,6 +284,9 @@ class ContributorSerializer(serializers.Serializer):
 
     person_id = serializers.IntegerField(help_text="The person's id (`people/{id}/`).")
     name = serializers.CharField(help_text="The person's display name.")
+    printed_name = serializers.CharField(
+        help_text="The name as the paper printed it; differs from `name` after a merge."
+    )
     role = serializers.ChoiceField(choices=Role.choices, help_text="The role, a stable code.")
     role_label = serializers.CharField(help_text="The role as the paper prints it, e.g. 记者.")
 
@@ -344,6 +352,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
             {
                 "person_id": credit.person_id,
                 "name": credit.person.name,
+                "printed_name": credit.name_as_printed,
                 "role": credit.role,
                 "role_label": str(credit.get_role_display()),
             }

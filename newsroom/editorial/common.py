@@ -174,7 +174,10 @@ def _plan_credits(
     for key, line in wanted.items():
         credit = have.get(key)
         if credit is None:
-            save.append(Credit(person=line.person, role=line.role, order=line.order, **owner))
+            save.append(Credit(
+                person=line.person, role=line.role, order=line.order,
+                printed_name=line.person.name, **owner,
+            ))
         elif credit.order != line.order:
             credit.order = line.order
             save.append(credit)

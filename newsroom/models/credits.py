@@ -42,6 +42,13 @@ class Credit(models.Model):
     )
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     order = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    # The name as the paper printed it on this byline or photo credit: a fact of the page.
+    # A merge moves the credit to the person kept and leaves this as it was, so the byline
+    # still reads as printed (张浩呈) while it links to the person (张浩星).
+    printed_name = models.CharField(
+        _("印刷署名"), max_length=100, blank=True, default="",
+        help_text=_("报纸上印出的姓名；合并作者后仍保持不变。"),
+    )
     article = models.ForeignKey(
         Article,
         on_delete=models.CASCADE,
@@ -90,6 +97,11 @@ class Credit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.person}"
+
+    @property
+    def name_as_printed(self) -> str:
+        """Return the name the paper printed on this credit (the person's name if not recorded)."""
+        return self.printed_name or self.person.name
 
     def get_role_display(self) -> str:
         """Return the role as the paper prints it (记者), translated.
