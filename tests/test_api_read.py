@@ -289,3 +289,37 @@ def test_a_flags_message_is_worded_in_the_language_the_client_asks_for(
         "the masthead prints 星期六, but 2021-03-19 is a 星期五")
     assert chinese["message"] == english["message"] == (
         "masthead prints 星期六 but 2021-03-19 is a 星期五")
+
+
+def test_a_merged_person_answers_301_to_the_person_kept(client, chief_editor_user):
+    from newsroom.editorial import merge_people
+
+    keep, remove = make_person("张浩星"), make_person("张浩呈")
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+    response = client.get(f"/api/v1/people/{remove.pk}/", {"format": "json"})
+    assert response.status_code == 301
+    assert response["Location"].endswith(f"/api/v1/people/{keep.pk}/?format=json")
+    assert response.json()["merged_into"] == keep.pk
+    assert response.json()["url"] == response["Location"]
+    followed = client.get(f"/api/v1/people/{keep.pk}/")
+    assert followed.json()["name"] == "张浩星" and "张浩呈" in followed.json()["aliases"]
+    missing = client.get("/api/v1/people/999999/")
+    assert missing.status_code == 404 and "detail" in missing.json()
+
+
+def test_a_merged_byline_reads_as_printed_and_links_to_the_person_kept(client, issue, chief_editor_user):
+    from newsroom.editorial import merge_people
+
+    keep, remove = make_person("张浩星"), make_person("张浩呈")
+    article = make_article(issue, headline="劳模工作室")
+    make_credit(person=remove, article=article)
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+
+    detail = client.get(f"/api/v1/articles/{article.pk}/").json()
+    assert [(c["person"]["name"], c["printed_name"]) for c in detail["credits"]] == [("张浩星", "张浩呈")]
+    listed = client.get("/api/v1/articles/").json()["results"][0]["contributors"]
+    assert [(c["person_id"], c["name"], c["printed_name"]) for c in listed] == [(keep.pk, "张浩星", "张浩呈")]
+    ninjs = client.get(f"/api/v1/articles/{article.pk}/ninjs/").json()
+    assert ninjs["by"] == "记者 张浩呈"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'<a href="/people/{keep.pk}/">张浩呈</a>' in page

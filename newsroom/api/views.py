@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,8 +19,10 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -52,11 +56,13 @@ from newsroom.models import (
     Credit,
     Issue,
     Person,
+    PersonRedirect,
     Photo,
     Publication,
     ReviewFlag,
 )
 from newsroom.pagecache import cached_data
+from newsroom.siteurl import absolute_url
 
 ID = r"\d+"  # path ids are digits; anything else is a 404 before any query
 
@@ -438,9 +444,26 @@ class AdvertisementViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, views
         )
 
 
+MERGED_PERSON = inline_serializer("MergedPerson", {
+    "detail": drf_serializers.CharField(help_text="That the person was merged into another."),
+    "merged_into": drf_serializers.IntegerField(help_text="The id of the person kept."),
+    "url": drf_serializers.URLField(help_text="The kept person's address, also in `Location`."),
+})
+
+
 @extend_schema_view(
     list=extend_schema(summary="List contributors", tags=["people and tags"]),
-    retrieve=extend_schema(summary="One contributor", tags=["people and tags"]),
+    retrieve=extend_schema(
+        summary="One contributor",
+        description="A person an editor merged into another answers 301 with `Location` (and "
+        "`merged_into` in the body) pointing at the person kept.",
+        tags=["people and tags"],
+        responses={
+            200: PersonSerializer,
+            301: OpenApiResponse(MERGED_PERSON, description="Merged into another person."),
+            404: OpenApiResponse(ErrorSerializer, description="No such person."),
+        },
+    ),
 )
 class PersonViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.ReadOnlyModelViewSet):
     """Contributors credited on articles and photos. Queries for a list: people, then aliases."""
@@ -449,6 +472,19 @@ class PersonViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Rea
     filterset_class = filters.PersonFilterSet
     lookup_value_regex = ID
     queryset = Person.objects.prefetch_related("aliases")
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            kept = PersonRedirect.objects.kept_person(self.kwargs.get(self.lookup_field))
+            if kept is None:
+                raise
+        url = absolute_url(reverse("api:person-detail", kwargs={"pk": kept.pk}), request)
+        query = request.GET.urlencode()
+        url = f"{url}?{query}" if query else url
+        body = {"detail": _("这位作者已并入另一位作者。"), "merged_into": kept.pk, "url": url}
+        return Response(body, status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": url})
 
 
 @extend_schema_view(

@@ -73,6 +73,17 @@ class Role(models.TextChoices):
     SPECIAL_CORRESPONDENT = roles.SPECIAL_CORRESPONDENT, _("特约记者")
 
 
+class PersonRedirectQuerySet(models.QuerySet):
+    def kept_person(self, old_id) -> Person | None:
+        """Return the person a removed person's id now leads to, or None (one query)."""
+        try:
+            old_id = int(old_id)
+        except (TypeError, ValueError):
+            return None
+        moved = self.filter(old_id=old_id).select_related("person").first()
+        return moved.person if moved is not None else None
+
+
 class PersonRedirect(models.Model):
     """Where a person removed by a merge went: their old id, and the person kept.
 
@@ -84,6 +95,8 @@ class PersonRedirect(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("并入的作者")
     )
+
+    objects = PersonRedirectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("作者去向")
