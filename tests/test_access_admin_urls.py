@@ -287,7 +287,7 @@ def harmful_body(key: str, url: str, rows: dict, superuser_client: Client, clien
     if key.endswith(("_change", "_add", "_simple_history")):
         return form_as_shown(superuser_client, url)
     if key == "newsroom_person_merge":
-        return {"keep": rows["newsroom.person"].pk, "remove": rows["second person"].pk}
+        return {"keep": rows["newsroom.person"].pk, "remove": rows["second person"].pk, "confirmed": "1"}
     if key == "taggit_tag_merge_tags":
         session = client.session
         session["selected_tag_ids"] = str(rows["taggit.tag"].pk)

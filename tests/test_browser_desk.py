@@ -63,3 +63,30 @@ def test_the_review_queue_scrolls_sideways_inside_its_box_on_a_phone(page, issue
     assert right <= PHONE["width"] + 1
     screenshot(page, "admin-review-queue-phone")
     assert page.console_errors == []
+
+
+def test_merging_suggested_duplicates_asks_first_and_the_byline_stays_as_printed(page, issue):
+    from newsroom.models import Person
+    from tests.factories import make_credit, make_person
+
+    keep, remove = make_person("张浩星"), make_person("张浩呈")
+    make_credit(person=keep, article=make_article(issue=issue, headline="职工书屋建设"))
+    article = make_article(issue=issue, headline="劳模工作室带出好队伍")
+    make_credit(person=remove, article=article)
+    make_user("chief", role="chief editor", password=PASSWORD)
+    log_in(page, "chief", "/admin/newsroom/person/duplicates/")
+    page.get_by_role("button", name="保留“张浩星”").click()
+    page.wait_for_selector(".nr-merge-confirmation")
+    text = page.locator("#content-main").inner_text()
+    assert "将把“张浩呈”并入“张浩星”" in text and "劳模工作室带出好队伍" in text
+    assert Person.objects.filter(pk=remove.pk).exists()  # nothing merged by the first click
+    screenshot(page, "admin-merge-confirmation")
+    page.get_by_role("button", name="确认合并").click()
+    page.wait_for_url(lambda url: url.endswith("/admin/newsroom/person/duplicates/"))
+    assert "已将 张浩呈 并入 张浩星。" in page.locator(".messagelist").inner_text()
+    assert not Person.objects.filter(pk=remove.pk).exists()
+    page.goto(f"{page.base_url}{article.get_absolute_url()}")
+    byline = page.locator(".credit a")
+    assert byline.inner_text() == "张浩呈"
+    assert byline.get_attribute("href") == f"/people/{keep.pk}/"
+    assert page.console_errors == []

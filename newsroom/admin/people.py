@@ -106,13 +106,20 @@ class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
         return HttpResponseRedirect(f"{url}?keep={people[0].pk}&remove={people[1].pk}")
 
     def merge_view(self, request):
-        """Ask which person to keep, then merge the other into them (editorial.merge_people)."""
+        """Ask which person to keep, show what would move, and merge only once confirmed.
+
+        A POST without ``confirmed`` (the form's button, or a duplicates page's 保留 button)
+        answers with the confirmation page (editorial.merge_preview); the confirmation page's
+        POST carries ``confirmed`` and merges (editorial.merge_people).
+        """
         if not self.has_merge_permission(request):
             raise PermissionDenied(editorial.refusal(editorial.PERM_MERGE_PERSON))
         if request.method == "POST":
             form = MergeForm(request.POST)
             if form.is_valid():
                 keep, remove = form.cleaned_data["keep"], form.cleaned_data["remove"]
+                if not request.POST.get("confirmed"):
+                    return self._merge_confirmation(request, keep, remove)
                 removed_name = remove.name
                 try:
                     editorial.merge_people(keep=keep, remove=remove, user=request.user)
@@ -138,6 +145,16 @@ class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
             "people": people,
         }
         return TemplateResponse(request, "admin/newsroom/person/merge.html", context)
+
+    def _merge_confirmation(self, request, keep, remove):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("确认合并作者"),
+            "opts": self.model._meta,
+            "preview": editorial.merge_preview(keep=keep, remove=remove),
+            "next": next_url(request, ""),
+        }
+        return TemplateResponse(request, "admin/newsroom/person/merge_confirmation.html", context)
 
     def duplicates_view(self, request):
         """List the pairs of people editorial.suggested_duplicates() finds, with merge buttons."""

@@ -53,7 +53,7 @@ from newsroom.editorial.flags import (
     accept_flag,
     undo_flag,
 )
-from newsroom.editorial.people import edit_person, merge_people
+from newsroom.editorial.people import MergePreview, edit_person, merge_people, merge_preview
 from newsroom.editorial.photos import edit_photo
 from newsroom.editorial.revert import revert_article, revert_reason, version_label
 
@@ -71,6 +71,7 @@ __all__ = [
     "FlagAlreadyResolved",
     "FlagError",
     "FlagNotUndoable",
+    "MergePreview",
     "StaleEditError",
     "accept_flag",
     "add_tags",
@@ -79,6 +80,7 @@ __all__ = [
     "edit_person",
     "edit_photo",
     "merge_people",
+    "merge_preview",
     "normalize_text",
     "refusal",
     "revert_article",

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from newsroom.editorial import merge_people
+from newsroom.editorial import merge_people, merge_preview
 from newsroom.models import Credit, Person, PersonAlias
 from tests.factories import (
     make_article,
@@ -73,3 +73,39 @@ def test_merging_records_where_the_removed_person_went_and_repoints_older_merges
     # The kept person merged in turn: both old ids lead to the person kept now, not to a gone one.
     merge_people(keep=last, remove=second, user=chief_editor_user)
     assert dict(PersonRedirect.objects.values_list("old_id", "person")) == {first.pk: last.pk, second.pk: last.pk}
+
+
+def test_a_merged_credit_keeps_the_name_the_paper_printed(issue, chief_editor_user):
+    keep, remove = make_person("张浩星"), make_person("张浩呈")
+    article, photo = make_article(issue=issue), make_photo(issue=issue)
+    make_credit(person=remove, article=article)
+    make_credit(person=remove, photo=photo, role="photographer")
+    legacy = make_credit(person=remove, article=make_article(issue=issue), printed_name="")
+
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+
+    moved = Credit.objects.filter(person=keep).order_by("pk")
+    assert [(c.printed_name, c.name_as_printed) for c in moved] == [("张浩呈", "张浩呈")] * 3
+    legacy.refresh_from_db()
+    assert legacy.person == keep  # a credit recorded before printed names gets the removed name
+
+
+def test_the_merge_preview_says_what_would_move_and_changes_nothing(issue, chief_editor_user):
+    keep, remove = make_person("张伟"), make_person("张纬")
+    PersonAlias.objects.create(person=remove, name="张 纬")
+    both, only_removed = make_article(issue=issue), make_article(issue=issue)
+    make_credit(person=keep, article=both)
+    make_credit(person=remove, article=both)
+    make_credit(person=remove, article=only_removed)
+    make_credit(person=remove, photo=make_photo(issue=issue, article=only_removed), role="photographer")
+    make_flag(issue, code="other", person=remove)
+    make_flag(issue, code="possible_duplicate_contributor", person=remove, message="张纬 像 张伟")
+
+    preview = merge_preview(keep=keep, remove=remove)
+
+    assert preview.new_aliases == ["张纬", "张 纬"]
+    assert (preview.credits_moving, preview.credits_merged, preview.flags_moving) == (2, 1, 1)
+    assert preview.article_count == 2
+    assert {a.pk for a in preview.articles} == {both.pk, only_removed.pk}
+    assert Credit.objects.filter(person=remove).count() == 3
+    assert Person.objects.filter(pk=remove.pk).exists()
