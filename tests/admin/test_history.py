@@ -179,7 +179,7 @@ def test_a_revert_url_with_a_version_that_is_not_a_number_is_not_found(client, p
 
 def test_comparing_versions_shows_labels_local_times_and_yes_or_no_instead_of_codes(client, issue, editor_user):
     article = make_article(issue=issue)
-    _first, second, third = _two_versions(article, editor_user)
+    _first, _second, third = _two_versions(article, editor_user)
     client.force_login(editor_user)
     url = reverse("admin:newsroom_article_history_compare", args=[article.pk])
     page = client.get(url, {"old": _first, "new": third}).content.decode()
