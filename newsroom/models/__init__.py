@@ -2,6 +2,7 @@
 
 A Publication prints an Issue each day; an Issue holds Articles, Photos and
 Advertisements on its pages; People are credited on articles and photos;
+a Page records each page's name, staff and file;
 SourceFile and ImportRun say where everything came from; ReviewFlags are what
 the importer repaired or doubted, for an editor to accept or undo.
 
@@ -26,6 +27,7 @@ from newsroom.models.articles import (
 from newsroom.models.credits import Credit, credited_names
 from newsroom.models.fields import SnapshotField, in_range, within
 from newsroom.models.flags import ReviewFlag, ReviewFlagQuerySet
+from newsroom.models.pages import Page, PageQuerySet, PageStaff, StaffRole
 from newsroom.models.papers import Issue, IssueQuerySet, Publication
 from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
 from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
@@ -41,6 +43,9 @@ __all__ = [
     "ImportedFile",
     "Issue",
     "IssueQuerySet",
+    "Page",
+    "PageQuerySet",
+    "PageStaff",
     "Person",
     "PersonAlias",
     "PersonQuerySet",
@@ -53,6 +58,7 @@ __all__ = [
     "Role",
     "SnapshotField",
     "SourceFile",
+    "StaffRole",
     "Visibility",
     "credited_names",
     "in_range",
