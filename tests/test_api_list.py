@@ -44,9 +44,9 @@ def test_the_list_answers_summaries_without_the_body(client, articles):
     assert rows[articles[1].pk]["lead"] == ""
     assert first["contributors"] == [
         {"person_id": articles[0].credits.get(order=1).person_id, "name": "阮向民",
-         "role": "reporter", "role_label": "记者"},
+         "printed_name": "阮向民", "role": "reporter", "role_label": "记者"},
         {"person_id": articles[0].credits.get(order=2).person_id, "name": "郑莎",
-         "role": "correspondent", "role_label": "通讯员"},
+         "printed_name": "郑莎", "role": "correspondent", "role_label": "通讯员"},
     ]
     assert first["tags"] == ["劳模", "工会"]  # sorted by code point: 劳 U+52B3 before 工 U+5DE5
     assert first["open_flags_count"] == 1

@@ -119,7 +119,8 @@ def rename_the_photographer(p, user):
 def merge_the_reporter_away(p, user):
     keep = make_person("王记者（合并）")
     editorial.merge_people(keep=keep, remove=p["reporter"], user=user)
-    return "王记者（合并）"
+    # The byline reads as printed; it now links to the person kept.
+    return f'href="/people/{keep.pk}/"'
 
 
 def change_the_neighbours_headline(p, user):

@@ -77,10 +77,12 @@ def test_an_editors_committed_correction_shows_at_once_on_every_cached_page(clie
     assert "职工夜校改期" in response.content.decode()
 
 
-def test_renaming_a_contributor_reaches_the_cached_article_page(client, article):
-    url = article.get_absolute_url()
-    get(client, url)
+def test_renaming_a_contributor_reaches_the_cached_person_page(client, article):
+    # The article page shows the byline as printed (Credit.printed_name); the person's own
+    # page shows the person's name.
     person = article.credits.get().person
+    url = person.get_absolute_url()
+    get(client, url)
     person.name = "阮向明"
     person.save()
     page = get(client, url)[0].content.decode()

@@ -69,6 +69,8 @@ def edit_person(
         if not reason:
             reason = _("修改作者：%(fields)s") % {"fields": "、".join(labels)}
         articles = _lock_articles(Article.objects.by_person(current)) if renamed else []
+        if renamed:
+            _correct_printed_names(current, name, user=user, reason=reason)
         current.name = name
         current.version += 1
         _write(current, user=user, reason=reason)
@@ -81,6 +83,17 @@ def edit_person(
             touch_issues(_issues_with_loose_photos_of(current))
     _copy_state(current, person)
     return person
+
+
+def _correct_printed_names(person: Person, name: str, *, user, reason: str) -> None:
+    """Renaming corrects how the name was read: bylines printed with the old name follow.
+
+    A byline printed with another name (one a merge brought in: 张浩呈 for 张浩星) stays as
+    printed; only the credits that read as the person's old name take the new one.
+    """
+    for credit in Credit.objects.filter(person=person, printed_name__in=[person.name, ""]).order_by("pk"):
+        credit.printed_name = name
+        _write(credit, user=user, reason=reason)
 
 
 def _plan_names(current: Person, name: str, wanted: list[str] | None):

@@ -109,3 +109,22 @@ def test_the_merge_preview_says_what_would_move_and_changes_nothing(issue, chief
     assert {a.pk for a in preview.articles} == {both.pk, only_removed.pk}
     assert Credit.objects.filter(person=remove).count() == 3
     assert Person.objects.filter(pk=remove.pk).exists()
+
+
+def test_renaming_corrects_the_bylines_read_with_the_old_name_but_not_those_printed_otherwise(
+    issue, chief_editor_user
+):
+    from newsroom.editorial import edit_person
+
+    keep, remove = make_person("张浩星"), make_person("张浩呈")
+    as_read = make_credit(person=keep, article=make_article(issue=issue))
+    merged = make_credit(person=remove, article=make_article(issue=issue))
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+    keep.refresh_from_db()
+
+    edit_person(keep, name="张皓星", expected_version=keep.version, user=chief_editor_user)
+
+    as_read.refresh_from_db()
+    merged.refresh_from_db()
+    assert (as_read.printed_name, merged.printed_name) == ("张皓星", "张浩呈")
+    assert as_read.history.latest().history_user == chief_editor_user
