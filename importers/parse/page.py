@@ -97,7 +97,7 @@ def read_columns(
     for span in column_spans(lines, start):
         if span.kind == "article":
             check_position("article", len(articles) + 1, span.start + 1, source)
-            article = replace(read_article(lines, span, len(articles) + 1, photo_count, source), page=page)
+            article = read_article(lines, span, len(articles) + 1, photo_count, source, page)
             for photo in article.photos:
                 check_position("photo", photo.position, photo.lines[0], source)
             photo_count += len(article.photos)
