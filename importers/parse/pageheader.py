@@ -67,7 +67,7 @@ def read_page_header(lines: list[str], source: str) -> PageHeader:
     """Read the lines above the first heading as a front page's masthead or an inside header."""
     page_line = find_page_line(lines)
     found = masthead_fields(lines)
-    has_staff = any(is_staff_line(clean_line(line)) for line in lines)
+    has_staff = bool(front_staff(lines))
     if (
         any(name in found for name in MASTHEAD_ONLY)
         or (page_line is not None and page_line.number == 1)
@@ -125,13 +125,20 @@ def check_page_number(page_line: PageLine, lines: list[str], source: str) -> Non
         )
 
 
-def staff_of(lines: list[str], source: str) -> tuple[StaffRecord, ...]:
-    """Return the page staff credited on the header's staff lines, in print order."""
+def front_staff(lines: list[str]) -> tuple[StaffRecord, ...]:
+    """Return the page staff a masthead credits, in print order.
+
+    A masthead line that opens with a staff label but names no one (编辑部电话:...) is
+    passed over, as the masthead passes over every line it does not know.
+    """
     staff: list[StaffRecord] = []
-    for number, raw in enumerate(lines, start=1):
+    for raw in lines:
         text = without_date(clean_line(raw).strip())
         if is_staff_line(text):
-            staff += staff_line(text, number, source)
+            try:
+                staff += read_staff_line(text)
+            except StaffLineError:
+                continue
     return tuple(staff)
 
 
@@ -158,7 +165,7 @@ def read_front_header(lines: list[str], source: str, page_line: PageLine | None)
         flags=flags,
         page=page_line.number if page_line else 1,
         page_name=page_line.name if page_line else "",
-        staff=staff_of(lines, source),
+        staff=front_staff(lines),
         front=True,
     )
 

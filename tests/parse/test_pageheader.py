@@ -222,3 +222,9 @@ def test_a_page_line_with_a_sentence_after_it_is_not_a_page_line():
 def test_a_staff_line_with_something_other_than_names_is_refused():
     with pytest.raises(StaffLineError):
         read_staff_line("责任编辑:张三，联系电话0571-88888888")
+
+
+def test_a_masthead_line_that_only_opens_like_a_staff_label_is_passed_over():
+    masthead = MASTHEAD.replace("社址:", "编辑部电话:0571-88888888\n社址:")
+    record = page("## 标题\n\n正文。\n", masthead=masthead)
+    assert (record.page, record.staff, record.front) == (1, (), True)
