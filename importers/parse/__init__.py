@@ -1,12 +1,17 @@
-"""Read one OCR'd front page (Markdown) into records: masthead, articles, photos, ads.
+"""Read one OCR'd page (Markdown) into records: masthead or page header, articles, photos, ads.
 
 Pure: the standard library, ``lunar_python`` and the pure ``newsroom.lib`` modules only,
 no Django. The input is a page
 of a Chinese daily that an OCR tool turned into Markdown:
 
-* the masthead is everything before the first ``## `` line: dates, identifiers,
-  the ``# `` paper name and its slogan (anything else there, such as QR-code
-  captions, is ignored);
+* everything before the first ``## `` line is the page's header. A front page's is a
+  masthead: dates, identifiers, the ``# `` paper name and its slogan, maybe a page line
+  (第1版 要闻) and page staff (anything else there, such as QR-code captions, is
+  ignored); without a page line it is page 1. An inside page has no masthead, only a
+  page header of short lines in any order: the date and weekday, the page number
+  (第2版, 第二版, 02版) with its page name (版名), the paper's name, the page staff
+  (责任编辑:张三 版式:李四) and the web address; its date and page number are required
+  and a line it cannot read is refused;
 * each ``## `` line starts an article; a bold block (``**...**`` and the lines
   directly under it) is an advertisement and ends the article before it;
 * inside an article, a run of two or more blank lines (or a ``![](...)`` line) is
@@ -41,7 +46,8 @@ Photos
     credit, is photo news (图片新闻): its text is both the body and the caption.
 
 Column-break repairs (each one a FlagRecord an editor can undo)
-    removed_furniture   phone numbers and page furniture (新闻服务热线, 本版编辑, 下转第2版)
+    removed_furniture   phone numbers and page furniture (新闻服务热线, 本版编辑, a page
+                        reference on a line of its own that is not the article's jump)
     removed_stray_line  a short unfinished fragment that repeats text found elsewhere
                         in the article (of two equal copies, the one interrupting an
                         unfinished paragraph goes, else the first)
@@ -58,6 +64,15 @@ Column-break repairs (each one a FlagRecord an editor can undo)
     them, so its undo restores the paragraph break as well; undoing several repairs is
     newsroom/lib/repairs.py's work, which undoes such a line after the join around it.
 
+Jumps and continuations (one article on several pages; the loader joins the parts)
+    jump_line           a jump (下转第3版) alone after the body or closing its last
+                        paragraph leaves the body into ArticleRecord.jump (to_page,
+                        mid_sentence); a jumping article is not truncated_article. A
+                        page reference in a sentence (（这个通牒见第五版）) is text.
+    continued_from      a ``## (上接第1版)`` heading, a repeated headline with the marker
+                        before or after it, or a first paragraph opening with it: the
+                        marker leaves the heading or paragraph into ArticleRecord.continued_from
+
 Other doubts: unattached_credit (a 摄 credit under no caption), unassigned_text (page
 text after an advertisement and before the next heading).
 
@@ -65,11 +80,15 @@ The steps, one module each (page.py calls them in this order):
 
     page            read_page, parse_page: bytes or text in, a PageRecord out
     decoding        decode_page: the encoding of a file (UTF-8, a byte-order mark, GB18030)
+    pageheader      front page or inside page; an inside page's header, field by field
+    pagenumbers     a printed page number (第二版, 02版) and a page line with its 版名
+    staff           a line of page staff (roles: newsroom/lib/pagestaff.py)
     masthead        dates, issue number, identifiers, paper name, slogan, weekday check
     lunar           the lunar date of a day, and the lunar-date check
     columns         column_spans: the page cut into articles, advertisements, loose lines
     advertisements  an advertisement's advertiser, text, phone and website
     articles        a story or a photo-news item, from heading to truncation check
+    jumps           the jump line that ends a part, the marker that opens a continuation
     paragraphs      an item's lines grouped into paragraphs
     headings        kicker, headline and subheadline
     bylines         dateline and credits

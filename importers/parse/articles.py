@@ -6,6 +6,7 @@ from importers.parse.bylines import read_byline
 from importers.parse.columns import Span
 from importers.parse.drafts import Entry
 from importers.parse.headings import split_heading
+from importers.parse.jumps import heading_continuation, mark_jump, paragraph_continuation
 from importers.parse.lines import ends_sentence, is_furniture
 from importers.parse.paragraphs import Paragraph, paragraphs_of
 from importers.parse.patterns import BOLD_LINE_RE, CROSSHEAD_LINE_RE, HEADING_RE
@@ -22,6 +23,7 @@ from importers.records import (
     ArticleRecord,
     ContributorRecord,
     FlagRecord,
+    JumpRecord,
     ParseError,
     PhotoRecord,
 )
@@ -31,16 +33,19 @@ from newsroom.lib.roles import PHOTOGRAPHER
 
 
 def read_article(
-    lines: list[str], span: Span, position: int, photos_before: int, source: str
+    lines: list[str], span: Span, position: int, photos_before: int, source: str, page: int = 1
 ) -> ArticleRecord:
-    """Read one article span: heading, byline, photos, repaired body, flags."""
-    heading = HEADING_RE.match(lines[span.start]).group(1).strip()
-    if not heading:
+    """Read one article span: heading, continuation marker, byline, photos, repaired body, flags."""
+    printed = HEADING_RE.match(lines[span.start]).group(1).strip()
+    heading, continued = heading_continuation(printed, span.start + 1)
+    if not printed:
         raise ParseError(
             source, span.start + 1, "empty '## ' heading; type the headline or delete the line"
         )
-    kicker, headline, subheadline = split_heading(heading)
+    kicker, headline, subheadline = split_heading(heading) if heading else ("", "", "")
     paragraphs = paragraphs_of(lines, span.start + 1, span.end)
+    if continued is None and heading:
+        paragraphs, continued = paragraph_continuation(paragraphs, heading)
     common = dict(
         heading=heading,
         kicker=kicker,
@@ -49,6 +54,8 @@ def read_article(
         lines=(span.start + 1, span.end),
         original_text="\n".join(lines[span.start : span.end]),
         position=position,
+        page=page,
+        continued_from=continued,
     )
     try:
         if is_photo_news(paragraphs):
@@ -115,6 +122,7 @@ def read_story(
     captions, credits_left, body = sort_paragraphs(paragraphs)
     flags: list[FlagRecord] = [unattached_credit_flag(p) for p in credits_left]
     entries = [entry_of(p, p.text) for p in body]
+    jump_entry = mark_jump(entries)
     byline = None
     kept = [e for e in entries if not e.removed]
     if kept:
@@ -129,7 +137,9 @@ def read_story(
         else ""
     )
     photos, photo_flags = photos_of(lines, captions, photographer, photos_before)
-    flags += photo_flags + repair_flags + truncation_flags(blocks, common["lines"])
+    flags += photo_flags + repair_flags
+    if jump_entry is None:  # a jump says where the rest is: the cut is no truncation
+        flags += truncation_flags(blocks, common["lines"])
     return ArticleRecord(
         kind=ARTICLE,
         dateline=byline.dateline if byline else "",
@@ -138,7 +148,21 @@ def read_story(
         photos=tuple(photos),
         truncated=any(f.code == TRUNCATED_ARTICLE for f in flags),
         flags=tuple(flags),
+        jump=jump_of(jump_entry, blocks),
         **common,
+    )
+
+
+def jump_of(entry: Entry | None, blocks: list[Block]) -> JumpRecord | None:
+    """Return the jump record of a jump entry; mid-sentence when the body before it is."""
+    if entry is None:
+        return None
+    last = blocks[-1] if blocks else None
+    return JumpRecord(
+        to_page=entry.jump_to,
+        line=entry.last,
+        text=entry.text,
+        mid_sentence=last is not None and last.type == PARAGRAPH and not ends_sentence(last.text),
     )
 
 

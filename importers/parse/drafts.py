@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from importers.parse.patterns import CLOSING_MARKS, SENTENCE_FINAL
 from newsroom.lib.blocks import CROSSHEAD, CROSSHEAD_MARK
-from newsroom.lib.flagcodes import REMOVED_FURNITURE, REMOVED_STRAY_LINE
+from newsroom.lib.flagcodes import JUMP_LINE, REMOVED_FURNITURE, REMOVED_STRAY_LINE
 
 
 @dataclass
@@ -16,9 +16,13 @@ class Entry:
     text: str
     first: int
     last: int
-    removed: str = ""  # "" (kept), REMOVED_FURNITURE or REMOVED_STRAY_LINE
+    removed: str = ""  # "" (kept), REMOVED_FURNITURE, REMOVED_STRAY_LINE or JUMP_LINE
     copy_of: int = 0  # for a stray copy: the line of the text it copies
     marked: bool = False  # a bold or '### ' line of its own: a crosshead by markup
+    # A removed jump cut off the end of a paragraph: what stood between the text and it (its
+    # undo puts it back there, not after a paragraph break). None for a line of its own.
+    glue: str | None = None
+    jump_to: int = 0  # a jump line: the page it names
 
     def remove_as_copy_of(self, copy: Entry) -> None:
         """Mark this entry removed as a stray copy of text that also stands in ``copy``."""
@@ -32,6 +36,8 @@ class Entry:
             return f"stray copy of text that also stands at line {self.copy_of}"
         if self.removed == REMOVED_FURNITURE:
             return "page furniture (hotline, phone number, editor or jump line) inside the article"
+        if self.removed == JUMP_LINE:
+            return f"jump line: the article goes on on page {self.jump_to}"
         return ""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from importers.parse.jumps import is_jump_line
 from importers.parse.patterns import (
     CLOSING_MARKS,
     DANGLING_ENDINGS,
@@ -15,7 +16,8 @@ from importers.parse.patterns import (
 # Page furniture: phone numbers, page marks, jump lines, hotlines and editors' names.
 PHONE_ONLY_RE = re.compile(r"[\d\s\-－—()（）+/]+")
 PAGE_MARK_RE = re.compile(r"第?[A-Z]?\d{1,2}版")
-# A jump line: (下转第2版), 上接第1版, 更多内容见第5版.
+# A page reference on a short unpunctuated line: (下转第2版), 上接第1版, 更多内容见第5版. The
+# jump that ends an article is read by jumps.py first; this removes any other.
 JUMP_LINE_RE = re.compile(r"(?:转|接|见)第?[A-Z]?\d{1,2}版")
 FURNITURE_PHRASES = (
     "新闻服务热线", "新闻热线", "服务热线", "读者热线", "广告热线", "订阅热线", "发行热线",
@@ -50,7 +52,7 @@ def is_furniture(text: str) -> bool:
     """Tell whether a paragraph is page furniture: a phone number, hotline, editor or jump line."""
     if PHONE_ONLY_RE.fullmatch(text) and sum(char.isdigit() for char in text) >= 5:
         return True
-    if PAGE_MARK_RE.fullmatch(text):
+    if PAGE_MARK_RE.fullmatch(text) or is_jump_line(text):
         return True
     unpunctuated = not any(mark in text for mark in "。，,！？!?")
     if len(text) <= 20 and unpunctuated and JUMP_LINE_RE.search(text):

@@ -8,7 +8,9 @@ import datetime as dt
 import re
 
 from importers.parse.lunar import lunar_date_of, normalize_lunar
+from importers.parse.pagenumbers import read_page_line
 from importers.parse.patterns import GREGORIAN_RE, LUNAR_RE, NAME_LINE_RE
+from importers.parse.staff import is_staff_line
 from importers.records import FlagRecord, IssueRecord, ParseError
 from newsroom.lib.bounds import ISSUE_NUMBERS, YEARS, range_text
 from newsroom.lib.flagcodes import LUNAR_DATE_MISMATCH, WEEKDAY_MISMATCH
@@ -68,8 +70,11 @@ def masthead_fields(lines: list[str]) -> dict[str, tuple[str, int]]:
     return found
 
 
-def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: str) -> dt.date:
-    """Return the masthead's Gregorian date, or refuse a missing or impossible one."""
+def masthead_date(
+    found: dict[str, tuple[str, int]], lines: list[str], source: str, part: str = "masthead"
+) -> dt.date:
+    """Return the masthead's (or page header's: ``part``) Gregorian date, or refuse a missing
+    or impossible one."""
     if "date" not in found:
         first = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
         raise ParseError(
@@ -84,7 +89,7 @@ def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: s
         raise ParseError(
             source,
             line,
-            f"impossible date {printed} in the masthead: the year must be within "
+            f"impossible date {printed} in the {part}: the year must be within "
             f"{range_text(YEARS)}; correct the date",
         )
     try:
@@ -95,7 +100,7 @@ def masthead_date(found: dict[str, tuple[str, int]], lines: list[str], source: s
         else:
             why = f"{year}年{month}月 has {calendar.monthrange(year, month)[1]} days"
         raise ParseError(
-            source, line, f"impossible date {printed} in the masthead: {why}; correct the date"
+            source, line, f"impossible date {printed} in the {part}: {why}; correct the date"
         ) from None
 
 
@@ -134,9 +139,13 @@ def paper_name_and_slogan(lines: list[str]) -> tuple[str, str]:
 
 
 def is_masthead_field(line: str) -> bool:
-    """Tell whether a masthead line carries a date or an identifier."""
+    """Tell whether a masthead line carries a date, an identifier, a page line or page staff."""
     patterns = (GREGORIAN_RE, LUNAR_RE, PRINTED_WEEKDAY_RE, *MASTHEAD_PATTERNS.values())
-    return any(pattern.search(line) for pattern in patterns)
+    return (
+        any(pattern.search(line) for pattern in patterns)
+        or read_page_line(line) is not None
+        or is_staff_line(line)
+    )
 
 
 def weekday_flags(issue: IssueRecord, where: dict[str, tuple[int, str]]) -> list[FlagRecord]:

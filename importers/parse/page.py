@@ -9,7 +9,7 @@ from importers.parse.advertisements import read_advertisement
 from importers.parse.articles import read_article
 from importers.parse.columns import column_spans
 from importers.parse.decoding import GB18030, decode_page
-from importers.parse.masthead import read_masthead
+from importers.parse.pageheader import read_page_header
 from importers.parse.patterns import HEADING_RE
 from importers.publications import KNOWN_PUBLICATIONS, masthead_mismatches
 from importers.records import (
@@ -55,10 +55,13 @@ def parse_page(text: str, source: str, *, sha256: str = "", encoding: str = "utf
     """Parse a page's Markdown into a PageRecord; raise ParseError for what cannot be read."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff").split("\n")
     first_heading = next((i for i, line in enumerate(lines) if HEADING_RE.match(line)), len(lines))
-    issue, where, page_flags = read_masthead(lines[:first_heading], source)
+    header = read_page_header(lines[:first_heading], source)
+    issue, page_flags = header.issue, list(header.flags)
     if issue.publication in KNOWN_PUBLICATIONS:
-        page_flags += masthead_mismatches(issue, KNOWN_PUBLICATIONS[issue.publication], where)
-    articles, ads, loose = read_columns(lines, first_heading, source)
+        page_flags += masthead_mismatches(
+            issue, KNOWN_PUBLICATIONS[issue.publication], header.where
+        )
+    articles, ads, loose = read_columns(lines, first_heading, source, header.page)
     if not articles:
         raise ParseError(
             source,
@@ -75,13 +78,18 @@ def parse_page(text: str, source: str, *, sha256: str = "", encoding: str = "utf
         articles=tuple(articles),
         advertisements=tuple(ads),
         flags=tuple(page_flags),
+        page=header.page,
+        page_name=header.page_name,
+        staff=header.staff,
+        front=header.front,
     )
 
 
 def read_columns(
-    lines: list[str], start: int, source: str
+    lines: list[str], start: int, source: str, page: int = 1
 ) -> tuple[list[ArticleRecord], list[AdvertisementRecord], list[FlagRecord]]:
-    """Read every article and advertisement after the masthead, numbered in page order."""
+    """Read every article and advertisement after the header, numbered in page order, on
+    page ``page``."""
     articles: list[ArticleRecord] = []
     ads: list[AdvertisementRecord] = []
     loose: list[FlagRecord] = []
@@ -89,14 +97,14 @@ def read_columns(
     for span in column_spans(lines, start):
         if span.kind == "article":
             check_position("article", len(articles) + 1, span.start + 1, source)
-            article = read_article(lines, span, len(articles) + 1, photo_count, source)
+            article = read_article(lines, span, len(articles) + 1, photo_count, source, page)
             for photo in article.photos:
                 check_position("photo", photo.position, photo.lines[0], source)
             photo_count += len(article.photos)
             articles.append(article)
         elif span.kind == "ad":
             check_position("advertisement", len(ads) + 1, span.start + 1, source)
-            ads.append(read_advertisement(lines, span, len(ads) + 1))
+            ads.append(replace(read_advertisement(lines, span, len(ads) + 1), page=page))
         elif any(line.strip() for line in lines[span.start : span.end]):
             loose.append(
                 FlagRecord(

@@ -13,6 +13,7 @@ from newsroom.lib.blocks import BLOCK_SEPARATOR, CROSSHEAD, CROSSHEAD_MARK, PARA
 from newsroom.lib.flagcodes import (
     CROSSHEAD_DETECTED,
     JOINED_PARAGRAPHS,
+    JUMP_LINE,
     REMOVED_FURNITURE,
     REMOVED_STRAY_LINE,
 )
@@ -49,9 +50,14 @@ def repair_body(entries: list[Entry], lines: list[str]) -> tuple[list[Block], li
     removed = merged_runs(pending)
     if removed and drafts:
         offset = drafts[-1].rendered_length
-        drafts[-1].anchors += [removal_anchor(e, offset, "\n\n" + e.text) for e in removed]
+        drafts[-1].anchors += [removal_anchor(e, offset, glue_of(e) + e.text) for e in removed]
         removed = []
     return blocks_and_flags(drafts, removed, lines)
+
+
+def glue_of(entry: Entry) -> str:
+    """Return what goes back between the body and a removed entry at its end on undo."""
+    return "\n\n" if entry.glue is None else entry.glue
 
 
 def add_removed(pending: list[list[Entry]], entry: Entry) -> None:
@@ -140,6 +146,7 @@ def removal_anchor(entry: Entry, offset: int, undo: str) -> Anchor:
 
 REPAIR_ORDER = {
     REMOVED_FURNITURE: 0,
+    JUMP_LINE: 0,
     REMOVED_STRAY_LINE: 1,
     JOINED_PARAGRAPHS: 2,
     CROSSHEAD_DETECTED: 3,
@@ -211,6 +218,8 @@ def removal_params(entry: Entry) -> tuple[tuple[str, str], ...]:
     params = [("text", quoted_run(entry)), ("lines", _span(entry))]
     if entry.copy_of:
         params.append(("copy", str(entry.copy_of)))
+    if entry.jump_to:
+        params.append(("page", str(entry.jump_to)))
     return tuple(params)
 
 

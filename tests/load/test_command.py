@@ -107,8 +107,10 @@ def test_json_prints_the_parsed_pages_and_writes_nothing():
     assert "浙江工人日报" in out  # not \\u-escaped
     assert set(pages[0]["articles"][0]) == {
         "heading", "kicker", "headline", "subheadline", "kind", "dateline", "contributors",
-        "blocks", "photos", "truncated", "flags", "lines",
+        "blocks", "photos", "truncated", "flags", "lines", "page", "jump", "continued_from",
     }
+    assert {"page", "page_name", "staff", "front"} <= set(pages[0])
+    assert (pages[0]["page"], pages[0]["front"], pages[0]["articles"][0]["jump"]) == (1, True, None)
     assert Issue.objects.count() == 0
     assert ImportRun.objects.count() == 0
 
