@@ -34,6 +34,10 @@ MESSAGES = {
     "removed_furniture": _(
         "已删除第 %(lines)s 行的 %(text)s：文章中的版面杂项（热线、电话、编辑或转版提示）"
     ),
+    "jump_line": _("已删除第 %(lines)s 行的转版提示 %(text)s：文章在第 %(page)s 版继续"),
+    "page_source_changed": _(
+        "第 %(page)s 版此前由 %(before)s 导入，现由另一文件 %(source)s 导入；请核对两者是否为同一版面"
+    ),
     "removed_stray_line": _("已删除第 %(lines)s 行的 %(text)s：与第 %(copy)s 行重复的碎行"),
     "possible_duplicate_contributor": _(
         "%(name)s 可能与 %(other)s 是同一作者（都署名为%(role)s）；如是，请合并"
@@ -99,7 +103,7 @@ def _unquoted(template: str, name: str, value):
 def _worded(key: str, name: str, value, roles: type[TextChoices]):
     if name in ("lines", "line", "copy") and isinstance(value, str):
         return PARSER_RANGE.sub("\\1–\\2", value)
-    if name == "text" and key in ("removed_furniture", "removed_stray_line") and isinstance(value, str):
+    if name == "text" and key in ("removed_furniture", "removed_stray_line", "jump_line") and isinstance(value, str):
         return PARSER_QUOTED.sub("“\\1”", value)
     if name == "role" and value in roles.values:
         return roles(value).label

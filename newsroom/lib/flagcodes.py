@@ -24,18 +24,16 @@ POSSIBLE_DUPLICATE_CONTRIBUTOR = "possible_duplicate_contributor"
 IMPORT_CONFLICT = "import_conflict"
 # Anything else (flags stored before a code of their own existed).
 OTHER = "other"
-# A jump line (下转第3版) taken out of an article's body into its ``jump`` (issue #17). The
-# parser gives it; ReviewFlag.Code does not label it yet (that needs a choices migration, with
-# the loader's part of #17), so it is listed in NEW_CODES until then and joins ALL_CODES
-# and BODY_REPAIRS (its before/after undo the removal like removed_furniture's) with it.
+# A jump line (下转第3版) taken out of an article's body into its ``jump`` (see PAGES.md).
 JUMP_LINE = "jump_line"
-NEW_CODES = (JUMP_LINE,)
-
+# What the loader finds when it files a page into its issue.
+PAGE_SOURCE_CHANGED = "page_source_changed"
 ALL_CODES = (
     JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED,
     TRUNCATED_ARTICLE, PHOTO_CREDIT_INFERRED, UNATTACHED_CREDIT, UNASSIGNED_TEXT,
     WEEKDAY_MISMATCH, LUNAR_DATE_MISMATCH, DECODED_ENCODING,
     MASTHEAD_MISMATCH, POSSIBLE_DUPLICATE_CONTRIBUTOR, IMPORT_CONFLICT, OTHER,
+    JUMP_LINE, PAGE_SOURCE_CHANGED,
 )
 # The repairs an editor can undo: they replace a passage of the body.
-BODY_REPAIRS = (JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED)
+BODY_REPAIRS = (JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED, JUMP_LINE)

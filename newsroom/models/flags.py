@@ -43,6 +43,8 @@ class ReviewFlag(models.Model):
         DECODED_ENCODING = codes.DECODED_ENCODING, _("从其他编码解码")
         POSSIBLE_DUPLICATE_CONTRIBUTOR = codes.POSSIBLE_DUPLICATE_CONTRIBUTOR, _("疑似重复作者")
         IMPORT_CONFLICT = codes.IMPORT_CONFLICT, _("重新导入与编辑校对冲突")
+        JUMP_LINE = codes.JUMP_LINE, _("删除转版提示")
+        PAGE_SOURCE_CHANGED = codes.PAGE_SOURCE_CHANGED, _("版面改由另一文件导入")
         OTHER = codes.OTHER, _("其他")
 
     class Status(models.TextChoices):

@@ -213,4 +213,4 @@ def test_the_parser_gives_only_codes_flagcodes_lists():
     record = read_page((PAGES_DIR / "2021-03-19_02.md").read_bytes(), "2021-03-19_02.md")
     given = {f.code for a in record.articles for f in a.flags}
     assert "jump_line" in given
-    assert given <= set(flagcodes.ALL_CODES) | set(flagcodes.NEW_CODES)
+    assert given <= set(flagcodes.ALL_CODES)
