@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from importers.load.files import PageFile, read_file
 from importers.load.page import PageLoader, load_page
+from importers.load.pagerows import AwaitingFrontPage
 from importers.load.reports import FAILED, PageReport
 from importers.load.values import validate
 from importers.load.writes import commit_without_waiting, write_collected
@@ -99,6 +100,8 @@ def _load_new_issues(
             concurrent=concurrent, found_people=found, collected=collected,
         )
         for number, item in read.items()
+        # An inside page that names no paper is loaded on its own, after the batch's front pages.
+        if item.page.issue.publication
     }
     with transaction.atomic():
         commit_without_waiting()
@@ -120,6 +123,7 @@ def _load_new_issues(
         bulk_create_with_history(list(issues.values()), Issue)
         for number, loader in starting.items():
             loader.issue = issues[number]
+            loader.source = sources[loader.sha256]
             loader.load_contents(publications[loader.page.issue.publication])
         write_collected(
             collected, [a for loader in starting.values() for a in loader.articles_written]
@@ -181,7 +185,10 @@ def _load_file(
                 concurrent=concurrent,
             )
         except ParseError as error:
-            return PageReport(source=file.name, status=FAILED, error=str(error))
+            return PageReport(
+                source=file.name, status=FAILED, error=str(error),
+                awaits_front_page=isinstance(error, AwaitingFrontPage),
+            )
         except (IntegrityError, OperationalError) as error:
             if concurrent and attempt == 1:
                 logger.info("importing %s collided with another process; again: %s", file.name, error)

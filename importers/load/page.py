@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from importers.load.flags import FlagMixin, fingerprint
 from importers.load.merge import MergeMixin
+from importers.load.pagerows import PageRowMixin, paper_of_inside_page
 from importers.load.people import PeopleMixin
 from importers.load.reports import CREATED, UNCHANGED, UPDATED, PageReport
 from importers.load.values import (
@@ -102,7 +103,7 @@ def change_reason(run_id: int | None, source: str) -> str:
     return (gettext("%(where)s：%(source)s") % {"where": where, "source": source})[:CHANGE_REASON_LENGTH]
 
 
-class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
+class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
     """Compare one page's records with the rows already stored, and write the differences."""
 
     # A page of a new issue writes its rows a kind at a time (False: row by row, as
@@ -141,7 +142,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
     def load(self) -> None:
         """Load the page: its paper, its source file, its issue and what the issue holds."""
         publication = self.publication()
-        source = self.source_file()
+        self.source = source = self.source_file()
         self.issue = self.load_issue(publication, source)
         self.load_contents(publication)
         if self.bulk:
@@ -152,6 +153,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
         self.report.issue_id = self.issue.pk
         # A new issue has no rows to compare with: build them all and write them at once.
         self.bulk = self.BULK_NEW_ISSUES and self.report.status == CREATED
+        self.load_page_row(self.source)
         if not self.bulk:
             self.read_stored_flags()
         pages = (
@@ -166,8 +168,13 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             self.supersede_flags(pages)
 
     def publication(self) -> Publication:
-        """Return the paper the masthead names, creating it the first time."""
+        """Return the paper the masthead names, creating it the first time.
+
+        An inside page that prints no paper's name belongs to its day's front page's paper.
+        """
         record = self.page.issue
+        if not record.publication:
+            return paper_of_inside_page(self.page)
         publication = Publication.objects.filter(name=record.publication).first()
         if publication is not None:
             return publication
@@ -216,8 +223,10 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
         )
 
     def issue_values(self, source: SourceFile) -> dict:
-        """Return the fields of the Issue that the page's masthead gives."""
+        """Return the fields of the Issue that the page's masthead gives (an inside page: none)."""
         record = self.page.issue
+        if not self.page.front:
+            return {"weekday": record.weekday, "source": None}
         return {
             "lunar_date": record.lunar_date,
             "weekday": record.weekday,
@@ -247,8 +256,8 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin):
             issue = self.new_issue(publication, source)
             issue.save()
             return issue
-        # Only the front page (版) prints the masthead; later pages do not overwrite it.
-        if self.page.page != 1:
+        # Only the front page (版) prints the masthead; inside pages do not overwrite it.
+        if not self.page.front or self.page.page != 1:
             return issue
         values = self.issue_values(source)
         changed = [name for name, value in values.items() if getattr(issue, name) != value]

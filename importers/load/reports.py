@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from newsroom.models import ImportedFile, ImportRun
 
 # What a report counts, and the ways each thing can fare.
-KINDS = ("articles", "photos", "advertisements", "people", "credits", "flags")
+KINDS = ("articles", "photos", "advertisements", "people", "credits", "flags", "pages")
 CREATED, UPDATED, UNCHANGED, KEPT, DELETED = "created", "updated", "unchanged", "kept", "deleted"
 FAILED = "failed"
 
@@ -28,6 +28,9 @@ class PageReport:
     error: str = ""
     counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     notes: list[str] = field(default_factory=list)
+    # Failed only for want of its front page (an inside page naming no paper): the run loads
+    # it once more after its other files (importers/load/runs.py).
+    awaits_front_page: bool = False
 
     def count(self, kind: str, action: str, n: int = 1) -> None:
         """Count ``n`` things of this kind as faring this way."""

@@ -67,6 +67,15 @@ def import_paths(
         if progress is not None:
             progress(recorded.count, len(files), report)
 
+    # Inside pages that came before their front page: loaded again once the rest is in.
+    waiting: list[str] = []
+
+    def first_pass(report: PageReport) -> None:
+        if report.awaits_front_page:
+            waiting.append(report.source)
+        else:
+            done(report)
+
     jobs = effective_jobs(jobs, dry_run=dry_run, files=len(files))
     duplicates_flagged = 0
     try:
@@ -74,10 +83,13 @@ def import_paths(
             if jobs > 1:
                 for chunk in _import_in_workers(files, run=run, jobs=jobs):
                     for report in chunk:
-                        done(report)
+                        first_pass(report)
                 duplicates_flagged = flag_missed_duplicates(run)
             else:
-                _import_serially(files, run=run, done=done, index=not dry_run)
+                _import_serially(files, run=run, done=first_pass, index=not dry_run)
+            if waiting:
+                by_name = {file.name: file for file in files}
+                _import_serially([by_name[name] for name in waiting], run=run, done=done, index=not dry_run)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

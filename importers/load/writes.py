@@ -7,7 +7,16 @@ from collections import defaultdict
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from simple_history.utils import bulk_create_with_history
 
-from newsroom.models import Advertisement, Article, Credit, PersonAlias, Photo, ReviewFlag
+from newsroom.models import (
+    Advertisement,
+    Article,
+    Credit,
+    Page,
+    PageStaff,
+    PersonAlias,
+    Photo,
+    ReviewFlag,
+)
 from newsroom.search import document_texts, write_documents
 
 
@@ -41,7 +50,7 @@ def write_collected(collected: defaultdict, articles: list[Article]) -> None:
     """Write collected new rows a kind at a time, parents first, with their history rows,
     then the search documents of the new articles."""
     photos, credits = list(collected.get(Photo, ())), list(collected.get(Credit, ()))
-    for model in (Article, Photo, Advertisement, Credit):
+    for model in (Page, Article, Photo, Advertisement, Credit, PageStaff):
         rows = collected.pop(model, [])
         if rows:
             # Each row gets the history row a .save() would give it (type "+", its page's

@@ -16,7 +16,7 @@ from importers.load import (
 from newsroom.models import (
     Article,
     Issue,
-    Photo,
+    Page,
 )
 from tests.load.pages import (
     archive_snapshot,
@@ -43,9 +43,9 @@ def test_a_batch_of_new_issues_is_written_with_the_same_statements_however_many_
 
     assert len(two) == len(three)
     inserts = [sql for sql in two if sql.startswith("INSERT")]
-    # The run; the source files; the issues, articles, photos, advertisements and credits,
-    # each with its history; the flags; the search documents; the run's file records.
-    assert len(inserts) == 1 + 1 + 2 * 5 + 1 + 1 + 1
+    # The run; the source files; the issues, pages, articles, photos, advertisements and
+    # credits, each with its history; the flags; the search documents; the run's file records.
+    assert len(inserts) == 1 + 1 + 2 * 6 + 1 + 1 + 1
     assert Issue.objects.filter(date__month=6).count() == 3
 
 
@@ -83,7 +83,7 @@ def test_a_batch_that_collides_with_another_process_is_loaded_page_by_page(
 
     def collide_once(rows, model, **kwargs):
         calls.append(model)
-        if len(calls) == 3:  # after the batch's issues and articles are written
+        if len(calls) == 3:  # after the batch's issues and pages are written
             raise IntegrityError('duplicate key value violates unique constraint "x"')
         return original(rows, model, **kwargs)
 
@@ -94,4 +94,4 @@ def test_a_batch_that_collides_with_another_process_is_loaded_page_by_page(
 
     assert result.ok and [r.status for r in result.files] == ["created"] * 3
     assert archive_snapshot() == expected  # nothing twice, nothing of the failed batch left
-    assert calls[:3] == [Issue, Article, Photo]
+    assert calls[:3] == [Issue, Page, Article]

@@ -85,10 +85,10 @@ def test_a_new_issue_is_written_with_the_same_statements_however_many_articles_i
     # The paper and the reporter and photographer exist from here on.
     load_page(page_record(article_record(1, photos=(photo_record(1),))))
     # The source file, the issue and its history, then each kind at once with its history:
-    # articles, photos, credits; then the flags of the new issue (none here); then the
-    # articles' search documents.
+    # the page, articles, photos, credits; then the flags of the new issue (none here); then
+    # the articles' search documents.
     assert inserts(2, 1) == inserts(8, 2)
-    assert len(inserts(5, 3)) == 10
+    assert len(inserts(5, 3)) == 12
 
 
 def test_the_row_by_row_path_still_merges_a_reimported_page_after_a_bulk_first_import():
