@@ -35,6 +35,11 @@ MESSAGES = {
         "已删除第 %(lines)s 行的 %(text)s：文章中的版面杂项（热线、电话、编辑或转版提示）"
     ),
     "jump_line": _("已删除第 %(lines)s 行的转版提示 %(text)s：文章在第 %(page)s 版继续"),
+    "joined_continuation": _("已把第 %(page)s 版第 %(position)s 位的接续部分（上接）并入本文"),
+    "jump_pending": _("本文转至第 %(page)s 版，该版尚未导入"),
+    "jump_unmatched": _("本文转至第 %(page)s 版，但该版没有与之相符的接续部分"),
+    "continuation_unmatched": _("本部分上接第 %(where)s 版，但该版没有与之相符的文章"),
+    "continuation_ambiguous": _("本部分上接第 %(where)s 版，可能属于多篇文章（%(choices)s），请手动合并"),
     "page_source_changed": _(
         "第 %(page)s 版此前由 %(before)s 导入，现由另一文件 %(source)s 导入；请核对两者是否为同一版面"
     ),

@@ -128,6 +128,9 @@ def _load_new_issues(
         write_collected(
             collected, [a for loader in starting.values() for a in loader.articles_written]
         )
+        for loader in starting.values():
+            if any(a.jump or a.continued_from for a in loader.page.articles):
+                loader.join_parts()
         # bulk_create sends no post_save: readers' cached pages must learn of the new issues.
         changes.archive_changed()
     if people is not None:

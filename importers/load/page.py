@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 
 from importers.load.flags import FlagMixin, fingerprint
+from importers.load.joins import join_issue
 from importers.load.merge import MergeMixin
 from importers.load.pagerows import PageRowMixin, paper_of_inside_page
 from importers.load.people import PeopleMixin
@@ -25,12 +26,14 @@ from importers.load.values import (
     PHOTO_TEXT_FIELDS,
     advertisement_values,
     article_values,
+    jump_values,
     line_span,
     validate,
 )
 from importers.load.writes import commit_without_waiting, save_unless_taken, write_collected
 from importers.publications import KNOWN_PUBLICATIONS
 from importers.records import ArticleRecord, PageRecord, PhotoRecord
+from newsroom.changes import touch_articles
 from newsroom.models import (
     Advertisement,
     Article,
@@ -147,6 +150,13 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         self.load_contents(publication)
         if self.bulk:
             write_collected(self.collected, self.articles_written)
+        self.join_parts()
+
+    def join_parts(self) -> None:
+        """Join the issue's continued articles again now that this page is in (joins.py)."""
+        changed = join_issue(self.issue, reason=self.reason)
+        if changed:
+            touch_articles(changed)
 
     def load_contents(self, publication: Publication) -> None:
         """Load the page's articles, photos, advertisements and flags into ``self.issue``."""
@@ -348,6 +358,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
             "original_text": record.original_text,
             "truncated": record.truncated,
             **line_span(record.lines),
+            **jump_values(record),
         }
         if article is None:
             article = Article(

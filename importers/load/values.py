@@ -27,6 +27,17 @@ def article_values(record: ArticleRecord) -> dict[str, str]:
     }
 
 
+def jump_values(record: ArticleRecord) -> dict:
+    """Return where an article record's part jumps to and which page it continues (PAGES.md)."""
+    jump, continued = record.jump, record.continued_from
+    return {
+        "jump_to": jump.to_page if jump else None,
+        "jump_mid_sentence": bool(jump and jump.mid_sentence),
+        "is_continuation": continued is not None,
+        "continued_from": continued.from_page if continued else None,
+    }
+
+
 def advertisement_values(record: AdvertisementRecord) -> dict[str, str]:
     """Return the editable fields an advertisement record gives its Advertisement."""
     return {

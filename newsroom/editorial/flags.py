@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom import changes
 from newsroom.editorial.common import (
     PERM_CHANGE_ARTICLE,
     PERM_RESOLVE_FLAG,
@@ -85,6 +86,13 @@ def undo_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
     _require(user, PERM_CHANGE_ARTICLE)
     with transaction.atomic():
         current = _lock_open_flag(flag)
+        if current.is_join:
+            article = _split(current, user=user)
+            _resolve(current, ReviewFlag.Status.UNDONE, user)
+            cached = flag._state.fields_cache.get("article")
+            if cached is not None:
+                _copy_state(article, cached)
+            return _copy_flag(current, flag)
         if not current.is_repair or current.article_id is None:
             raise FlagNotUndoable(_("此标记不是对正文的修复，无法撤销；请接受或直接修改正文。"))
         if not current.after:
@@ -106,6 +114,29 @@ def undo_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
     if cached is not None:
         _copy_state(article, cached)
     return _copy_flag(current, flag)
+
+
+def _split(flag: ReviewFlag, *, user) -> Article:
+    """Split the part a join flag names off the article again; return the article (locked, saved).
+
+    The part becomes an article of its own on its page; the import's join pass leaves the
+    pair apart from now on (it reads the undone flag).
+    """
+    article = _lock(flag.article_id)
+    params = flag.message_params or {}
+    part = Article.objects.select_for_update().filter(
+        issue_id=flag.issue_id, page=params.get("page"), position=params.get("position"),
+        continues=article,
+    ).first()
+    reason = _("拆分接续部分：第 %(page)s 版") % {"page": params.get("page", "")}
+    if part is not None:
+        part.continues = None
+        part._history_user = user
+        part._change_reason = reason
+        part.save(update_fields=["continues", "updated_at"])
+    _save_article(article, user=user, reason=reason)
+    changes.articles_changed([article.pk, *([part.pk] if part else [])])
+    return article
 
 
 def _body_with_repair_undone(article: Article, flag: ReviewFlag) -> str:

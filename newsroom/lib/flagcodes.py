@@ -28,12 +28,18 @@ OTHER = "other"
 JUMP_LINE = "jump_line"
 # What the loader finds when it files a page into its issue.
 PAGE_SOURCE_CHANGED = "page_source_changed"
+# Articles continued across pages (importers/load/joins.py): a part joined to the article it
+# continues (undoing it splits them), a jump whose continuation is not found (yet), and a
+# continuation matching no article, or several.
+JOINED_CONTINUATION = "joined_continuation"
+JUMP_PENDING = "jump_pending"
+CONTINUATION_UNMATCHED = "continuation_unmatched"
 ALL_CODES = (
     JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED,
     TRUNCATED_ARTICLE, PHOTO_CREDIT_INFERRED, UNATTACHED_CREDIT, UNASSIGNED_TEXT,
     WEEKDAY_MISMATCH, LUNAR_DATE_MISMATCH, DECODED_ENCODING,
     MASTHEAD_MISMATCH, POSSIBLE_DUPLICATE_CONTRIBUTOR, IMPORT_CONFLICT, OTHER,
-    JUMP_LINE, PAGE_SOURCE_CHANGED,
+    JUMP_LINE, PAGE_SOURCE_CHANGED, JOINED_CONTINUATION, JUMP_PENDING, CONTINUATION_UNMATCHED,
 )
 # The repairs an editor can undo: they replace a passage of the body.
 BODY_REPAIRS = (JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED, JUMP_LINE)

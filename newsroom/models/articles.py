@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from newsroom.lib.blocks import Block, parse_body
 from newsroom.lib.bounds import PAGES, POSITIONS
 from newsroom.models.access import sees_unpublished
+from newsroom.models.continuations import ContinuedArticle
 from newsroom.models.fields import SnapshotField, count_of, in_range, related_model, within
 from newsroom.models.papers import Issue
 
@@ -54,8 +55,9 @@ def page_order(*, by_edition: bool = True) -> tuple[str, ...]:
 
 class ArticleQuerySet(models.QuerySet):
     def public(self) -> ArticleQuerySet:
-        """Return the articles a reader may see."""
-        return self.filter(published())
+        """Return the articles a reader may see: published, and each continued article once
+        (the parts that continue one are read within it, see continuations.py)."""
+        return self.filter(published(), continues__isnull=True)
 
     def visible_to(self, user) -> ArticleQuerySet:
         """Return the articles this user may see: staff see withdrawn ones too."""
@@ -131,7 +133,7 @@ class ArticleVersion(models.Model):
         return None if earlier is None else list(earlier)
 
 
-class Article(models.Model):
+class Article(ContinuedArticle, models.Model):
     """A piece on a page: a story, or a photo-news item (图片新闻)."""
 
     class Kind(models.TextChoices):
@@ -167,6 +169,23 @@ class Article(models.Model):
     line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
     line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
     truncated = models.BooleanField(_("转至缺失版面"), default=False)
+    # An article cut at the foot of a page goes on on a later one (PAGES.md): the part that
+    # jumps says where (jump_to, from its 下转第N版 line) and whether the cut falls mid-sentence;
+    # the part that continues it says which page its 上接第N版 names and, once the importer
+    # (or an editor) joined it, which part it continues. See newsroom/models/continuations.py.
+    jump_to = models.PositiveSmallIntegerField(_("转至版"), null=True, blank=True, editable=False)
+    jump_mid_sentence = models.BooleanField(_("转版处在句中"), default=False, editable=False)
+    is_continuation = models.BooleanField(_("接续部分"), default=False, editable=False)
+    continued_from = models.PositiveSmallIntegerField(_("上接版"), null=True, blank=True, editable=False)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name=_("接续的文章"),
+        help_text=_("本部分接续的文章（上接第N版）；为空则是独立的文章。"),
+    )
     correction_status = models.CharField(
         _("校对状态"),
         max_length=20,
@@ -236,8 +255,8 @@ class Article(models.Model):
         return " ".join(part for part in (self.kicker, self.headline, self.subheadline) if part)
 
     @property
-    def blocks(self) -> list[Block]:
-        """Return the body as blocks, parsed once for as long as `body` holds the same string.
+    def own_blocks(self) -> list[Block]:
+        """Return this part's own body as blocks, parsed once for as long as `body` holds the same string.
 
         Keyed on the string's identity, not a flag: a changed body (an edit, the loader, a
         form, refresh_from_db) is another string object, so no caller has to invalidate.
@@ -248,6 +267,13 @@ class Article(models.Model):
             cached = (body, tuple(parse_body(body)))
             self.__dict__["_parsed_body"] = cached
         return list(cached[1])
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Return the article's text as blocks: its own, then those of the parts continuing it."""
+        if not self.has_continuation:
+            return self.own_blocks
+        return list(parse_body(self.joined_body))
 
     @property
     def body_text(self) -> str:

@@ -45,6 +45,9 @@ class ReviewFlag(models.Model):
         IMPORT_CONFLICT = codes.IMPORT_CONFLICT, _("重新导入与编辑校对冲突")
         JUMP_LINE = codes.JUMP_LINE, _("删除转版提示")
         PAGE_SOURCE_CHANGED = codes.PAGE_SOURCE_CHANGED, _("版面改由另一文件导入")
+        JOINED_CONTINUATION = codes.JOINED_CONTINUATION, _("接续部分已合并")
+        JUMP_PENDING = codes.JUMP_PENDING, _("转版后文未找到")
+        CONTINUATION_UNMATCHED = codes.CONTINUATION_UNMATCHED, _("接续部分无法归属")
         OTHER = codes.OTHER, _("其他")
 
     class Status(models.TextChoices):
@@ -116,7 +119,7 @@ class ReviewFlag(models.Model):
             Code.JOINED_PARAGRAPHS, Code.REMOVED_STRAY_LINE, Code.REMOVED_FURNITURE,
             Code.CROSSHEAD_DETECTED, Code.TRUNCATED_ARTICLE, Code.PHOTO_CREDIT_INFERRED,
             Code.MASTHEAD_MISMATCH, Code.WEEKDAY_MISMATCH, Code.LUNAR_DATE_MISMATCH,
-            Code.DECODED_ENCODING, Code.UNASSIGNED_TEXT, Code.UNATTACHED_CREDIT,
+            Code.DECODED_ENCODING, Code.UNASSIGNED_TEXT, Code.UNATTACHED_CREDIT, Code.JUMP_LINE,
         }
     )
 
@@ -156,4 +159,9 @@ class ReviewFlag(models.Model):
         Only the importer's repairs of the body qualify. An import_conflict also records
         before/after, but they are two versions of a field, not a change to the body.
         """
-        return self.code in self.BODY_REPAIR_CODES and bool(self.after or self.before)
+        return (self.code in self.BODY_REPAIR_CODES and bool(self.after or self.before)) or self.is_join
+
+    @property
+    def is_join(self) -> bool:
+        """Return whether this flag records two parts of a continued article joined (undo splits)."""
+        return self.code == self.Code.JOINED_CONTINUATION

@@ -1,0 +1,207 @@
+"""Joining an issue's continued articles: which part goes on where (PAGES.md, "Jump lines").
+
+After each page is loaded, the issue's jumps (下转第3版) and continuations (上接第1版) are matched
+again, whichever page came first, in this run or an earlier one:
+
+* a continuation that repeats its headline (whole or abridged) belongs to the article on the
+  page it names whose headline shares the most of its characters; one that does not repeat it,
+  to the article on that page whose jump points at the continuation's page;
+* a tie, or two continuations claiming one article, joins nothing: the continuation is flagged
+  with the choices (``continuation_unmatched``), as is one that matches nothing on a page that
+  is in the archive; a jump to a page not in the archive yet is flagged ``jump_pending``;
+* each join sets the part's ``continues`` and opens a ``joined_continuation`` flag on the
+  article; an editor undoing it splits the part off, and no later import joins that pair again.
+
+The pass reads the issue's jumping and continuing parts and the articles of the pages they
+name (three queries), then writes only what changed: a bounded number of queries a page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from importers.load.flags import fingerprint
+from newsroom import changes
+from newsroom.lib.flagcodes import CONTINUATION_UNMATCHED, JOINED_CONTINUATION, JUMP_PENDING
+from newsroom.models import Article, Issue, Page, ReviewFlag
+
+# A heading that is only the continuation marker, not a repeated headline.
+MARKER_RE = re.compile(r"[（(]?\s*[上紧]接\S{0,8}?[版]?\s*[)）]?")
+# What a headline's characters are compared without.
+IGNORED_RE = re.compile(r"[\s\W_]", re.UNICODE)
+# The share of a repeated headline's characters that the article's must hold.
+MIN_SHARE = 0.5
+JOIN_CODES = (JOINED_CONTINUATION, JUMP_PENDING, CONTINUATION_UNMATCHED)
+FIELDS = ("id", "page", "position", "kicker", "headline", "subheadline", "heading",
+          "jump_to", "is_continuation", "continued_from", "continues_id")
+
+
+@dataclass
+class Plan:
+    """What the pass found: the joins to make and the flags to have open."""
+
+    joins: dict[int, Article] = field(default_factory=dict)  # continuation id -> part it continues
+    flags: dict[str, dict] = field(default_factory=dict)  # fingerprint -> flag fields
+
+
+def repeated_headline(part: Article) -> str:
+    """Return the headline a continuation repeats, or "" when its heading is only the marker."""
+    text = " ".join(p for p in (part.kicker, part.headline, part.subheadline) if p)
+    return "" if MARKER_RE.fullmatch(text.strip()) else IGNORED_RE.sub("", MARKER_RE.sub("", text))
+
+
+def shared(repeated: str, article: Article) -> float:
+    """Return the share of a repeated headline's characters found in the article's heading."""
+    mine = set(repeated)
+    theirs = set(IGNORED_RE.sub("", " ".join((article.kicker, article.headline, article.subheadline))))
+    return len(mine & theirs) / len(mine) if mine else 0.0
+
+
+def join_fingerprint(lead: Article, part: Article) -> str:
+    return fingerprint(JOINED_CONTINUATION, lead.page, lead.position, part.page, part.position)
+
+
+def join_issue(issue: Issue, *, reason: str) -> list[int]:
+    """Match the issue's jumps and continuations, join and split parts, and keep the join flags
+    true; return the ids of the articles whose text changed (to re-index and re-stamp)."""
+    rows = list(Article.objects.filter(issue=issue).filter(
+        Q(jump_to__isnull=False) | Q(is_continuation=True)).only(*FIELDS))
+    if not rows:
+        return []
+    named = {row.continued_from for row in rows if row.is_continuation} - {None}
+    by_id = {row.pk: row for row in rows}
+    for row in Article.objects.filter(issue=issue, page__in=named).only(*FIELDS):
+        by_id.setdefault(row.pk, row)
+    present = set(Page.objects.filter(issue=issue).values_list("number", flat=True))
+    split = set(issue.flags.filter(code=JOINED_CONTINUATION, status=ReviewFlag.Status.UNDONE)
+                .values_list("fingerprint", flat=True))
+    plan = match(list(by_id.values()), present=present, split=split)
+    changed = _apply_joins(rows, plan, reason=reason)
+    _keep_flags(issue, plan)
+    return changed
+
+
+def match(articles: list[Article], *, present: set[int], split: set[str]) -> Plan:
+    """Return the joins and the flags that the issue's parts call for (no database access)."""
+    plan = Plan()
+    continuations = [a for a in articles if a.is_continuation]
+    claims: dict[int, list[Article]] = {}
+    for part in continuations:
+        candidates = [a for a in articles if a.pk != part.pk and _may_continue(a, part)]
+        chosen = _choose(part, candidates)
+        if isinstance(chosen, Article) and join_fingerprint(chosen, part) not in split:
+            claims.setdefault(chosen.pk, []).append(part)
+        elif isinstance(chosen, list) or part.continued_from in present or part.continued_from is None:
+            _flag_unmatched(plan, part, chosen if isinstance(chosen, list) else [])
+    for lead_id, parts in claims.items():
+        lead = next(a for a in articles if a.pk == lead_id)
+        if len(parts) > 1:
+            for part in parts:
+                _flag_unmatched(plan, part, [lead])
+            continue
+        plan.joins[parts[0].pk] = lead
+        plan.flags[join_fingerprint(lead, parts[0])] = {
+            "code": JOINED_CONTINUATION, "article": lead,
+            "message": f"joined the continuation on page {parts[0].page} (position "
+                       f"{parts[0].position}) to this article",
+            "message_params": {"page": str(parts[0].page), "position": str(parts[0].position)},
+        }
+    joined_leads = {a.pk for a in plan.joins.values()}
+    for article in articles:
+        if article.jump_to is not None and article.pk not in joined_leads:
+            _flag_jump(plan, article, present)
+    return plan
+
+
+def _may_continue(article: Article, part: Article) -> bool:
+    """Tell whether ``part`` may continue ``article``: on the page it names, or jumping to it."""
+    if part.continued_from is not None:
+        return article.page == part.continued_from and article.page != part.page
+    return article.jump_to == part.page and article.page != part.page
+
+
+def _choose(part: Article, candidates: list[Article]) -> Article | list[Article] | None:
+    """Return the article the part continues, the tied choices (a list), or None."""
+    repeated = repeated_headline(part)
+    if repeated:
+        scored = sorted(((shared(repeated, a), a.jump_to == part.page, a) for a in candidates),
+                        key=lambda s: (s[0], s[1]), reverse=True)
+        scored = [s for s in scored if s[0] >= MIN_SHARE]
+        if not scored:
+            return None
+        if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
+            return [s[2] for s in scored if s[:2] == scored[0][:2]]
+        return scored[0][2]
+    jumping = [a for a in candidates if a.jump_to == part.page]
+    if len(jumping) == 1:
+        return jumping[0]
+    return jumping or None
+
+
+def _flag_unmatched(plan: Plan, part: Article, choices: list[Article]) -> None:
+    names = "; ".join(f"page {a.page} position {a.position} «{a.headline}»" for a in choices)
+    where = f"page {part.continued_from}" if part.continued_from else "an earlier page"
+    message = (f"continued from {where}, but " + (
+        f"several articles there could be its start ({names}): join it by hand"
+        if len(choices) > 1 else
+        f"another continuation claims the same article ({names}): join it by hand"
+        if choices else "no article there matches it"))
+    plan.flags[fingerprint(CONTINUATION_UNMATCHED, part.page, part.position, names)] = {
+        "code": CONTINUATION_UNMATCHED, "article": part, "message": message,
+        "message_key": "continuation_ambiguous" if choices else CONTINUATION_UNMATCHED,
+        "message_params": {"where": str(part.continued_from or ""), "choices": names},
+    }
+
+
+def _flag_jump(plan: Plan, article: Article, present: set[int]) -> None:
+    there = article.jump_to in present
+    plan.flags[fingerprint(JUMP_PENDING, article.page, article.position, article.jump_to, there)] = {
+        "code": JUMP_PENDING, "article": article,
+        "message": f"continued on page {article.jump_to}, " + (
+            "but no continuation there matches it" if there else "not in the archive"),
+        "message_key": "jump_unmatched" if there else JUMP_PENDING,
+        "message_params": {"page": str(article.jump_to)},
+    }
+
+
+def _apply_joins(rows: list[Article], plan: Plan, *, reason: str) -> list[int]:
+    """Set each continuation's ``continues`` as planned; return the leads whose text changed."""
+    changed: set[int] = set()
+    for part in (row for row in rows if row.is_continuation):
+        lead = plan.joins.get(part.pk)
+        wanted = lead.pk if lead is not None else None
+        if part.continues_id == wanted:
+            continue
+        changed.update(pk for pk in (part.continues_id, wanted, part.pk) if pk is not None)
+        part.continues_id = wanted
+        part._change_reason = reason
+        part.save(update_fields=["continues"])
+    if changed:
+        changes.articles_changed(sorted(changed))
+    return sorted(changed)
+
+
+def _keep_flags(issue: Issue, plan: Plan) -> None:
+    """Open the flags the plan calls for that are not open yet; close those it no longer does."""
+    stored = dict(issue.flags.filter(code__in=JOIN_CODES).values_list("fingerprint", "status"))
+    now = timezone.now()
+    stale = [f for f, status in stored.items() if status == ReviewFlag.Status.OPEN and f not in plan.flags]
+    if stale:
+        issue.flags.filter(fingerprint__in=stale).update(
+            status=ReviewFlag.Status.SUPERSEDED, resolved_at=now)
+    new, reopen = [], []
+    for print_, fields in plan.flags.items():
+        if print_ not in stored:
+            fields = {"message_key": fields["code"], **fields}
+            new.append(ReviewFlag(issue=issue, fingerprint=print_, **fields))
+        elif stored[print_] == ReviewFlag.Status.SUPERSEDED:
+            reopen.append(print_)
+    if new:
+        ReviewFlag.objects.bulk_create(new)
+    if reopen:
+        issue.flags.filter(fingerprint__in=reopen).update(
+            status=ReviewFlag.Status.OPEN, resolved_at=None, resolved_by=None)
