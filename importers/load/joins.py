@@ -37,7 +37,7 @@ IGNORED_RE = re.compile(r"[\s\W_]", re.UNICODE)
 MIN_SHARE = 0.5
 JOIN_CODES = (JOINED_CONTINUATION, JUMP_PENDING, CONTINUATION_UNMATCHED)
 FIELDS = ("id", "page", "position", "kicker", "headline", "subheadline", "heading",
-          "jump_to", "is_continuation", "continued_from", "continues_id")
+          "jump_to", "is_continuation", "continued_from", "continues_id", "visibility")
 
 
 @dataclass
@@ -178,8 +178,13 @@ def _apply_joins(rows: list[Article], plan: Plan, *, reason: str) -> list[int]:
             continue
         changed.update(pk for pk in (part.continues_id, wanted, part.pk) if pk is not None)
         part.continues_id = wanted
+        fields = ["continues"]
+        if lead is not None and lead.visibility != part.visibility:
+            # A withdrawn article stays withdrawn whole when the rest of it arrives.
+            part.visibility = lead.visibility
+            fields.append("visibility")
         part._change_reason = reason
-        part.save(update_fields=["continues"])
+        part.save(update_fields=fields)
     if changed:
         changes.articles_changed(sorted(changed))
     return sorted(changed)

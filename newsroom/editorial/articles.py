@@ -36,6 +36,7 @@ from newsroom.models import (
     Photo,
     Visibility,
 )
+from newsroom.models.continuations import continuing_ids
 
 
 def _clean_changes(article: Article, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -219,10 +220,14 @@ def set_visibility(articles: QuerySet, visibility: str, *, user) -> int:
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": _("未知的公开状态：%(s)s。") % {"s": visibility}})
     label = Visibility(visibility).label
-    return _bulk_set(
-        articles, "visibility", visibility, user=user,
-        reason=_("公开状态改为：%(s)s") % {"s": label},
-    )
+    reason = _("公开状态改为：%(s)s") % {"s": label}
+    with transaction.atomic():
+        count = _bulk_set(articles, "visibility", visibility, user=user, reason=reason)
+        # A continued article is withdrawn (or re-published) whole: the parts continuing it too.
+        parts = continuing_ids(Article, articles.values_list("pk", flat=True))
+        if parts:
+            _bulk_set(Article.objects.filter(pk__in=parts), "visibility", visibility, user=user, reason=reason)
+    return count
 
 
 def add_tags(articles: QuerySet, tags: list[str], *, user) -> int:

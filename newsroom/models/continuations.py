@@ -76,3 +76,17 @@ class ContinuedArticle:
             part = part.continues
             seen.add(part.pk)
         return part
+
+
+def continuing_ids(model, article_ids) -> set[int]:
+    """Return the ids of every part continuing these articles, however far the chain goes
+    (one query a link of the chain, at most MAX_PARTS)."""
+    found: set[int] = set()
+    frontier = set(article_ids)
+    for _ in range(MAX_PARTS):
+        following = set(model.objects.filter(continues__in=frontier).values_list("pk", flat=True)) - found
+        if not following:
+            break
+        found |= following
+        frontier = following
+    return found

@@ -211,3 +211,20 @@ def test_joining_a_page_costs_the_same_queries_however_full_the_issue_is(tmp_pat
         return len(captured.captured_queries)
 
     assert queries_for_page_3(19, extra=0) == queries_for_page_3(20, extra=8)
+
+
+def test_withdrawing_a_continued_article_withdraws_its_parts_and_a_late_part_joins_withdrawn(tmp_path):
+    import_paths(_write(tmp_path, ["1.txt", "2.md"]))
+    chief = make_user(role="chief editor")
+    meeting = Article.objects.get(headline="全省工会数字化改革推进会召开")
+    editorial.set_visibility(Article.objects.filter(pk=meeting.pk), "withdrawn", user=chief)
+    assert Article.objects.get(page=2, position=1).visibility == "withdrawn"
+
+    contest = Article.objects.get(headline="杭州职工技能大赛开赛")
+    editorial.set_visibility(Article.objects.filter(pk=contest.pk), "withdrawn", user=chief)
+    import_paths(_write(tmp_path, ["3.md"]))  # the rest of the withdrawn article arrives
+
+    part = Article.objects.get(page=3, position=1)
+    assert (part.continues_id, part.visibility) == (contest.pk, "withdrawn")
+    assert not Article.objects.public().filter(headline__in=[contest.headline, meeting.headline])
+    assert Article.objects.public().count() == 1  # 小微企业享受减税红利 alone
