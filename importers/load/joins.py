@@ -88,10 +88,17 @@ def join_issue(issue: Issue, *, reason: str) -> list[int]:
 def match(articles: list[Article], *, present: set[int], split: set[str]) -> Plan:
     """Return the joins and the flags that the issue's parts call for (no database access)."""
     plan = Plan()
-    continuations = [a for a in articles if a.is_continuation]
+    by_id = {a.pk: a for a in articles}
+    # A join made before (by an import or an editor) stands until an editor splits it.
+    for part in articles:
+        if part.continues_id is not None and part.continues_id in by_id:
+            plan.joins[part.pk] = by_id[part.continues_id]
+    taken = {lead.pk for lead in plan.joins.values()}
+    continuations = [a for a in articles if a.is_continuation and a.pk not in plan.joins]
     claims: dict[int, list[Article]] = {}
     for part in continuations:
-        candidates = [a for a in articles if a.pk != part.pk and _may_continue(a, part)]
+        candidates = [a for a in articles
+                      if a.pk != part.pk and a.pk not in taken and _may_continue(a, part)]
         chosen = _choose(part, candidates)
         if isinstance(chosen, Article) and join_fingerprint(chosen, part) not in split:
             claims.setdefault(chosen.pk, []).append(part)
@@ -171,7 +178,7 @@ def _flag_jump(plan: Plan, article: Article, present: set[int]) -> None:
 def _apply_joins(rows: list[Article], plan: Plan, *, reason: str) -> list[int]:
     """Set each continuation's ``continues`` as planned; return the leads whose text changed."""
     changed: set[int] = set()
-    for part in (row for row in rows if row.is_continuation):
+    for part in (row for row in rows if row.is_continuation and row.continues_id is None):
         lead = plan.joins.get(part.pk)
         wanted = lead.pk if lead is not None else None
         if part.continues_id == wanted:
@@ -194,7 +201,12 @@ def _keep_flags(issue: Issue, plan: Plan) -> None:
     """Open the flags the plan calls for that are not open yet; close those it no longer does."""
     stored = dict(issue.flags.filter(code__in=JOIN_CODES).values_list("fingerprint", "status"))
     now = timezone.now()
-    stale = [f for f, status in stored.items() if status == ReviewFlag.Status.OPEN and f not in plan.flags]
+    # Join flags stay as they are (a join stands until an editor splits it); doubts the issue
+    # no longer gives (the missing page came, the tie was joined by hand) are closed.
+    doubts = set(issue.flags.filter(code__in=(JUMP_PENDING, CONTINUATION_UNMATCHED)).values_list(
+        "fingerprint", flat=True))
+    stale = [f for f, status in stored.items()
+             if status == ReviewFlag.Status.OPEN and f not in plan.flags and f in doubts]
     if stale:
         issue.flags.filter(fingerprint__in=stale).update(
             status=ReviewFlag.Status.SUPERSEDED, resolved_at=now)
