@@ -266,7 +266,8 @@ def test_renaming_a_contributor_costs_the_same_queries_whatever_their_articles(
     for _i in range(12):
         make_credit(person=person, article=make_article(issue))
     # person locked; name taken? alias taken? aliases; articles locked; person saved with
-    # history; articles updated and their history (one batch); issues with loose photos
-    with django_assert_max_num_queries(16):
+    # history; articles updated and their history (one batch); issues with loose photos;
+    # the bylines printed with the old name read, updated and their history (one batch each)
+    with django_assert_max_num_queries(19):
         editorial.edit_person(person, name="王大记者", expected_version=1, user=chief_editor_user)
     assert set(Article.objects.values_list("version", flat=True)) == {2}
