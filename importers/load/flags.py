@@ -6,9 +6,6 @@ is the same flag, whatever lines it moved to.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.db.models import Q
 from django.utils import timezone
 
@@ -16,13 +13,10 @@ from importers.load.reports import CREATED, UPDATED
 from importers.load.values import line_span
 from importers.publications import masthead_mismatches
 from importers.records import FlagRecord
+from newsroom.lib.fingerprints import fingerprint
 from newsroom.models import Publication, ReviewFlag
 
-
-def fingerprint(*parts) -> str:
-    """Return the stable identity of a review flag: a SHA-256 of its description."""
-    description = json.dumps(parts, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(description.encode("utf-8")).hexdigest()
+__all__ = ["FlagMixin", "fingerprint"]
 
 
 class FlagMixin:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from importers.load.flags import fingerprint
 from newsroom import changes
+from newsroom.editorial.continuations import join_fingerprint
 from newsroom.lib.flagcodes import CONTINUATION_UNMATCHED, JOINED_CONTINUATION, JUMP_PENDING
 from newsroom.models import Article, Issue, Page, ReviewFlag
 
@@ -59,10 +60,6 @@ def shared(repeated: str, article: Article) -> float:
     mine = set(repeated)
     theirs = set(IGNORED_RE.sub("", " ".join((article.kicker, article.headline, article.subheadline))))
     return len(mine & theirs) / len(mine) if mine else 0.0
-
-
-def join_fingerprint(lead: Article, part: Article) -> str:
-    return fingerprint(JOINED_CONTINUATION, lead.page, lead.position, part.page, part.position)
 
 
 def join_issue(issue: Issue, *, reason: str) -> list[int]:

@@ -360,6 +360,10 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
             **line_span(record.lines),
             **jump_values(record),
         }
+        if article is not None and record.jump is None and article.jump_to is not None \
+                and article.continuations.exists():
+            # An editor joined a part the page's lost jump line did not name: keep the jump.
+            fixed.update(jump_to=article.jump_to, jump_mid_sentence=article.jump_mid_sentence)
         if article is None:
             article = Article(
                 issue=self.issue,

@@ -45,6 +45,7 @@ from newsroom.editorial.common import (
     normalize_text,
     refusal,
 )
+from newsroom.editorial.continuations import join_articles, split_article
 from newsroom.editorial.duplicates import DuplicateSuggestion, suggested_duplicates
 from newsroom.editorial.flags import (
     FlagAlreadyResolved,
@@ -79,6 +80,7 @@ __all__ = [
     "edit_article",
     "edit_person",
     "edit_photo",
+    "join_articles",
     "merge_people",
     "merge_preview",
     "normalize_text",
@@ -87,6 +89,7 @@ __all__ = [
     "revert_reason",
     "set_correction_status",
     "set_visibility",
+    "split_article",
     "suggested_duplicates",
     "undo_flag",
     "version_label",

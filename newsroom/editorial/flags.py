@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom import changes
 from newsroom.editorial.common import (
     PERM_CHANGE_ARTICLE,
     PERM_RESOLVE_FLAG,
@@ -15,6 +14,7 @@ from newsroom.editorial.common import (
     _require,
     _save_article,
 )
+from newsroom.editorial.continuations import split_article
 from newsroom.lib import repairs
 from newsroom.models import (
     Article,
@@ -117,26 +117,15 @@ def undo_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
 
 
 def _split(flag: ReviewFlag, *, user) -> Article:
-    """Split the part a join flag names off the article again; return the article (locked, saved).
-
-    The part becomes an article of its own on its page; the import's join pass leaves the
-    pair apart from now on (it reads the undone flag).
-    """
-    article = _lock(flag.article_id)
+    """Split the part a join flag names off its article again; return the article."""
     params = flag.message_params or {}
-    part = Article.objects.select_for_update().filter(
+    part = Article.objects.filter(
         issue_id=flag.issue_id, page=params.get("page"), position=params.get("position"),
-        continues=article,
+        continues_id=flag.article_id,
     ).first()
-    reason = _("拆分接续部分：第 %(page)s 版") % {"page": params.get("page", "")}
     if part is not None:
-        part.continues = None
-        part._history_user = user
-        part._change_reason = reason
-        part.save(update_fields=["continues", "updated_at"])
-    _save_article(article, user=user, reason=reason)
-    changes.articles_changed([article.pk, *([part.pk] if part else [])])
-    return article
+        split_article(part, user=user)
+    return Article.objects.get(pk=flag.article_id)
 
 
 def _body_with_repair_undone(article: Article, flag: ReviewFlag) -> str:

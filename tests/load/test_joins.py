@@ -228,3 +228,50 @@ def test_withdrawing_a_continued_article_withdraws_its_parts_and_a_late_part_joi
     assert (part.continues_id, part.visibility) == (contest.pk, "withdrawn")
     assert not Article.objects.public().filter(headline__in=[contest.headline, meeting.headline])
     assert Article.objects.public().count() == 1  # 小微企业享受减税红利 alone
+
+
+def test_an_editor_joins_an_ambiguous_continuation_by_hand_and_imports_keep_it(tmp_path):
+    (tmp_path / "1.txt").write_text(
+        MASTHEAD + "## 职工书屋建设\n\n第一段,没有写完的\n\n(下转第2版)\n\n"
+        "## 职工书屋管理\n\n另一篇,也没有写完的\n\n(下转第2版)\n", encoding="utf-8")
+    (tmp_path / "2.md").write_text(
+        "2021年3月19日 星期五\n第2版 综合\n\n## (上接第1版)\n\n半句话的后面。\n", encoding="utf-8")
+    import_paths([tmp_path])
+    lead = Article.objects.get(headline="职工书屋管理")
+    part = Article.objects.get(page=2)
+    chief = make_user(role="chief editor")
+
+    editorial.join_articles(lead, part, user=chief)
+
+    lead = Article.objects.get(pk=lead.pk)
+    # Its jump was cut mid-sentence: the continuation goes on in the same paragraph.
+    assert lead.pages == [1, 2] and lead.body_text.endswith("也没有写完的半句话的后面。")
+    assert lead.version == 2
+    assert not ReviewFlag.objects.filter(code="continuation_unmatched", status="open").exists()
+    assert part.history.latest().history_user == chief
+    import_paths([tmp_path / "2.md"])
+    import_paths([tmp_path / "1.txt"])
+    assert Article.objects.get(pk=lead.pk).pages == [1, 2]  # the importer leaves the join
+
+    editorial.split_article(Article.objects.get(pk=part.pk), user=chief)
+    import_paths([tmp_path])
+    assert Article.objects.get(pk=lead.pk).pages == [1]
+    assert not Article.objects.filter(continues__isnull=False).exists()
+
+
+def test_joining_is_refused_across_issues_in_loops_and_twice(tmp_path):
+    import_paths(_write(tmp_path, FILES))
+    chief = make_user(role="chief editor")
+    contest, part = _contest(), Article.objects.get(page=3, position=1)
+    other = Article.objects.get(headline="小微企业享受减税红利")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        editorial.join_articles(other, part, user=chief)  # the part continues the contest already
+    with pytest.raises(ValidationError):
+        editorial.join_articles(part, contest, user=chief)  # a loop
+    with pytest.raises(ValidationError):
+        editorial.join_articles(contest, other, user=chief)  # the contest has its continuation
+    editor = make_user(role="editor")
+    editorial.split_article(part, user=editor)  # editors correct articles: they may split
+    assert _contest().pages == [1]
