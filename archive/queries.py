@@ -208,14 +208,29 @@ def article_with_state(pk: int) -> Article | None:
     )
 
 
-def article_photos(article: Article) -> list[Photo]:
-    """Return the public photos of an article with their credits (two queries)."""
+def article_photos(parts: list[Article]) -> list[Photo]:
+    """Return the public photos of an article's parts with their credits (two queries)."""
     return list(
         Photo.objects.public()
-        .filter(article=article)
+        .filter(article__in=parts)
         .order_by("page", "position")
         .prefetch_related(credits_prefetch())
     )
+
+
+def credits_of_parts(parts: list[Article]) -> list[Credit]:
+    """Return the byline of an article's parts in order, each person once per role (one query)."""
+    rank = {part.pk: n for n, part in enumerate(parts)}
+    credits = sorted(
+        Credit.objects.filter(article__in=parts).select_related("person"),
+        key=lambda c: (rank[c.article_id], c.order, c.pk),
+    )
+    seen, unique = set(), []
+    for credit in credits:
+        if (credit.person_id, credit.role) not in seen:
+            seen.add((credit.person_id, credit.role))
+            unique.append(credit)
+    return unique
 
 
 def neighbour_articles(article: Article) -> tuple[Article | None, Article | None]:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -36,6 +36,7 @@ from taggit.models import Tag
 
 from archive import queries
 from archive.forms import SearchForm
+from archive.sections import issue_sections
 from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person, PersonRedirect
@@ -166,10 +167,11 @@ def _issue_last_modified(request: HttpRequest, date: dt.date) -> dt.datetime | N
 @vary_on_cookie
 @condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
 def issue_detail(request: HttpRequest, date: dt.date) -> HttpResponse:
-    """Render an issue's masthead and pages (seven queries; a 304 costs one).
+    """Render an issue's masthead and pages (ten queries; a 304 costs one).
 
     Queries: the issue with its paper, neighbours and caching state, articles, their
-    credits, their tags, photos, photo credits, advertisements.
+    credits, their tags, photos, photo credits, advertisements; its pages, their staff and
+    the parts continuing its articles (archive/sections.py).
     """
     issue = _issue_state(request, date)
     if issue is None:
@@ -177,19 +179,12 @@ def issue_detail(request: HttpRequest, date: dt.date) -> HttpResponse:
     contents = queries.issue_contents(issue)
     # The neighbours the validators were computed from: the links and the ETag agree.
     previous, following = issue.previous_date, issue.next_date
-    pages: dict[int, dict] = {}
-    for article in contents.articles:
-        pages.setdefault(article.page, {"number": article.page, "articles": [], "photos": []})
-        pages[article.page]["articles"].append(article)
-    for photo in contents.standalone_photos:
-        pages.setdefault(photo.page, {"number": photo.page, "articles": [], "photos": []})
-        pages[photo.page]["photos"].append(photo)
     return render(
         request,
         "archive/issue.html",
         {
             "issue": issue,
-            "pages": [pages[number] for number in sorted(pages)],
+            "pages": issue_sections(issue, contents.articles, contents.standalone_photos),
             "advertisements": contents.advertisements,
             "previous": previous,
             "following": following,
@@ -206,7 +201,7 @@ def _article_state(request: HttpRequest, pk: int) -> Article | None:
 
 def _article_etag(request: HttpRequest, pk: int) -> str | None:
     article = _article_state(request, pk)
-    if article is None or not article.is_public:
+    if article is None or not article.is_public or article.continues_id is not None:
         return None
     return _digest(
         "article", article.pk, article.version, article.updated_at.isoformat(),
@@ -216,7 +211,7 @@ def _article_etag(request: HttpRequest, pk: int) -> str | None:
 
 def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
     article = _article_state(request, pk)
-    if article is None or not article.is_public:
+    if article is None or not article.is_public or article.continues_id is not None:
         return None
     return max(article.updated_at, article.issue.updated_at, article.page_last_change)
 
@@ -229,16 +224,22 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Render an article, or 410 Gone when it was withdrawn (seven queries; a 304 costs one).
 
     Queries: the article with its issue and paper, credits, tags, photos, photo credits,
-    previous and next article on the page.
+    previous and next article on the page; a continued article one more a later part.
+    The address of a part continuing another leads to the article it belongs to, for good.
     """
     article = _article_state(request, pk)
     if article is None:
         raise Http404(_("没有这篇文章。"))
     if not article.is_public:
         return render(request, "410.html", status=410)
-    credits = list(article.credits.select_related("person").order_by("order", "pk"))
+    if article.continues_id is not None:
+        return HttpResponsePermanentRedirect(article.first_part().get_absolute_url())
+    if article.jump_to is not None:
+        prefetch_related_objects([article], "continuations")  # read by parts() and blocks
+    parts = article.parts()
+    credits = queries.credits_of_parts(parts)
     tags = list(article.tags.order_by("name"))
-    photos = queries.article_photos(article)
+    photos = queries.article_photos(parts)
     previous, following = queries.neighbour_articles(article)
     return render(
         request,
@@ -253,6 +254,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "text_in_caption": article.is_photo_news and bool(photos),
             "previous": previous,
             "following": following,
+            "pages": [part.page for part in parts],
             "json_ld": _news_article_json_ld(article, credits, tags, photos, request),
         },
     )

@@ -498,16 +498,23 @@ def test_the_calendars_cost_a_fixed_number_of_queries(client, django_assert_num_
 
 
 @pytest.mark.parametrize("n", [2, 10])
-def test_the_issue_page_costs_seven_queries_whatever_the_number_of_articles(
+def test_the_issue_page_costs_ten_queries_whatever_the_number_of_articles_and_pages(
     client, django_assert_num_queries, n
 ):
-    issue, _ = front_page(n)
-    for _i in range(n):
+    from newsroom.models import Page, PageStaff
+
+    issue, articles = front_page(n)
+    for number in range(1, n + 1):
+        page = Page.objects.create(issue=issue, number=number, name=f"第{number}版名")
+        PageStaff.objects.create(page=page, person=make_person(), role="editor", label="责任编辑")
         make_advertisement(issue)
+        part = make_article(issue, page=number + 1, headline=f"续{number}", continues=articles[0])
+        make_photo(issue, article=part)
     client.get(issue.get_absolute_url())
     # the issue with its paper, neighbours and caching state; articles; their credits with
-    # people; their tags; the issue's photos; the photos' credits with people; ads
-    with django_assert_num_queries(7):
+    # people; their tags; the issue's photos; the photos' credits with people; ads; the
+    # pages; their staff with people; the parts continuing the articles
+    with django_assert_num_queries(10):
         assert client.get(issue.get_absolute_url()).status_code == 200
 
 

@@ -258,7 +258,10 @@ class ArticleFilterSet(OrderedFilterSet):
         field_name="issue__publication__slug", lookup_expr="exact", help_text="The paper's slug."
     )
     issue = integer_filter("issue_id", maximum=MAX_ID, help_text="The issue's id.")
-    page = integer_filter("page", maximum=MAX_SMALL, help_text="Page (版) number.")
+    page = integer_filter(
+        "page", maximum=MAX_SMALL, method="filter_page",
+        help_text="Page (版) number: the articles on it, those continued on it (上接) included.",
+    )
     kind = django_filters.ChoiceFilter(
         field_name="kind", lookup_expr="exact", choices=Article.Kind.choices,
         help_text="`article`, or `photo` for photo news.",
@@ -301,6 +304,9 @@ class ArticleFilterSet(OrderedFilterSet):
         model = Article
         form = DateRangeForm
         fields: list[str] = []
+
+    def filter_page(self, queryset, name, value: int):
+        return queryset.on_page(value)
 
     def filter_contributor(self, queryset, name, value: str):
         return queryset.by_person(_people_matching(value), role=self.form.cleaned_data.get("role"))

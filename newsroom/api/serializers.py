@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from newsroom.api.pages import PageSerializer
 from newsroom.api.rendering import blocks_html
 from newsroom.lib.blocks import CROSSHEAD, PARAGRAPH, Block, render_body
 from newsroom.models import (
@@ -198,6 +199,7 @@ class IssueSerializer(serializers.ModelSerializer):
     articles = IssueArticleSerializer(
         many=True, read_only=True, help_text="The articles the client may see, in page order."
     )
+    pages = PageSerializer(many=True, read_only=True, help_text="The issue's pages (版) as read, in order.")
     archive_url = serializers.SerializerMethodField(help_text="The issue on the public archive.")
     ninjs_url = serializers.SerializerMethodField(help_text="The issue as an IPTC ninjs package.")
 
@@ -205,7 +207,7 @@ class IssueSerializer(serializers.ModelSerializer):
         model = Issue
         fields = [
             "id", "url", "publication", "date", "edition", "number", "lunar_date", "weekday",
-            "masthead", "archive_url", "ninjs_url", "articles", "updated_at",
+            "masthead", "archive_url", "ninjs_url", "pages", "articles", "updated_at",
         ]
         extra_kwargs = {
             "date": {"help_text": "Publication date (Asia/Shanghai)."},
@@ -324,6 +326,10 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         help_text="The first paragraph of the body as plain text, or empty."
     )
     tags = serializers.SerializerMethodField(help_text="Tag names, alphabetical.")
+    pages = serializers.SerializerMethodField(
+        help_text="Every page (版) the article runs on, in order (continued on later pages: 下转); "
+        "`page` is the first."
+    )
     open_flags_count = serializers.IntegerField(
         source="open_flag_count", read_only=True, help_text="How many review flags on it are still open."
     )
@@ -338,7 +344,7 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "url", "issue", "page", "position", "kind",
+            "id", "url", "issue", "page", "pages", "position", "kind",
             "kicker", "headline", "subheadline", "dateline", "contributors", "lead", "tags",
             "correction_status", "visibility", "open_flags_count", "truncated",
             "version", "etag", "updated_at", "archive_url", "snippet",
@@ -358,6 +364,10 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
             }
             for credit in _related(article, LISTED_CREDITS, "credits")
         ]
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_pages(self, article: Article) -> list[int]:
+        return article.pages
 
     def get_lead(self, article: Article) -> str:
         return next((block.text for block in article.blocks if block.type == PARAGRAPH), "")
@@ -380,11 +390,14 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
 
 
 class ArticleSerializer(ArticleSummarySerializer):
-    """An article in full: the summary's fields plus the body, credits with links, and photos."""
+    """An article in full: the summary's fields plus the body, credits with links, and photos.
+
+    A continued article's body, credits and photos are those of all its parts, in order.
+    """
 
     url = ApiURLField(view_name="api:article-detail", help_text="This article in the API.")
-    credits = CreditSerializer(many=True, read_only=True, help_text="The byline: people and roles, in order.")
-    photos = ArticlePhotoSerializer(many=True, read_only=True, help_text="Photos printed with it.")
+    credits = serializers.SerializerMethodField(help_text="The byline: people and roles, in order.")
+    photos = serializers.SerializerMethodField(help_text="Photos printed with it (on every page it runs on).")
     blocks = BlockSerializer(
         many=True, read_only=True, help_text="The body as paragraphs and crossheads (小标题), in order."
     )
@@ -402,7 +415,7 @@ class ArticleSerializer(ArticleSummarySerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "url", "issue", "page", "position", "kind",
+            "id", "url", "issue", "page", "pages", "position", "kind",
             "kicker", "headline", "subheadline", "heading", "dateline",
             "contributors", "credits", "lead", "blocks", "body_html", "body_text", "photos", "tags",
             "correction_status", "visibility", "open_flags_count", "truncated",
@@ -414,9 +427,25 @@ class ArticleSerializer(ArticleSummarySerializer):
     def to_representation(self, article: Article) -> dict:
         data = super().to_representation(article)
         # Photo news: the caption is the body, given once (Article.caption_of).
-        for photo, row in zip(article.photos.all(), data["photos"], strict=True):
+        photos = [photo for part in article.parts() for photo in part.photos.all()]
+        for photo, row in zip(photos, data["photos"], strict=True):
             row["caption"] = article.caption_of(photo)
         return data
+
+    @extend_schema_field(CreditSerializer(many=True))
+    def get_credits(self, article: Article) -> list[dict]:
+        seen, credits = set(), []
+        for part in article.parts():
+            for credit in part.credits.all():
+                if (credit.person_id, credit.role) not in seen:
+                    seen.add((credit.person_id, credit.role))
+                    credits.append(credit)
+        return CreditSerializer(credits, many=True, context=self.context).data
+
+    @extend_schema_field(ArticlePhotoSerializer(many=True))
+    def get_photos(self, article: Article) -> list[dict]:
+        photos = [photo for part in article.parts() for photo in part.photos.all()]
+        return ArticlePhotoSerializer(photos, many=True, context=self.context).data
 
     def get_body_html(self, article: Article) -> str:
         return blocks_html(article.blocks)

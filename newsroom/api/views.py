@@ -55,6 +55,7 @@ from newsroom.models import (
     Article,
     Credit,
     Issue,
+    Page,
     Person,
     PersonRedirect,
     Photo,
@@ -96,11 +97,14 @@ def _articles_with_state(user):
     The OCR text and the last imported text are left out: no representation shows them, and
     they are as long as the body.
     """
+    # The parts continuing an article (上接): its `pages`, and in full its text.
+    parts = Article.objects.defer("original_text", "imported").order_by("page", "position")
     return (
         Article.objects.visible_to(user)
         .with_open_flag_count()
         .select_related("issue__publication")
         .defer("original_text", "imported")
+        .prefetch_related(Prefetch("continuations", queryset=parts))
         .annotate(
             issue_date=F("issue__date"),
             issue_edition=F("issue__edition"),
@@ -114,10 +118,14 @@ def article_queryset(user):
     Queries: the articles (with issue and publication joined, open flags counted in a
     subquery), then one each for credits+people, photos, photo credits+people, tags.
     """
+    photos = Photo.objects.order_by("page", "position").prefetch_related(_credits())
     return _articles_with_state(user).prefetch_related(
         _credits(),
-        Prefetch("photos", queryset=Photo.objects.order_by("page", "position").prefetch_related(_credits())),
+        Prefetch("photos", queryset=photos),
         "tags",
+        # A continued article's later parts bring their credits and photos.
+        Prefetch("continuations__credits", queryset=Credit.objects.select_related("person")),
+        Prefetch("continuations__photos", queryset=photos),
     )
 
 
@@ -198,9 +206,10 @@ class IssueViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
         user = self.request.user
         issues = Issue.objects.visible_to(user)
         return issues.select_related("publication").prefetch_related(
+            Prefetch("pages", queryset=Page.objects.with_staff().order_by("number")),
             Prefetch(
                 "articles",
-                queryset=Article.objects.visible_to(user).order_by("page", "position").only(
+                queryset=Article.objects.visible_to(user).as_read().order_by("page", "position").only(
                     "id", "issue_id", "page", "position", "kind", "kicker", "headline", "subheadline"
                 ),
             )
@@ -294,8 +303,12 @@ class ArticleViewSet(
     def get_queryset(self):
         user = self.request.user
         if self.wants_full_articles():
-            return article_queryset(user)
-        return article_summary_queryset(user, captions=bool(self.request.query_params.get("q", "").strip()))
+            articles = article_queryset(user)
+        else:
+            articles = article_summary_queryset(
+                user, captions=bool(self.request.query_params.get("q", "").strip()))
+        # A list holds each continued article once; a part's own address still answers staff.
+        return articles.as_read() if self.action == "list" else articles
 
     def get_serializer_class(self):
         return ArticleSerializer if self.wants_full_articles() else ArticleSummarySerializer

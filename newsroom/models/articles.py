@@ -57,11 +57,20 @@ class ArticleQuerySet(models.QuerySet):
     def public(self) -> ArticleQuerySet:
         """Return the articles a reader may see: published, and each continued article once
         (the parts that continue one are read within it, see continuations.py)."""
-        return self.filter(published(), continues__isnull=True)
+        return self.filter(published()).as_read()
 
     def visible_to(self, user) -> ArticleQuerySet:
         """Return the articles this user may see: staff see withdrawn ones too."""
         return self if sees_unpublished(user) else self.public()
+
+    def as_read(self) -> ArticleQuerySet:
+        """Return the articles as readers meet them: each continued article once, by its first part."""
+        return self.filter(continues__isnull=True)
+
+    def on_page(self, number: int) -> ArticleQuerySet:
+        """Return the articles on a page (版), those continued on it included."""
+        parts = self.model.objects.filter(continues=OuterRef("pk"), page=number)
+        return self.filter(Q(page=number) | Exists(parts))
 
     def withdrawn(self) -> ArticleQuerySet:
         return self.filter(visibility=Visibility.WITHDRAWN)

@@ -1,0 +1,73 @@
+"""An issue page, page by page: each page (版) with its name, staff and what readers may see on it.
+
+A continued article appears once, on the page where it starts, with a "转第3版" link to each
+later page it runs on; those pages show a "上接第1版" line that leads back to it. A page with
+nothing public on it is not shown. Three queries beside the issue's contents: the pages with
+their staff (two), the parts continuing the issue's public articles (one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext
+
+from newsroom.models import Article, Issue, Page, Visibility
+
+
+@dataclass
+class PageSection:
+    """One page of an issue as the issue page shows it."""
+
+    number: int
+    name: str = ""
+    staff: list = field(default_factory=list)  # PageStaff rows with their people
+    articles: list = field(default_factory=list)
+    photos: list = field(default_factory=list)  # loose photos (on no article)
+    continued: list = field(default_factory=list)  # the articles that continue here (上接)
+
+    @property
+    def label(self) -> str:
+        """Return 第2版, as the paper prints the page's number."""
+        return gettext("第%(n)s版") % {"n": self.number}
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.articles or self.photos or self.continued)
+
+
+def issue_sections(issue: Issue, articles: list[Article], loose_photos: list) -> list[PageSection]:
+    """Return the sections of an issue page in page order, each page once, empty ones left out.
+
+    Sets ``continues_on`` (the later pages it runs on) on each continued article.
+    """
+    sections: dict[int, PageSection] = {}
+
+    def section(number: int) -> PageSection:
+        return sections.setdefault(number, PageSection(number))
+
+    for page in Page.objects.filter(issue=issue).with_staff():
+        found = section(page.number)
+        found.name, found.staff = page.name, list(page.staff.all())
+    for article in articles:
+        article.continues_on = []
+        section(article.page).articles.append(article)
+    for photo in loose_photos:
+        section(photo.page).photos.append(photo)
+    leads = {article.pk: article for article in articles}
+    parts = (
+        Article.objects.filter(issue=issue, continues__isnull=False, visibility=Visibility.PUBLISHED)
+        .order_by("page", "position").only("pk", "page", "position", "continues_id")
+    )
+    first_of = {part.pk: part.continues_id for part in parts}
+    for part in parts:
+        lead_id, hops = part.continues_id, 0
+        while lead_id in first_of and hops < 8:  # a part continuing a part: its article's start
+            lead_id, hops = first_of[lead_id], hops + 1
+        lead = leads.get(lead_id)
+        if lead is None or part.page == lead.page:
+            continue
+        if part.page not in lead.continues_on:
+            lead.continues_on.append(part.page)
+        section(part.page).continued.append(lead)
+    return [sections[number] for number in sorted(sections) if sections[number].shown]
