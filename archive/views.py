@@ -255,6 +255,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "following": following,
             "pages": [part.page for part in parts],
+            "parts": parts,
             "json_ld": _news_article_json_ld(article, credits, tags, photos, request),
         },
     )

@@ -101,3 +101,10 @@ def test_a_withdrawn_continued_article_is_gone_from_every_public_surface(client,
     assert f"/articles/{contest.pk}/<" not in client.get("/sitemap-articles.xml").content.decode()
     photos = client.get("/api/v1/photos/", {"issue": paper["issue"].pk}).json()["results"]
     assert all(p["article"] not in (contest.pk, part.pk) for p in photos)
+
+
+def test_the_article_page_keeps_the_ocr_of_every_part_with_its_jump_lines(client, paper):
+    page = client.get(paper["contest"].get_absolute_url()).content.decode()
+    ocr = page[page.index('class="ocr-original"'):]
+    assert "(下转第3版)" in ocr and "(上接第1版)" in ocr
+    assert ocr.index("(下转第3版)") < ocr.index("(上接第1版)")
