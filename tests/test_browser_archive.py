@@ -113,3 +113,32 @@ def test_a_reader_switches_the_interface_to_english_and_back(page, seeded):
     tab.wait_for_load_state()
     assert tab.locator("html").get_attribute("lang") == "zh-Hans"
     assert tab.console_errors == []
+
+
+def test_a_whole_issue_reads_page_by_page_and_a_jump_leads_to_the_rest(page, tmp_path):
+    from importers.load import import_paths
+    from tests.load.test_joins import FILES
+
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert import_paths([tmp_path]).ok
+    tab = page
+    tab.goto(tab.base_url + "/issues/2021-03-19/")
+    nav = tab.locator(".page-nav li")
+    assert [nav.nth(i).inner_text() for i in range(nav.count())] == ["第1版", "第2版 综合", "第3版 经济"]
+    assert tab.locator("#page-2").inner_text() == "第2版 综合"
+    screenshot(tab, "issue-pages")
+    tab.get_by_role("link", name="转第3版").click()
+    assert tab.evaluate("location.hash") == "#page-3"
+    section = tab.locator("section.newspaper-page").nth(2)
+    assert "上接第1版 杭州职工技能大赛开赛" in section.inner_text()
+    section.get_by_role("link", name=re.compile("上接第1版")).click()
+    tab.wait_for_url(re.compile(r"/articles/\d+/$"))
+    assert "第1、3版" in tab.locator(".article-meta").inner_text()
+    assert "本次大赛共有3000余名职工报名参赛。" in tab.locator("article.article").inner_text()
+    tab.set_viewport_size(PHONE)
+    tab.goto(tab.base_url + "/issues/2021-03-19/")
+    # On a phone the navigator wraps inside the page: nothing runs off to the side.
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    screenshot(tab, "issue-pages-phone")
+    assert tab.console_errors == []
