@@ -21,7 +21,15 @@ from django.urls import URLPattern, reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from newsroom.api.urls import router
-from newsroom.models import Article, ImportedFile, ImportRun, SourceFile, Visibility
+from newsroom.models import (
+    Article,
+    ImportedFile,
+    ImportRun,
+    Page,
+    PageStaff,
+    SourceFile,
+    Visibility,
+)
 from tests.factories import (
     make_advertisement,
     make_article,
@@ -57,6 +65,8 @@ ADMIN_MATRIX: dict[str, dict[str, str]] = {
     "newsroom.sourcefile": {"editor": "v", "chief editor": "v"},
     "newsroom.importrun": {"editor": "v", "chief editor": "v"},
     "newsroom.importedfile": {"editor": "v", "chief editor": "v"},
+    # Pages are facts of the imported file: everyone on the desk reads them, nobody edits them.
+    "newsroom.page": {"editor": "v", "chief editor": "v"},
     "taggit.tag": {"editor": "vac", "chief editor": "vacd"},
     "auth.group": {"editor": "", "chief editor": ""},
     "auth.user": {"editor": "", "chief editor": ""},
@@ -103,13 +113,15 @@ def archive(db):
     flag = make_flag(issue, article=article, before="第一段。", after="第一段")
     run = ImportRun.objects.create(started_by="test")
     imported_file = ImportedFile.objects.create(run=run, position=1, source="a.txt", status="failed")
+    page = Page.objects.create(issue=issue, number=1, name="要闻", source=source)
+    PageStaff.objects.create(page=page, person=person, role="editor", label="责任编辑")
     superuser = User.objects.create_superuser("root", password="pw-Newsroom-1")
     Token.objects.create(user=superuser)
     return {
         "newsroom.publication": publication, "newsroom.issue": issue, "newsroom.article": article,
         "newsroom.person": person, "newsroom.credit": credit, "newsroom.photo": photo,
         "newsroom.advertisement": ad, "newsroom.reviewflag": flag, "newsroom.sourcefile": source,
-        "newsroom.importrun": run, "newsroom.importedfile": imported_file,
+        "newsroom.importrun": run, "newsroom.importedfile": imported_file, "newsroom.page": page,
         "taggit.tag": article.tags.get(),
         "auth.group": Group.objects.get(name="editor"), "auth.user": superuser,
         "authtoken.tokenproxy": TokenProxy.objects.get(user=superuser),

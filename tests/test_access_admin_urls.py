@@ -40,7 +40,7 @@ METHODS = ("get", "post", "put", "delete")
 # What the superuser may do with each model's pages: everything the model admin offers.
 SUPERUSER = {
     # Credits are edited on their article or photo: their own pages are read-only for everyone.
-    label: "v" if label == "newsroom.credit"
+    label: "v" if label in ("newsroom.credit", "newsroom.page")
     else "vd" if label in ("newsroom.sourcefile", "newsroom.importrun", "newsroom.importedfile")
     else "vcd" if label in ("newsroom.article", "newsroom.photo", "newsroom.reviewflag")
     else "vacd"

@@ -24,6 +24,7 @@ from newsroom.admin import (  # noqa: F401  (imported to register their admins)
     accounts,
     articles,
     issues,
+    pages,
     people,
     photos,
     provenance,

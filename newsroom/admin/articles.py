@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from newsroom import editorial, models
 from newsroom.admin.common import EDITORIAL_CSS, admin_path, fragment, ocr_text
+from newsroom.admin.continuations import ArticleContinuationMixin
 from newsroom.admin.editing import CreditInline, EditorialSaveMixin, VersionedForm, credit_lines
 from newsroom.admin.history import HistoryCompareMixin, diff_html, last_editor
 from newsroom.admin.review import flag_buttons, flag_lines_label
@@ -119,7 +120,7 @@ class OpenFlagsFilter(admin.SimpleListFilter):
 
 
 @admin.register(models.Article)
-class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ArticleContinuationMixin, ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     form = ArticleForm
     change_form_template = "admin/newsroom/article/change_form.html"
     list_display = [
@@ -136,14 +137,15 @@ class ArticleAdmin(ArticleWorkflowMixin, EditorialSaveMixin, HistoryCompareMixin
     search_fields = ["headline"]
     search_help_text = _("按标题和正文搜索（中文分词）。")
     inlines = [ArticleCreditInline, ArticlePhotoInline]
-    actions = ["add_tags_action", "mark_in_review", "mark_reviewed", "withdraw", "republish"]
+    actions = ["add_tags_action", "mark_in_review", "mark_reviewed", "withdraw", "republish",
+               "join_parts", "split_parts"]
     readonly_fields = [
         "issue_link", "page", "position", "heading", "visibility", "source_lines",
-        "original_text_display", "body_diff", "open_flags_panel",
+        "original_text_display", "body_diff", "open_flags_panel", "continuation_panel",
     ]
     fieldsets = [
         (None, {"fields": [("issue_link", "page", "position", "source_lines"),
-                           ("kind", "correction_status", "visibility")]}),
+                           ("kind", "correction_status", "visibility"), "continuation_panel"]}),
         (_("标题"), {"fields": ["heading", "kicker", "headline", "subheadline", "dateline"]}),
         (_("正文校对"), {
             "fields": [("body", "original_text_display"), "body_diff"],

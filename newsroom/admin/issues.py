@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from newsroom import models
 from newsroom.admin.common import EDITORIAL_CSS, ReadOnlyInlineMixin, ocr_text
 from newsroom.admin.history import HistoryCompareMixin
+from newsroom.admin.pages import IssuePageInline
 from newsroom.models.fields import count_of
 
 
@@ -53,7 +54,7 @@ class IssueAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
     list_filter = ["publication"]
     date_hierarchy = "date"
     list_select_related = ["publication", "source"]
-    inlines = [IssueArticleInline, IssuePhotoInline, IssueAdvertisementInline]
+    inlines = [IssuePageInline, IssueArticleInline, IssuePhotoInline, IssueAdvertisementInline]
     readonly_fields = ["source_link", "source_text", "masthead"]
     fieldsets = [
         (None, {"fields": ["publication", "date", "edition", "number", "lunar_date", "weekday",
