@@ -78,6 +78,20 @@ def pages(count: int, *, seed: int = 1) -> list[Path]:
     return write_pages(count, out, seed=seed)
 
 
+def whole_issue_pages(count: int, *, seed: int = 1) -> list[Path]:
+    """Return the pages of whole issues (benchmarks/generate_issues.py), at least ``count`` of
+    them, in their shuffled name order; written once into BENCH_DIR and reused."""
+    from benchmarks.generate_issues import write_issues
+
+    issues = max(1, -(-count // 6))  # 4 to 8 pages an issue: about 6
+    out = BENCH_DIR / f"issues-seed{seed}-{issues}"
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        print(f"generating {issues} whole issues into {out} ...", flush=True)
+        write_issues(issues, out, seed=seed)
+    return sorted(out.glob("*.md"))
+
+
 def peak_rss_mb() -> float:
     """Return this process's peak resident memory so far, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

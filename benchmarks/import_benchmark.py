@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/import_benchmark.py            # 10,000 pages (about 3 minutes)
     .venv/bin/python benchmarks/import_benchmark.py --pages 2000 --small 500
+    .venv/bin/python benchmarks/import_benchmark.py --whole-issues --pages 1200 --small 300 --jobs 2
 
 What it measures (figures, not assertions: see docs/performance.md):
 - parse only: read_page() over every file, no database (pages/s);
@@ -36,6 +37,7 @@ from benchmarks.common import (
     pages,
     peak_rss_mb,
     postgres_version,
+    whole_issue_pages,
 )
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_bench_import"
@@ -85,7 +87,7 @@ def child(args: argparse.Namespace) -> None:
         # a crash loses the last moments' pages, never corrupts; re-running brings them back).
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
-    paths = pages(args.files, seed=args.seed)
+    paths = (whole_issue_pages if args.whole_issues else pages)(args.files, seed=args.seed)
     tenth = max(1, len(paths) // 10)
     marks: list[float] = []
     rss_by_tenth: list[float] = []
@@ -123,6 +125,7 @@ def child(args: argparse.Namespace) -> None:
         "failed": sum(r.failed for r in report.files),
         "errors": [r.error for r in report.files if r.failed][:3],
         "issues": Issue.objects.count(),
+        "joined_parts": Article.objects.filter(continues__isnull=False).count(),
         "articles": Article.objects.count(),
         "seconds": round(elapsed, 2),
         "pages_per_second": round(len(paths) / elapsed, 1),
@@ -157,6 +160,8 @@ def run_child(args: argparse.Namespace, files: int) -> dict:
     if args.async_commit:
         command.append("--async-commit")
     command += ["--jobs", str(args.jobs)]
+    if args.whole_issues:
+        command.append("--whole-issues")
     if args.profile and files == args.small:
         command.append("--profile")
     import os
@@ -183,6 +188,9 @@ def main() -> None:
                         help="what-if: run the import with synchronous_commit off")
     parser.add_argument("--jobs", type=int, default=1,
                         help="import_paths(jobs=N): worker processes for the imports (default 1)")
+    parser.add_argument("--whole-issues", action="store_true",
+                        help="whole issues (4-8 pages, inside pages, jumps) in shuffled file order "
+                             "instead of front pages (benchmarks/generate_issues.py)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -195,7 +203,7 @@ def main() -> None:
     print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
           f"Python {facts['python']}, PostgreSQL {postgres_version(args.database_url)}, "
           f"load average {load_average()}")
-    paths = pages(args.pages, seed=args.seed)
+    paths = (whole_issue_pages if args.whole_issues else pages)(args.pages, seed=args.seed)
     size = sum(p.stat().st_size for p in paths)
     print(f"pages: {len(paths)} generated pages (seed {args.seed}), {size / 2**20:.0f} MiB; "
           f"import jobs: {args.jobs}")
@@ -212,7 +220,8 @@ def main() -> None:
         verdict = "ok" if figures["pages_per_second"] >= TARGET_PAGES_PER_SECOND else "BELOW TARGET"
         print(f"import {files:>6}: {figures['pages_per_second']:>7} pages/s end to end "
               f"({figures['seconds']} s, {figures['issues']} issues, {figures['articles']} articles, "
-              f"{figures['failed']} failed) [{verdict}: target {TARGET_PAGES_PER_SECOND}]")
+              f"{figures['failed']} failed, {figures['joined_parts']} continued parts joined) "
+              f"[{verdict}: target {TARGET_PAGES_PER_SECOND}]")
         print(f"    importer CPU (Python, without PostgreSQL): "
               f"{figures['python_cpu_ms_per_page']} ms a page")
         print(f"    pages/s by tenth of the run: {figures['tenths_pages_per_second']}")

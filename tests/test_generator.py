@@ -119,3 +119,54 @@ def test_the_parser_repairs_the_artifacts_the_generator_prints(pages):
     }
     assert {"joined_paragraphs", "removed_furniture", "removed_stray_line",
             "crosshead_detected"} <= codes
+
+
+# ------------------------------------------------------------------ whole issues
+
+
+def test_generated_whole_issues_parse_to_what_the_manifest_says(tmp_path):
+    import json
+
+    from benchmarks.generate_issues import write_issues
+    from importers.parse import read_page
+
+    paths = write_issues(12, tmp_path, seed=5)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    pages = {p["file"]: (issue, p) for issue in manifest["issues"] for p in issue["pages"]}
+    assert len(paths) == len(pages) and all(4 <= len(i["pages"]) <= 8 for i in manifest["issues"])
+    assert [p.name for p in paths] != sorted(paths, key=lambda p: p.name.split("_", 1)[1])  # shuffled
+    for path in paths:
+        issue, expected = pages[path.name]
+        record = read_page(path.read_bytes(), path.name)
+        assert (record.page, record.page_name, record.front) == (
+            expected["number"], expected["name"], expected["number"] == 1), path.name
+        assert [[s.name, s.role, s.label] for s in record.staff] == expected["staff"], path.name
+        jumps = {(a.position, a.jump.to_page) for a in record.articles if a.jump}
+        assert jumps == {(j["from_position"], j["to_page"]) for j in issue["jumps"]
+                         if j["from_page"] == record.page}, path.name
+        continued = sorted(a.continued_from.from_page for a in record.articles if a.continued_from)
+        assert continued == sorted(j["from_page"] for j in issue["jumps"] if j["to_page"] == record.page)
+
+
+@pytest.mark.django_db
+def test_importing_shuffled_whole_issues_joins_every_jump(tmp_path):
+    import json
+
+    from benchmarks.generate_issues import write_issues
+    from importers.load import import_paths
+    from newsroom.models import Article, Page, ReviewFlag
+
+    paths = write_issues(3, tmp_path, seed=2)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+
+    result = import_paths(paths)
+
+    assert result.ok, [f.error for f in result.files if f.error]
+    assert Page.objects.count() == len(paths)
+    for issue in manifest["issues"]:
+        for jump in issue["jumps"]:
+            lead = Article.objects.get(issue__date=issue["date"], page=jump["from_page"],
+                                       position=jump["from_position"])
+            assert jump["to_page"] in lead.pages, (issue["date"], jump)
+    assert not ReviewFlag.objects.filter(
+        code__in=["continuation_unmatched", "jump_pending"], status="open").exists()
