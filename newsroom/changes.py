@@ -8,9 +8,10 @@ derived                from                                               mechan
 validator stamps       an article page: its text, tags, credits, photos,  ``touch_articles`` /
 (Article.updated_at,   contributors' names, its neighbours on the page;   ``touch_issues`` here;
 Issue.updated_at: the  an issue page: its paper (name, slogan, CN         the editorial
-ETag and Last-         number), articles, loose photos, advertisements,   operations give
-Modified of the        the public issues before and after it              articles a new version
-article/issue pages)
+ETag and Last-         number), its pages' names and staff (an article    operations give
+Modified of the        page names its page too), articles, loose photos,  articles a new version
+article/issue pages)   advertisements, the public issues before and
+                       after it
 search documents       articles, their photos' captions, credits,         newsroom/search/
                        people's names and aliases, issues' dates          indexing.py
 archive generation     everything public                                  newsroom/pagecache.py
@@ -55,6 +56,8 @@ from newsroom.models import (
     Article,
     Credit,
     Issue,
+    Page,
+    PageStaff,
     Person,
     PersonAlias,
     Photo,
@@ -71,6 +74,8 @@ DERIVED: dict[type, tuple[str, ...]] = {
     Article: (STAMPS, SEARCH, GENERATION),
     Photo: (STAMPS, SEARCH, GENERATION),
     Advertisement: (STAMPS, GENERATION),
+    Page: (STAMPS, GENERATION),
+    PageStaff: (STAMPS, GENERATION),
     Credit: (STAMPS, SEARCH, GENERATION),
     Person: (STAMPS, SEARCH, GENERATION),
     PersonAlias: (SEARCH, GENERATION),
@@ -266,6 +271,18 @@ def _advertisement_changed(sender, instance, using, raw=False, **kwargs) -> None
         touch_issues([instance.issue_id], using=using)
 
 
+def _page_changed(sender, instance, using, raw=False, **kwargs) -> None:
+    # The issue page heads each page with its name; the article page names its page.
+    if not raw:
+        touch_issues([instance.issue_id], using=using)
+
+
+def _page_staff_changed(sender, instance, using, raw=False, **kwargs) -> None:
+    # The issue page prints each page's staff under its heading.
+    if not raw:
+        touch_issues(Issue.objects.using(using).filter(pages__pk=instance.page_id), using=using)
+
+
 def _publication_saved(sender, instance, created, using, raw=False, **kwargs) -> None:
     # The paper's name, slogan and numbers are on every issue page and article page.
     if not created and not raw:
@@ -363,9 +380,11 @@ def _person_loaded(sender, instance, **kwargs) -> None:
     _remember(instance, "name")
 
 
-def _person_saved(sender, instance, created, using, **kwargs) -> None:
+def _person_saved(sender, instance, created, using, raw=False, **kwargs) -> None:
     if not created and instance.name != _loaded(instance, "name"):
         articles_changed(_article_ids_of_person(instance.pk, using=using), using=using)
+        if not raw:  # the issue pages that print the person among a page's staff
+            touch_issues(Issue.objects.using(using).filter(pages__staff__person_id=instance.pk), using=using)
     _remember(instance, "name")
 
 
@@ -413,6 +432,8 @@ def connect() -> None:
     for signal, name in both:
         signal.connect(_advertisement_changed, sender=Advertisement,
                        dispatch_uid=f"{uid}.advertisement_{name}")
+        signal.connect(_page_changed, sender=Page, dispatch_uid=f"{uid}.page_{name}")
+        signal.connect(_page_staff_changed, sender=PageStaff, dispatch_uid=f"{uid}.page_staff_{name}")
         signal.connect(_tagged_item_changed, sender=TaggedItem,
                        dispatch_uid=f"{uid}.tagged_item_{name}")
     post_save.connect(_publication_saved, sender=Publication, dispatch_uid=f"{uid}.publication")
