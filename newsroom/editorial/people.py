@@ -26,6 +26,7 @@ from newsroom.models import (
     Article,
     Credit,
     Issue,
+    PageStaff,
     Person,
     PersonAlias,
     PersonRedirect,
@@ -174,9 +175,10 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
 
     ``remove``'s name and aliases become aliases of ``keep``; every credit moves to ``keep``
     (a credit ``keep`` already has in the same role on the same article or photo is not
-    duplicated); open possible_duplicate_contributor flags about either are resolved as
-    accepted, other flags about ``remove`` move to ``keep``; ``remove`` is deleted. Each step
-    is recorded in history with the user.
+    duplicated), and so does every page credit (PageStaff, once per page and role); open
+    possible_duplicate_contributor flags about either are resolved as accepted, other flags
+    about ``remove`` move to ``keep``; ``remove`` is deleted. Each step is recorded in history
+    with the user.
     """
     _require(user, PERM_MERGE_PERSON)
     if keep.pk == remove.pk:
@@ -196,6 +198,7 @@ def merge_people(*, keep: Person, remove: Person, user) -> Person:
 
         _move_names(keep=keep_locked, remove=remove_locked, user=user, reason=reason)
         _move_credits(keep=keep_locked, remove=remove_locked, user=user, reason=reason)
+        _move_page_staff(keep=keep_locked, remove=remove_locked, user=user, reason=reason)
 
         now = timezone.now()
         ReviewFlag.objects.filter(
@@ -228,6 +231,22 @@ def _move_names(*, keep: Person, remove: Person, user, reason: str) -> None:
         _write(alias, user=user, reason=reason)
     if not PersonAlias.objects.filter(name=remove.name).exists():
         _write(PersonAlias(person=keep, name=remove.name), user=user, reason=reason)
+
+
+def _move_page_staff(*, keep: Person, remove: Person, user, reason: str) -> None:
+    """Move ``remove``'s page credits (责任编辑, 版式, ...) to ``keep``, once per page and role.
+
+    Saved one by one: the issues printing them get a new updated_at (newsroom/changes.py).
+    """
+    kept = set(PageStaff.objects.filter(person=keep).values_list("page_id", "role"))
+    for credit in PageStaff.objects.filter(person=remove).order_by("pk"):
+        key = (credit.page_id, credit.role)
+        if key in kept:
+            _write(credit, user=user, reason=reason, delete=True)
+        else:
+            credit.person = keep
+            _write(credit, user=user, reason=reason)
+            kept.add(key)
 
 
 def _move_credits(*, keep: Person, remove: Person, user, reason: str) -> None:

@@ -128,3 +128,22 @@ def test_renaming_corrects_the_bylines_read_with_the_old_name_but_not_those_prin
     merged.refresh_from_db()
     assert (as_read.printed_name, merged.printed_name) == ("张皓星", "张浩呈")
     assert as_read.history.latest().history_user == chief_editor_user
+
+
+def test_merging_moves_the_removed_persons_page_credits(issue, chief_editor_user):
+    from newsroom.models import PageStaff
+    from tests.factories import make_page, make_page_staff
+
+    keep, remove = make_person("张伟"), make_person("张纬")
+    front, second = make_page(issue, 1, "要闻"), make_page(issue, 2, "综合")
+    make_page_staff(front, person=keep, role="editor")
+    make_page_staff(front, person=remove, role="editor", label="本版编辑")  # the same role: kept once
+    moved = make_page_staff(second, person=remove, role="layout", label="版式设计")
+
+    merge_people(keep=keep, remove=remove, user=chief_editor_user)
+
+    assert not Person.objects.filter(pk=remove.pk).exists()
+    assert list(PageStaff.objects.filter(page=front).values_list("person", "role")) == [(keep.pk, "editor")]
+    moved.refresh_from_db()
+    assert (moved.person, moved.role, moved.label) == (keep, "layout", "版式设计")
+    assert moved.history.latest().history_user == chief_editor_user
