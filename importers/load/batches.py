@@ -84,12 +84,15 @@ def _load_new_issues(
     read: dict[int, _ReadPage], *, run: ImportRun, people: dict[str, Person] | None,
     concurrent: bool,
 ) -> dict[int, PageReport]:
-    """Write the pages that start issues not yet in the archive, together; return their reports.
+    """Write the batch's new pages together; return their reports.
 
-    One transaction and one INSERT per table for the whole batch instead of per page: the
-    same rows, history rows and reasons as ``load_page`` writes for each. A page whose issue
-    exists, or whose issue an earlier page of the batch starts, is left out (not in the
-    returned reports). Any error rolls back the whole batch.
+    A new page is one that starts an issue not yet in the archive, or an inside page of an
+    issue (stored, or started in this batch) that holds nothing of that page yet. One
+    transaction and one INSERT per table for the whole batch instead of per page: the same
+    rows, history rows and reasons as ``load_page`` writes for each; the issues' continued
+    articles are joined once per issue. Other pages (re-imports, front pages of stored issues,
+    which update the masthead, inside pages whose paper is not known yet) are left out (not in
+    the returned reports). Any error rolls back the whole batch.
     """
     found: dict[str, Person] = {}
     collected: defaultdict[type[models.Model], list] = defaultdict(list)
@@ -100,58 +103,101 @@ def _load_new_issues(
             concurrent=concurrent, found_people=found, collected=collected,
         )
         for number, item in read.items()
-        # An inside page that names no paper is loaded on its own, after the batch's front pages.
-        if item.page.issue.publication
     }
     with transaction.atomic():
         commit_without_waiting()
-        publications: dict[str, Publication] = {}
-        for loader in loaders.values():
-            name = loader.page.issue.publication
-            if name not in publications:
-                publications[name] = loader.publication()
-        starting = _starting_issues(loaders, publications)
-        if not starting:
+        papers = _papers(loaders)
+        loaders = {number: loader for number, loader in loaders.items() if number in papers}
+        starting = _starting_issues(loaders, papers)
+        issues = _issues_of(loaders, papers)
+        joining = _new_inside_pages(loaders, starting, issues, papers)
+        chosen = {**starting, **joining}
+        if not chosen:
             return {}
-        sources = _source_files(starting.values())
-        issues = {
-            number: loader.new_issue(
-                publications[loader.page.issue.publication], sources[loader.sha256]
-            )
-            for number, loader in starting.items()
-        }
-        bulk_create_with_history(list(issues.values()), Issue)
-        for number, loader in starting.items():
-            loader.issue = issues[number]
-            loader.source = sources[loader.sha256]
-            loader.load_contents(publications[loader.page.issue.publication])
-        write_collected(
-            collected, [a for loader in starting.values() for a in loader.articles_written]
-        )
-        for loader in starting.values():
-            if any(a.jump or a.continued_from for a in loader.page.articles):
-                loader.join_parts()
-        # bulk_create sends no post_save: readers' cached pages must learn of the new issues.
+        sources = _source_files(chosen.values())
+        new = {number: loader.new_issue(papers[number], sources[loader.sha256])
+               for number, loader in starting.items()}
+        bulk_create_with_history(list(new.values()), Issue)
+        for number, loader in sorted(chosen.items()):
+            issue = new.get(number) or issues[(papers[number].pk, loader.page.issue.date)]
+            loader.issue, loader.source = issue, sources[loader.sha256]
+            issues[(papers[number].pk, loader.page.issue.date)] = issue
+            loader.load_contents(papers[number], bulk=True)
+        write_collected(collected, [a for loader in chosen.values() for a in loader.articles_written])
+        # Continued articles: in the issues this batch gave jumps or continuations, or new pages.
+        rejoin = {loader.issue.pk: loader for number, loader in chosen.items()
+                  if number not in starting or any(a.jump or a.continued_from for a in loader.page.articles)}
+        for loader in rejoin.values():
+            loader.join_parts()
+        # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
         changes.archive_changed()
     if people is not None:
         # As in load_page: only once (and if) the batch's transaction commits.
         transaction.on_commit(lambda: people.update(found))
-    return {number: loader.report for number, loader in starting.items()}
+    return {number: loader.report for number, loader in chosen.items()}
+
+
+def _papers(loaders: dict[int, PageLoader]) -> dict[int, Publication]:
+    """Return each page's paper; an inside page whose paper is not known yet is left out."""
+    by_name: dict[str, Publication] = {}
+    papers: dict[int, Publication] = {}
+    for number, loader in sorted(loaders.items(), key=lambda item: not item[1].page.issue.publication):
+        name = loader.page.issue.publication
+        try:
+            if not name:
+                papers[number] = loader.publication()
+                continue
+            if name not in by_name:
+                by_name[name] = loader.publication()
+        except AwaitingFrontPage:
+            continue
+        papers[number] = by_name[name]
+    return papers
+
+
+def _issues_of(loaders: dict[int, PageLoader], papers: dict[int, Publication]) -> dict:
+    """Return the stored issues of the batch's pages by (paper id, date) (one query)."""
+    stored = Issue.objects.filter(
+        publication__in=set(papers.values()), edition=1,
+        date__in={loader.page.issue.date for loader in loaders.values()},
+    )
+    return {(issue.publication_id, issue.date): issue for issue in stored}
+
+
+def _new_inside_pages(loaders, starting, issues, papers) -> dict[int, PageLoader]:
+    """Return the inside pages (not the first of a new issue) that their issue does not hold yet."""
+    started = {(papers[n].pk, loader.page.issue.date) for n, loader in starting.items()}
+    claimed: set[tuple] = set()
+    joining = {}
+    for number, loader in loaders.items():
+        key = (papers[number].pk, loader.page.issue.date)
+        if number in starting or loader.page.front or (key not in started and key not in issues):
+            continue
+        if (*key, loader.page.page) in claimed:
+            continue  # two files of one page: the second is loaded on its own (and flagged)
+        if key in issues:
+            loader.issue = issues[key]
+            if not loader.page_is_new():
+                continue
+        claimed.add((*key, loader.page.page))
+        joining[number] = loader
+    return joining
 
 
 def _starting_issues(
-    loaders: dict[int, PageLoader], publications: dict[str, Publication]
+    loaders: dict[int, PageLoader], papers: dict[int, Publication]
 ) -> dict[int, PageLoader]:
-    """Return the loaders of the pages that start an issue not stored yet, the first of each."""
+    """Return the loaders of the pages that start an issue not stored yet, one each: its front
+    page if the batch has it (the masthead's values), else its first page."""
     existing = set(
         Issue.objects.filter(
-            publication__in=publications.values(), edition=1,
+            publication__in=set(papers.values()), edition=1,
             date__in={loader.page.issue.date for loader in loaders.values()},
         ).values_list("publication_id", "date")
     )
     starting: dict[int, PageLoader] = {}
-    for number, loader in loaders.items():
-        key = (publications[loader.page.issue.publication].pk, loader.page.issue.date)
+    for number, loader in sorted(loaders.items(), key=lambda item: (not item[1].page.front, item[0])):
+        key = (papers[number].pk, loader.page.issue.date)
         if key not in existing:
             existing.add(key)
             starting[number] = loader

@@ -33,7 +33,7 @@ from importers.load.values import (
 from importers.load.writes import commit_without_waiting, save_unless_taken, write_collected
 from importers.publications import KNOWN_PUBLICATIONS
 from importers.records import ArticleRecord, PageRecord, PhotoRecord
-from newsroom.changes import touch_articles
+from newsroom.changes import archive_changed, touch_articles
 from newsroom.models import (
     Advertisement,
     Article,
@@ -41,6 +41,7 @@ from newsroom.models import (
     Credit,
     ImportRun,
     Issue,
+    Page,
     Person,
     Photo,
     Publication,
@@ -150,6 +151,9 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         self.load_contents(publication)
         if self.bulk:
             write_collected(self.collected, self.articles_written)
+            if self.report.status != CREATED:
+                # A new page of a stored issue: bulk_create sends no signal for readers' pages.
+                archive_changed()
         self.join_parts()
 
     def join_parts(self) -> None:
@@ -158,11 +162,19 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         if changed:
             touch_articles(changed)
 
-    def load_contents(self, publication: Publication) -> None:
-        """Load the page's articles, photos, advertisements and flags into ``self.issue``."""
+    def load_contents(self, publication: Publication, *, bulk: bool | None = None) -> None:
+        """Load the page's articles, photos, advertisements and flags into ``self.issue``.
+
+        ``bulk`` says the page is new (the caller checked); None: find out.
+        """
         self.report.issue_id = self.issue.pk
-        # A new issue has no rows to compare with: build them all and write them at once.
-        self.bulk = self.BULK_NEW_ISSUES and self.report.status == CREATED
+        # A new issue, or a page its issue does not hold yet (an inside page arriving), has no
+        # rows to compare with: build them all and write them at once.
+        if bulk is None:
+            bulk = self.report.status == CREATED or self.page_is_new()
+        self.bulk = self.BULK_NEW_ISSUES and bulk
+        if self.bulk and self.report.status != CREATED:
+            self.read_stored_flags()  # the issue's flags (its front page's) are not given twice
         self.load_page_row(self.source)
         if not self.bulk:
             self.read_stored_flags()
@@ -176,6 +188,16 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         self.load_page_flags(publication)
         if not self.bulk:
             self.supersede_flags(pages)
+
+    def page_is_new(self) -> bool:
+        """Tell whether the issue holds nothing of this page yet (no Page, no rows on it)."""
+        numbers = {self.page.page, *(a.page for a in self.page.articles),
+                   *(a.page for a in self.page.advertisements)}
+        issue = self.issue
+        return not (Page.objects.filter(issue=issue, number__in=numbers).exists()
+                    or issue.articles.filter(page__in=numbers).exists()
+                    or issue.advertisements.filter(page__in=numbers).exists()
+                    or issue.photos.filter(page__in=numbers).exists())
 
     def publication(self) -> Publication:
         """Return the paper the masthead names, creating it the first time.
