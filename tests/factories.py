@@ -10,6 +10,8 @@ from newsroom.models import (
     Article,
     Credit,
     Issue,
+    Page,
+    PageStaff,
     Person,
     Photo,
     Publication,
@@ -101,6 +103,15 @@ def make_advertisement(issue: Issue | None = None, **fields) -> Advertisement:
     }
     defaults.update(fields)
     return Advertisement.objects.create(issue=issue, **defaults)
+
+
+def make_page(issue: Issue | None = None, number: int = 1, name: str = "", **fields) -> Page:
+    return Page.objects.create(issue=issue or make_issue(), number=number, name=name, **fields)
+
+
+def make_page_staff(page: Page, *, person: Person, role: str = "editor", label: str = "责任编辑",
+                    order: int = 1) -> PageStaff:
+    return PageStaff.objects.create(page=page, person=person, role=role, label=label, order=order)
 
 
 def make_flag(issue: Issue, **fields) -> ReviewFlag:
