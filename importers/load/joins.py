@@ -12,8 +12,8 @@ again, whichever page came first, in this run or an earlier one:
 * each join sets the part's ``continues`` and opens a ``joined_continuation`` flag on the
   article; an editor undoing it splits the part off, and no later import joins that pair again.
 
-The pass reads the issue's jumping and continuing parts and the articles of the pages they
-name (three queries), then writes only what changed: a bounded number of queries a page.
+The pass reads the issue's articles, pages and join flags (three queries), then writes only
+what changed (a bounded number of queries, however many parts): see tests/load/test_joins.py.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from importers.load.flags import fingerprint
 from newsroom import changes
@@ -65,20 +65,23 @@ def shared(repeated: str, article: Article) -> float:
 def join_issue(issue: Issue, *, reason: str) -> list[int]:
     """Match the issue's jumps and continuations, join and split parts, and keep the join flags
     true; return the ids of the articles whose text changed (to re-index and re-stamp)."""
-    rows = list(Article.objects.filter(issue=issue).filter(
-        Q(jump_to__isnull=False) | Q(is_continuation=True)).only(*FIELDS))
+    articles = list(Article.objects.filter(issue=issue).only(*FIELDS))
+    rows = [a for a in articles if a.jump_to is not None or a.is_continuation]
     if not rows:
         return []
     named = {row.continued_from for row in rows if row.is_continuation} - {None}
     by_id = {row.pk: row for row in rows}
-    for row in Article.objects.filter(issue=issue, page__in=named).only(*FIELDS):
-        by_id.setdefault(row.pk, row)
+    for row in articles:
+        if row.page in named:
+            by_id.setdefault(row.pk, row)
     present = set(Page.objects.filter(issue=issue).values_list("number", flat=True))
-    split = set(issue.flags.filter(code=JOINED_CONTINUATION, status=ReviewFlag.Status.UNDONE)
-                .values_list("fingerprint", flat=True))
+    stored = list(issue.flags.filter(code__in=JOIN_CODES).order_by()
+                  .values_list("fingerprint", "code", "status"))
+    split = {print_ for print_, code, status in stored
+             if code == JOINED_CONTINUATION and status == ReviewFlag.Status.UNDONE}
     plan = match(list(by_id.values()), present=present, split=split)
     changed = _apply_joins(rows, plan, reason=reason)
-    _keep_flags(issue, plan)
+    _keep_flags(issue, plan, stored)
     return changed
 
 
@@ -173,37 +176,39 @@ def _flag_jump(plan: Plan, article: Article, present: set[int]) -> None:
 
 
 def _apply_joins(rows: list[Article], plan: Plan, *, reason: str) -> list[int]:
-    """Set each continuation's ``continues`` as planned; return the leads whose text changed."""
-    changed: set[int] = set()
-    for part in (row for row in rows if row.is_continuation and row.continues_id is None):
-        lead = plan.joins.get(part.pk)
-        wanted = lead.pk if lead is not None else None
-        if part.continues_id == wanted:
-            continue
-        changed.update(pk for pk in (part.continues_id, wanted, part.pk) if pk is not None)
-        part.continues_id = wanted
-        fields = ["continues"]
-        if lead is not None and lead.visibility != part.visibility:
-            # A withdrawn article stays withdrawn whole when the rest of it arrives.
-            part.visibility = lead.visibility
-            fields.append("visibility")
-        part._change_reason = reason
-        part.save(update_fields=fields)
-    if changed:
-        changes.articles_changed(sorted(changed))
-    return sorted(changed)
+    """Join each continuation the plan gives a lead to (a join made before is never undone
+    here, only by an editor's split); return the articles whose text changed."""
+    joining = {part.pk: plan.joins[part.pk] for part in rows
+               if part.is_continuation and part.continues_id is None and part.pk in plan.joins}
+    if not joining:
+        return []
+    # Whole rows, one query: each part's history record holds every field.
+    parts = list(Article.objects.filter(pk__in=joining).order_by("pk"))
+    for part in parts:
+        lead = joining[part.pk]
+        part.continues_id = lead.pk
+        # A withdrawn article stays withdrawn whole when the rest of it arrives.
+        part.visibility = lead.visibility
+    bulk_update_with_history(parts, Article, ["continues", "visibility"],
+                             default_change_reason=reason, default_date=timezone.now())
+    changed = sorted({*joining, *(lead.pk for lead in joining.values())})
+    # bulk_update sends no post_save: say what changed (search and the page cache follow).
+    changes.articles_changed(changed)
+    return changed
 
 
-def _keep_flags(issue: Issue, plan: Plan) -> None:
-    """Open the flags the plan calls for that are not open yet; close those it no longer does."""
-    stored = dict(issue.flags.filter(code__in=JOIN_CODES).values_list("fingerprint", "status"))
+def _keep_flags(issue: Issue, plan: Plan, stored_flags: list[tuple[str, str, str]]) -> None:
+    """Open the flags the plan calls for that are not open yet; close those it no longer does.
+
+    ``stored_flags`` are the issue's join flags as (fingerprint, code, status).
+    """
+    stored = {print_: status for print_, _code, status in stored_flags}
     now = timezone.now()
     # Join flags stay as they are (a join stands until an editor splits it); doubts the issue
     # no longer gives (the missing page came, the tie was joined by hand) are closed.
-    doubts = set(issue.flags.filter(code__in=(JUMP_PENDING, CONTINUATION_UNMATCHED)).values_list(
-        "fingerprint", flat=True))
-    stale = [f for f, status in stored.items()
-             if status == ReviewFlag.Status.OPEN and f not in plan.flags and f in doubts]
+    stale = [print_ for print_, code, status in stored_flags
+             if code in (JUMP_PENDING, CONTINUATION_UNMATCHED)
+             and status == ReviewFlag.Status.OPEN and print_ not in plan.flags]
     if stale:
         issue.flags.filter(fingerprint__in=stale).update(
             status=ReviewFlag.Status.SUPERSEDED, resolved_at=now)

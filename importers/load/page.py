@@ -154,7 +154,10 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
             if self.report.status != CREATED:
                 # A new page of a stored issue: bulk_create sends no signal for readers' pages.
                 archive_changed()
-        self.join_parts()
+        # A page that changed nothing leaves the issue's jumps, continuations and pages as
+        # the last join pass found them: a re-import of unchanged files joins nothing again.
+        if self.report.status == CREATED or self.report.wrote:
+            self.join_parts()
 
     def join_parts(self) -> None:
         """Join the issue's continued articles again now that this page is in (joins.py)."""

@@ -57,8 +57,13 @@ def article_texts(article: Article) -> tuple[str, str, str]:
     Contributors are those credited on the article or on one of its photos, with
     every alias, so an OCR variant of a name finds the article too.
     """
-    photos = list(article.photos.all())
-    credits = [*article.credits.all(), *(c for p in photos for c in p.credits.all())]
+    # A continued article is one article: the photos and credits of its parts are its own.
+    parts = article.parts()
+    photos = [photo for part in parts for photo in part.photos.all()]
+    credits = [
+        *(c for part in parts for c in part.credits.all()),
+        *(c for p in photos for c in p.credits.all()),
+    ]
     return document_texts(
         article,
         photos,
@@ -175,7 +180,11 @@ def _articles_for_index(using: str):
     return (
         Article.objects.using(using)
         .select_related("issue")
-        .prefetch_related("photos__credits__person__aliases", "credits__person__aliases")
+        .prefetch_related(
+            "photos__credits__person__aliases", "credits__person__aliases",
+            # The parts of continued articles (their text, photos and credits are the lead's).
+            "continuations__photos__credits__person__aliases", "continuations__credits__person__aliases",
+        )
     )
 
 

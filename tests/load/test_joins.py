@@ -275,3 +275,36 @@ def test_joining_is_refused_across_issues_in_loops_and_twice(tmp_path):
     editor = make_user(role="editor")
     editorial.split_article(part, user=editor)  # editors correct articles: they may split
     assert _contest().pages == [1]
+
+
+def test_a_continuations_photo_and_its_credit_find_the_whole_article(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """The photo on page 3 is the continued article's: search finds the lead by its caption and
+    its photographer, whichever page came first (the lead is re-indexed when the part joins)."""
+    with_photo = PAGE_3.replace(
+        "## (上接第1版)\n\n",
+        "## (上接第1版)\n\n选手在数控机床前比拼操作技能。记者邹伟锋 摄\n\n",
+    )
+    for name, text in (("3.md", with_photo), ("1.txt", FRONT)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with django_capture_on_commit_callbacks(execute=True):
+            import_paths([tmp_path / name])
+    contest = _contest()
+    assert contest.pages == [1, 3]
+    assert [a.headline for a in search_articles("数控机床")] == ["杭州职工技能大赛开赛"]
+    assert [a.headline for a in search_articles("邹伟锋")] == ["杭州职工技能大赛开赛"]
+
+
+def test_reimporting_unchanged_pages_writes_nothing_and_skips_the_join_pass(tmp_path):
+    paths = _write(tmp_path, FILES)
+    import_paths(paths)
+    with CaptureQueriesContext(connection) as captured:
+        report = import_paths(paths)
+    assert not any(r.wrote for r in report.files)
+    sql = [q["sql"] for q in captured.captured_queries]
+    writes = [s for s in sql if s.split()[0] in ("INSERT", "UPDATE", "DELETE")
+              and "newsroom_import" not in s]  # the run and its file list are recorded
+    assert writes == []
+    assert not [s for s in sql if "joined_continuation" in s or "jump_pending" in s]
+    _assert_joined()
