@@ -170,3 +170,30 @@ def test_importing_shuffled_whole_issues_joins_every_jump(tmp_path):
             assert jump["to_page"] in lead.pages, (issue["date"], jump)
     assert not ReviewFlag.objects.filter(
         code__in=["continuation_unmatched", "jump_pending"], status="open").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_importing_shuffled_whole_issues_join_every_jump(tmp_path, monkeypatch):
+    """With --jobs 2 two processes load pages of one issue at once: each waits for the other's
+    page (the issue row is locked while a page of it loads), so no join is missed (PostgreSQL;
+    SQLite imports in one process)."""
+    import json
+
+    from benchmarks.generate_issues import write_issues
+    from importers.load import import_paths, runs
+    from newsroom.models import Article, ReviewFlag
+
+    monkeypatch.setattr(runs, "FILES_PER_TASK", 8)  # lots of batches: both processes share issues
+    paths = write_issues(20, tmp_path, seed=4)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+
+    result = import_paths(paths, jobs=2)
+
+    assert result.ok, [f.error for f in result.files if f.error]
+    jumps = [(issue["date"], jump) for issue in manifest["issues"] for jump in issue["jumps"]]
+    assert Article.objects.filter(continues__isnull=False).count() == len(jumps)
+    for date, jump in jumps:
+        lead = Article.objects.get(issue__date=date, page=jump["from_page"], position=jump["from_position"])
+        assert jump["to_page"] in lead.pages, (date, jump)
+    assert not ReviewFlag.objects.filter(
+        code__in=["continuation_unmatched", "jump_pending"], status="open").exists()

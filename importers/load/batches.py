@@ -16,6 +16,8 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from importers.load.files import PageFile, read_file
+from importers.load.flags import stored_flag_rows
+from importers.load.joins import join_issues
 from importers.load.page import PageLoader, load_page
 from importers.load.pagerows import AwaitingFrontPage
 from importers.load.reports import FAILED, PageReport
@@ -108,13 +110,16 @@ def _load_new_issues(
         commit_without_waiting()
         papers = _papers(loaders)
         loaders = {number: loader for number, loader in loaders.items() if number in papers}
-        starting = _starting_issues(loaders, papers)
         issues = _issues_of(loaders, papers)
+        starting = _starting_issues(loaders, papers, issues)
         joining = _new_inside_pages(loaders, starting, issues, papers)
         chosen = {**starting, **joining}
         if not chosen:
             return {}
         sources = _source_files(chosen.values())
+        # The flags of the stored issues that pages join: one query (a new issue has none).
+        stored_flags = stored_flag_rows({loader.issue.pk for loader in joining.values()
+                                         if loader.issue is not None})
         new = {number: loader.new_issue(papers[number], sources[loader.sha256])
                for number, loader in starting.items()}
         bulk_create_with_history(list(new.values()), Issue)
@@ -122,13 +127,16 @@ def _load_new_issues(
             issue = new.get(number) or issues[(papers[number].pk, loader.page.issue.date)]
             loader.issue, loader.source = issue, sources[loader.sha256]
             issues[(papers[number].pk, loader.page.issue.date)] = issue
-            loader.load_contents(papers[number], bulk=True)
+            loader.load_contents(papers[number], bulk=True,
+                                 stored_flags=stored_flags.get(issue.pk, []))
         write_collected(collected, [a for loader in chosen.values() for a in loader.articles_written])
         # Continued articles: in the issues this batch gave jumps or continuations, or new pages.
         rejoin = {loader.issue.pk: loader for number, loader in chosen.items()
                   if number not in starting or any(a.jump or a.continued_from for a in loader.page.articles)}
-        for loader in rejoin.values():
-            loader.join_parts()
+        changed = join_issues({issue_id: (loader.issue, loader.reason)
+                               for issue_id, loader in rejoin.items()})
+        if changed:
+            changes.touch_articles(changed)
         # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
         changes.archive_changed()
     if people is not None:
@@ -156,8 +164,10 @@ def _papers(loaders: dict[int, PageLoader]) -> dict[int, Publication]:
 
 
 def _issues_of(loaders: dict[int, PageLoader], papers: dict[int, Publication]) -> dict:
-    """Return the stored issues of the batch's pages by (paper id, date) (one query)."""
-    stored = Issue.objects.filter(
+    """Return the stored issues of the batch's pages by (paper id, date) (one query), locked
+    until the batch commits, in one order (no deadlock between two batches): another process
+    loading a page of one of them waits, then sees this batch's pages when it joins parts."""
+    stored = Issue.objects.select_for_update().order_by("pk").filter(
         publication__in=set(papers.values()), edition=1,
         date__in={loader.page.issue.date for loader in loaders.values()},
     )
@@ -185,16 +195,11 @@ def _new_inside_pages(loaders, starting, issues, papers) -> dict[int, PageLoader
 
 
 def _starting_issues(
-    loaders: dict[int, PageLoader], papers: dict[int, Publication]
+    loaders: dict[int, PageLoader], papers: dict[int, Publication], stored: dict
 ) -> dict[int, PageLoader]:
     """Return the loaders of the pages that start an issue not stored yet, one each: its front
     page if the batch has it (the masthead's values), else its first page."""
-    existing = set(
-        Issue.objects.filter(
-            publication__in=set(papers.values()), edition=1,
-            date__in={loader.page.issue.date for loader in loaders.values()},
-        ).values_list("publication_id", "date")
-    )
+    existing = set(stored)
     starting: dict[int, PageLoader] = {}
     for number, loader in sorted(loaders.items(), key=lambda item: (not item[1].page.front, item[0])):
         key = (papers[number].pk, loader.page.issue.date)

@@ -19,6 +19,17 @@ from newsroom.models import Publication, ReviewFlag
 __all__ = ["FlagMixin", "fingerprint"]
 
 
+def stored_flag_rows(issue_ids) -> dict[int, list[tuple]]:
+    """Return the stored flags of these issues by issue id, as read_stored_flags takes them
+    (fingerprint, id, first line, last line, status): one query for a batch's issues."""
+    rows: dict[int, list[tuple]] = {}
+    for issue_id, *row in ReviewFlag.objects.filter(issue__in=issue_ids).order_by().values_list(
+        "issue", "fingerprint", "pk", "line_start", "line_end", "status"
+    ):
+        rows.setdefault(issue_id, []).append(tuple(row))
+    return rows
+
+
 class FlagMixin:
     """The review-flag part of the page loader (importers/load/page.py, ``PageLoader``).
 
@@ -37,11 +48,14 @@ class FlagMixin:
         # The fingerprints of every flag this load gives, new or already stored.
         self.given: set[str] = set()
 
-    def read_stored_flags(self) -> None:
-        """Read the fingerprints of the issue's stored flags, to compare the page's with."""
-        for print_, pk, start, end, status in self.issue.flags.values_list(
-            "fingerprint", "pk", "line_start", "line_end", "status"
-        ):
+    def read_stored_flags(self, rows: list | None = None) -> None:
+        """Read the fingerprints of the issue's stored flags, to compare the page's with.
+
+        ``rows``: those a batch read for this issue with ``stored_flag_rows`` (None: read them).
+        """
+        if rows is None:
+            rows = stored_flag_rows([self.issue.pk]).get(self.issue.pk, [])
+        for print_, pk, start, end, status in rows:
             self.fingerprints[print_] = (pk, start, end)
             if status == ReviewFlag.Status.SUPERSEDED:
                 self.superseded.add(print_)

@@ -12,13 +12,15 @@ again, whichever page came first, in this run or an earlier one:
 * each join sets the part's ``continues`` and opens a ``joined_continuation`` flag on the
   article; an editor undoing it splits the part off, and no later import joins that pair again.
 
-The pass reads the issue's articles, pages and join flags (three queries), then writes only
-what changed (a bounded number of queries, however many parts): see tests/load/test_joins.py.
+The pass reads the issues' articles, pages and join flags (three queries, for one issue or a
+batch's fifty), then writes only what changed (a bounded number of queries, however many parts
+and issues): see tests/load/test_joins.py.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -63,25 +65,47 @@ def shared(repeated: str, article: Article) -> float:
 
 
 def join_issue(issue: Issue, *, reason: str) -> list[int]:
-    """Match the issue's jumps and continuations, join and split parts, and keep the join flags
-    true; return the ids of the articles whose text changed (to re-index and re-stamp)."""
-    articles = list(Article.objects.filter(issue=issue).only(*FIELDS))
-    rows = [a for a in articles if a.jump_to is not None or a.is_continuation]
-    if not rows:
+    """Match the issue's jumps and continuations, join parts, and keep the join flags true;
+    return the ids of the articles whose text changed (to re-index and re-stamp)."""
+    return join_issues({issue.pk: (issue, reason)})
+
+
+def join_issues(issues: dict[int, tuple[Issue, str]]) -> list[int]:
+    """``join_issue`` for several issues at once (a batch of pages): the same queries for one
+    issue or fifty. ``issues`` maps each issue's id to it and the history's change reason."""
+    articles_of: defaultdict[int, list[Article]] = defaultdict(list)
+    for article in Article.objects.filter(issue__in=issues).only(*FIELDS, "issue"):
+        articles_of[article.issue_id].append(article)
+    rows_of = {issue_id: [a for a in articles if a.jump_to is not None or a.is_continuation]
+               for issue_id, articles in articles_of.items()}
+    rows_of = {issue_id: rows for issue_id, rows in rows_of.items() if rows}
+    if not rows_of:
         return []
-    named = {row.continued_from for row in rows if row.is_continuation} - {None}
-    by_id = {row.pk: row for row in rows}
-    for row in articles:
-        if row.page in named:
-            by_id.setdefault(row.pk, row)
-    present = set(Page.objects.filter(issue=issue).values_list("number", flat=True))
-    stored = list(issue.flags.filter(code__in=JOIN_CODES).order_by()
-                  .values_list("fingerprint", "code", "status"))
-    split = {print_ for print_, code, status in stored
-             if code == JOINED_CONTINUATION and status == ReviewFlag.Status.UNDONE}
-    plan = match(list(by_id.values()), present=present, split=split)
-    changed = _apply_joins(rows, plan, reason=reason)
-    _keep_flags(issue, plan, stored)
+    present: defaultdict[int, set[int]] = defaultdict(set)
+    for issue_id, number in Page.objects.filter(issue__in=rows_of).values_list("issue", "number"):
+        present[issue_id].add(number)
+    stored: defaultdict[int, list[StoredFlag]] = defaultdict(list)
+    for flag in (ReviewFlag.objects.filter(issue__in=rows_of, code__in=JOIN_CODES).order_by()
+                 .values_list("pk", "issue", "fingerprint", "code", "status")):
+        stored[flag[1]].append(StoredFlag(flag[0], flag[2], flag[3], flag[4]))
+    joining: dict[int, tuple[Article, str]] = {}
+    flags = FlagChanges()
+    for issue_id, rows in rows_of.items():
+        issue, reason = issues[issue_id]
+        named = {row.continued_from for row in rows if row.is_continuation} - {None}
+        by_id = {row.pk: row for row in rows}
+        for row in articles_of[issue_id]:
+            if row.page in named:
+                by_id.setdefault(row.pk, row)
+        split = {flag.fingerprint for flag in stored[issue_id]
+                 if flag.code == JOINED_CONTINUATION and flag.status == ReviewFlag.Status.UNDONE}
+        plan = match(list(by_id.values()), present=present[issue_id], split=split)
+        joining.update({part.pk: (plan.joins[part.pk], reason) for part in rows
+                        if part.is_continuation and part.continues_id is None
+                        and part.pk in plan.joins})
+        flags.plan(issue, plan, stored[issue_id])
+    changed = _apply_joins(joining)
+    flags.write()
     return changed
 
 
@@ -175,52 +199,65 @@ def _flag_jump(plan: Plan, article: Article, present: set[int]) -> None:
     }
 
 
-def _apply_joins(rows: list[Article], plan: Plan, *, reason: str) -> list[int]:
-    """Join each continuation the plan gives a lead to (a join made before is never undone
-    here, only by an editor's split); return the articles whose text changed."""
-    joining = {part.pk: plan.joins[part.pk] for part in rows
-               if part.is_continuation and part.continues_id is None and part.pk in plan.joins}
+def _apply_joins(joining: dict[int, tuple[Article, str]]) -> list[int]:
+    """Join each continuation to the lead planned for it (part id -> lead and change reason; a
+    join made before is never undone here, only by an editor's split); return the articles whose
+    text changed."""
     if not joining:
         return []
     # Whole rows, one query: each part's history record holds every field.
     parts = list(Article.objects.filter(pk__in=joining).order_by("pk"))
     for part in parts:
-        lead = joining[part.pk]
+        lead, part._change_reason = joining[part.pk]
         part.continues_id = lead.pk
         # A withdrawn article stays withdrawn whole when the rest of it arrives.
         part.visibility = lead.visibility
-    bulk_update_with_history(parts, Article, ["continues", "visibility"],
-                             default_change_reason=reason, default_date=timezone.now())
-    changed = sorted({*joining, *(lead.pk for lead in joining.values())})
+    bulk_update_with_history(parts, Article, ["continues", "visibility"], default_date=timezone.now())
+    changed = sorted({*joining, *(lead.pk for lead, _reason in joining.values())})
     # bulk_update sends no post_save: say what changed (search and the page cache follow).
     changes.articles_changed(changed)
     return changed
 
 
-def _keep_flags(issue: Issue, plan: Plan, stored_flags: list[tuple[str, str, str]]) -> None:
-    """Open the flags the plan calls for that are not open yet; close those it no longer does.
+@dataclass
+class StoredFlag:
+    """A join flag as stored: what the pass compares its plan with."""
 
-    ``stored_flags`` are the issue's join flags as (fingerprint, code, status).
-    """
-    stored = {print_: status for print_, _code, status in stored_flags}
-    now = timezone.now()
-    # Join flags stay as they are (a join stands until an editor splits it); doubts the issue
-    # no longer gives (the missing page came, the tie was joined by hand) are closed.
-    stale = [print_ for print_, code, status in stored_flags
-             if code in (JUMP_PENDING, CONTINUATION_UNMATCHED)
-             and status == ReviewFlag.Status.OPEN and print_ not in plan.flags]
-    if stale:
-        issue.flags.filter(fingerprint__in=stale).update(
-            status=ReviewFlag.Status.SUPERSEDED, resolved_at=now)
-    new, reopen = [], []
-    for print_, fields in plan.flags.items():
-        if print_ not in stored:
-            fields = {"message_key": fields["code"], **fields}
-            new.append(ReviewFlag(issue=issue, fingerprint=print_, **fields))
-        elif stored[print_] == ReviewFlag.Status.SUPERSEDED:
-            reopen.append(print_)
-    if new:
-        ReviewFlag.objects.bulk_create(new)
-    if reopen:
-        issue.flags.filter(fingerprint__in=reopen).update(
-            status=ReviewFlag.Status.OPEN, resolved_at=None, resolved_by=None)
+    pk: int
+    fingerprint: str
+    code: str
+    status: str
+
+
+@dataclass
+class FlagChanges:
+    """The join flags to open, reopen and close, gathered over issues and written at once."""
+
+    new: list[ReviewFlag] = field(default_factory=list)
+    reopen: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+
+    def plan(self, issue: Issue, plan: Plan, stored_flags: list[StoredFlag]) -> None:
+        """Open the flags the plan calls for that are not open yet; close those it no longer does."""
+        stored = {flag.fingerprint: flag for flag in stored_flags}
+        # Join flags stay as they are (a join stands until an editor splits it); doubts the
+        # issue no longer gives (the missing page came, the tie was joined by hand) are closed.
+        self.stale += [flag.pk for flag in stored_flags
+                       if flag.code in (JUMP_PENDING, CONTINUATION_UNMATCHED)
+                       and flag.status == ReviewFlag.Status.OPEN and flag.fingerprint not in plan.flags]
+        for print_, fields in plan.flags.items():
+            if print_ not in stored:
+                fields = {"message_key": fields["code"], **fields}
+                self.new.append(ReviewFlag(issue=issue, fingerprint=print_, **fields))
+            elif stored[print_].status == ReviewFlag.Status.SUPERSEDED:
+                self.reopen.append(stored[print_].pk)
+
+    def write(self) -> None:
+        if self.stale:
+            ReviewFlag.objects.filter(pk__in=self.stale).update(
+                status=ReviewFlag.Status.SUPERSEDED, resolved_at=timezone.now())
+        if self.new:
+            ReviewFlag.objects.bulk_create(self.new)
+        if self.reopen:
+            ReviewFlag.objects.filter(pk__in=self.reopen).update(
+                status=ReviewFlag.Status.OPEN, resolved_at=None, resolved_by=None)

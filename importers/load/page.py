@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import PurePath
 
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
 from importers.load.flags import FlagMixin, fingerprint
@@ -131,6 +132,8 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         self.known_people = people if people is not None else {}
         self.concurrent = concurrent
         self.start_flags()
+        # The issue the page belongs to, once known (load_issue, or a batch of new pages).
+        self.issue: Issue | None = None
         # True for a page of a new issue: its rows are collected here and written a kind at
         # a time by write_collected(). A batch of new issues shares one collection.
         self.bulk = False
@@ -165,10 +168,13 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         if changed:
             touch_articles(changed)
 
-    def load_contents(self, publication: Publication, *, bulk: bool | None = None) -> None:
+    def load_contents(
+        self, publication: Publication, *, bulk: bool | None = None, stored_flags: list | None = None
+    ) -> None:
         """Load the page's articles, photos, advertisements and flags into ``self.issue``.
 
-        ``bulk`` says the page is new (the caller checked); None: find out.
+        ``bulk`` says the page is new (the caller checked); None: find out. ``stored_flags``
+        are the issue's flags a batch read for all its pages at once (None: read them here).
         """
         self.report.issue_id = self.issue.pk
         # A new issue, or a page its issue does not hold yet (an inside page arriving), has no
@@ -177,7 +183,8 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
             bulk = self.report.status == CREATED or self.page_is_new()
         self.bulk = self.BULK_NEW_ISSUES and bulk
         if self.bulk and self.report.status != CREATED:
-            self.read_stored_flags()  # the issue's flags (its front page's) are not given twice
+            # The issue's flags (its front page's) are not given twice.
+            self.read_stored_flags(stored_flags)
         self.load_page_row(self.source)
         if not self.bulk:
             self.read_stored_flags()
@@ -196,11 +203,12 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         """Tell whether the issue holds nothing of this page yet (no Page, no rows on it)."""
         numbers = {self.page.page, *(a.page for a in self.page.articles),
                    *(a.page for a in self.page.advertisements)}
-        issue = self.issue
-        return not (Page.objects.filter(issue=issue, number__in=numbers).exists()
-                    or issue.articles.filter(page__in=numbers).exists()
-                    or issue.advertisements.filter(page__in=numbers).exists()
-                    or issue.photos.filter(page__in=numbers).exists())
+        on_page = {"issue": OuterRef("pk"), "page__in": numbers}
+        holds = (Exists(Page.objects.filter(issue=OuterRef("pk"), number__in=numbers))
+                 | Exists(Article.objects.filter(**on_page))
+                 | Exists(Advertisement.objects.filter(**on_page))
+                 | Exists(Photo.objects.filter(**on_page)))
+        return not Issue.objects.filter(holds, pk=self.issue.pk).exists()  # one query
 
     def publication(self) -> Publication:
         """Return the paper the masthead names, creating it the first time.
@@ -286,7 +294,10 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
     def load_issue(self, publication: Publication, source: SourceFile) -> Issue:
         """Return the page's issue: created, or stored (its masthead updated by a front page)."""
         record = self.page.issue
-        issue = Issue.objects.filter(publication=publication, date=record.date, edition=1).first()
+        # Locked until the page commits: another process loading a page of the same issue
+        # waits, then sees this page (the join pass must see every page of the issue).
+        issue = (Issue.objects.select_for_update()
+                 .filter(publication=publication, date=record.date, edition=1).first())
         if issue is None:
             issue = self.new_issue(publication, source)
             issue.save()

@@ -308,3 +308,31 @@ def test_reimporting_unchanged_pages_writes_nothing_and_skips_the_join_pass(tmp_
     assert writes == []
     assert not [s for s in sql if "joined_continuation" in s or "jump_pending" in s]
     _assert_joined()
+
+
+def test_a_batch_joins_its_issues_with_the_same_queries_however_many_there_are():
+    from importers.load.joins import join_issues
+    from tests.factories import make_article, make_issue, make_page
+
+    def issues_with_a_jump(count: int, first_day: int) -> dict:
+        issues = {}
+        for day in range(first_day, first_day + count):
+            issue = make_issue(date=f"2021-03-{day:02d}")
+            for number in (1, 3):
+                make_page(issue, number)
+            make_article(issue, page=1, position=1, headline="杭州职工技能大赛开赛", jump_to=3,
+                         body="比赛成绩优异的选手将获得")
+            make_article(issue, page=3, position=1, headline="", heading="(上接第1版)",
+                         is_continuation=True, continued_from=1, body="“浙江金蓝领”称号。")
+            issues[issue.pk] = (issue, "导入")
+        return issues
+
+    def queries(issues: dict) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            changed = join_issues(issues)
+        assert len(changed) == 2 * len(issues)
+        return len(captured.captured_queries)
+
+    assert queries(issues_with_a_jump(1, first_day=1)) == queries(issues_with_a_jump(4, first_day=10))
+    assert Article.objects.filter(continues__isnull=False).count() == 5
+    assert ReviewFlag.objects.filter(code="joined_continuation", status="open").count() == 5
