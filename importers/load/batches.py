@@ -123,10 +123,11 @@ def _load_new_issues(
         new = {number: loader.new_issue(papers[number], sources[loader.sha256])
                for number, loader in starting.items()}
         bulk_create_with_history(list(new.values()), Issue)
+        for number, issue in new.items():
+            issues[(papers[number].pk, issue.date)] = issue
         for number, loader in sorted(chosen.items()):
-            issue = new.get(number) or issues[(papers[number].pk, loader.page.issue.date)]
+            issue = issues[(papers[number].pk, loader.page.issue.date)]
             loader.issue, loader.source = issue, sources[loader.sha256]
-            issues[(papers[number].pk, loader.page.issue.date)] = issue
             loader.load_contents(papers[number], bulk=True,
                                  stored_flags=stored_flags.get(issue.pk, []))
         write_collected(collected, [a for loader in chosen.values() for a in loader.articles_written])
@@ -166,8 +167,9 @@ def _papers(loaders: dict[int, PageLoader]) -> dict[int, Publication]:
 def _issues_of(loaders: dict[int, PageLoader], papers: dict[int, Publication]) -> dict:
     """Return the stored issues of the batch's pages by (paper id, date) (one query), locked
     until the batch commits, in one order (no deadlock between two batches): another process
-    loading a page of one of them waits, then sees this batch's pages when it joins parts."""
-    stored = Issue.objects.select_for_update().order_by("pk").filter(
+    loading a page of one of them waits, then sees this batch's pages when it joins parts. FOR
+    NO KEY UPDATE: rows that only refer to an issue (the run's ImportedFile) are not held up."""
+    stored = Issue.objects.select_for_update(no_key=True).order_by("pk").filter(
         publication__in=set(papers.values()), edition=1,
         date__in={loader.page.issue.date for loader in loaders.values()},
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 
-from importers.parse import MAX_PAGE_BYTES, decode_page, read_page
+from importers.parse import MAX_PAGE_BYTES, decode_page, read_day, read_page
 from importers.records import PageRecord, ParseError
 
 # Files a folder argument stands for.
@@ -98,6 +100,41 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     page = read_page(data, file.name)
     text, _encoding = decode_page(data, file.name)  # as the parser read it: without a BOM
     return page, text, size
+
+
+class DatedFile(NamedTuple):
+    """A file of a run, the date of the issue its page belongs to, and its place among the files."""
+
+    day: dt.date | None
+    position: int  # 0-based, in the order the run was given its files
+    file: PageFile
+
+
+def by_day(files: list[PageFile]) -> list[DatedFile]:
+    """Return the files with the date of the issue each one's page belongs to, each day's pages
+    together and days in order; files that do not read come last, with no date. Stable: a day's
+    files keep the order they were given in.
+
+    A run loads them in this order: a batch then holds whole issues (written together, joined
+    once), and each worker process of a parallel run gets whole days, so no two processes
+    load pages of one issue at once. Only each file's header is read for it (read_day).
+    """
+    days = [_day(file) for file in files]
+    order = sorted(range(len(files)), key=lambda i: (days[i] is None, days[i] or dt.date.min, i))
+    return [DatedFile(days[i], i, files[i]) for i in order]
+
+
+def _day(file: PageFile) -> dt.date | None:
+    """Return the date of the issue of a file's page, or None if it cannot be read (the load
+    says why)."""
+    if file.error or file.path is None:
+        return None
+    try:
+        if file.path.stat().st_size > MAX_PAGE_BYTES:
+            return None
+        return read_day(file.path.read_bytes(), file.name)
+    except (OSError, ParseError):
+        return None
 
 
 def iter_pages(paths: Iterable[str | Path]) -> Iterator[tuple[str, PageRecord | None, str]]:

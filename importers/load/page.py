@@ -295,8 +295,9 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
         """Return the page's issue: created, or stored (its masthead updated by a front page)."""
         record = self.page.issue
         # Locked until the page commits: another process loading a page of the same issue
-        # waits, then sees this page (the join pass must see every page of the issue).
-        issue = (Issue.objects.select_for_update()
+        # waits, then sees this page (the join pass must see every page of the issue). FOR NO
+        # KEY UPDATE: rows that only refer to the issue (an ImportedFile) are not held up.
+        issue = (Issue.objects.select_for_update(no_key=True)
                  .filter(publication=publication, date=record.date, edition=1).first())
         if issue is None:
             issue = self.new_issue(publication, source)

@@ -108,12 +108,17 @@ class RunFiles:
         self.totals: Counter = Counter()
         self.pending: list[ImportedFile] = []
 
-    def add(self, report: PageReport) -> None:
-        """Record one file's report, writing the pending records when there are enough."""
+    def add(self, report: PageReport, *, position: int | None = None) -> None:
+        """Record one file's report, writing the pending records when there are enough.
+
+        ``position`` is the file's place (0-based) among the run's files, which may be loaded
+        in another order; by default, the order the reports are added in.
+        """
         self.count += 1
         self.failed += report.failed
         self.totals.update(report.summary())
-        self.pending.append(report.as_record(self.run, self.count, with_issue=not self.dry_run))
+        number = self.count if position is None else position + 1
+        self.pending.append(report.as_record(self.run, number, with_issue=not self.dry_run))
         if not self.dry_run and len(self.pending) >= FILE_RECORDS_PER_WRITE:
             self.write()
 

@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from importers.load.batches import import_files, in_batches
-from importers.load.files import PageFile, expand_paths
+from importers.load.files import PageFile, by_day, expand_paths
 from importers.load.people import flag_missed_duplicates
 from importers.load.reports import PageReport, RunFiles, RunReport
 from newsroom import changes
@@ -51,10 +51,14 @@ def import_paths(
     The search index is written every INDEX_EVERY_PAGES pages and before this returns,
     not after each page. ``jobs`` > 1 loads the files in that many worker processes, each
     with its own connection (PostgreSQL only, not in a dry run or inside a transaction;
-    otherwise one process loads them all); the reports come back in file order.
+    otherwise one process loads them all). Files are loaded a day at a time (days in order,
+    each day's files in the order given; see files.by_day), an inside page waiting for its
+    front page after the rest; the report lists them in the order given.
     """
     paths = [str(p) for p in paths]
-    files = expand_paths(paths)
+    # Each day's pages together (see by_day): the order the run loads and reports them in.
+    dated = by_day(expand_paths(paths))
+    files = [item.file for item in dated]
     run = ImportRun.objects.create(
         started_by=started_by,
         arguments=" ".join([*paths, *(["--dry-run"] if dry_run else [])]),
@@ -62,34 +66,39 @@ def import_paths(
     )
     recorded = RunFiles(run, dry_run=dry_run)
 
-    def done(report: PageReport) -> None:
-        recorded.add(report)
+    def done(report: PageReport, position: int) -> None:
+        recorded.add(report, position=position)
         if progress is not None:
             progress(recorded.count, len(files), report)
 
-    # Inside pages that came before their front page: loaded again once the rest is in.
-    waiting: list[str] = []
+    # Inside pages that came before their front page: loaded again once the rest is in, as
+    # (position, name). Reports arrive in ``dated``'s order; each keeps its file's position.
+    waiting: list[tuple[int, str]] = []
+    positions = iter(item.position for item in dated)
 
     def first_pass(report: PageReport) -> None:
+        position = next(positions)
         if report.awaits_front_page:
-            waiting.append(report.source)
+            waiting.append((position, report.source))
         else:
-            done(report)
+            done(report, position)
 
     jobs = effective_jobs(jobs, dry_run=dry_run, files=len(files))
     duplicates_flagged = 0
     try:
         with transaction.atomic() if dry_run else nullcontext():
             if jobs > 1:
-                for chunk in _import_in_workers(files, run=run, jobs=jobs):
+                for chunk in _import_in_workers(dated, run=run, jobs=jobs):
                     for report in chunk:
                         first_pass(report)
                 duplicates_flagged = flag_missed_duplicates(run)
             else:
                 _import_serially(files, run=run, done=first_pass, index=not dry_run)
             if waiting:
-                by_name = {file.name: file for file in files}
-                _import_serially([by_name[name] for name in waiting], run=run, done=done, index=not dry_run)
+                by_position = {item.position: item.file for item in dated}
+                retried = iter(position for position, _name in waiting)
+                _import_serially([by_position[position] for position, _name in waiting], run=run,
+                                 done=lambda report: done(report, next(retried)), index=not dry_run)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -142,12 +151,21 @@ def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool
 _worker_people: dict[str, Person] = {}
 
 
-def _import_in_workers(files: list[PageFile], *, run: ImportRun, jobs: int):
-    """Yield the reports of lots of files loaded by ``jobs`` worker processes, in file order."""
-    tasks = [
-        (files[start : start + FILES_PER_TASK], run.pk)
-        for start in range(0, len(files), FILES_PER_TASK)
-    ]
+def _import_in_workers(dated: list[tuple], *, run: ImportRun, jobs: int):
+    """Yield the reports of lots of files loaded by ``jobs`` worker processes, in ``dated``'s order.
+
+    A lot is at least FILES_PER_TASK files and whole days (``dated`` is by_day's list): no two
+    processes load pages of one issue at once, so none waits for the other's lock on it.
+    """
+    tasks, lot = [], []
+    for index, (day, _position, file) in enumerate(dated):
+        lot.append(file)
+        following = dated[index + 1].day if index + 1 < len(dated) else None
+        if len(lot) >= FILES_PER_TASK and (following != day or day is None):
+            tasks.append((lot, run.pk))
+            lot = []
+    if lot:
+        tasks.append((lot, run.pk))
     # Fork without an open connection, so no worker shares the parent's socket.
     connections.close_all()
     context = multiprocessing.get_context("fork")

@@ -78,7 +78,8 @@ text after an advertisement and before the next heading).
 
 The steps, one module each (page.py calls them in this order):
 
-    page            read_page, parse_page: bytes or text in, a PageRecord out
+    page            read_page, parse_page: bytes or text in, a PageRecord out; read_day: the
+                    issue's date from the header alone
     decoding        decode_page: the encoding of a file (UTF-8, a byte-order mark, GB18030)
     pageheader      front page or inside page; an inside page's header, field by field
     pagenumbers     a printed page number (第二版, 02版) and a page line with its 版名
@@ -100,6 +101,6 @@ The steps, one module each (page.py calls them in this order):
 """
 
 from importers.parse.decoding import decode_page
-from importers.parse.page import MAX_PAGE_BYTES, parse_page, read_page
+from importers.parse.page import MAX_PAGE_BYTES, parse_page, read_day, read_page
 
-__all__ = ["MAX_PAGE_BYTES", "decode_page", "parse_page", "read_page"]
+__all__ = ["MAX_PAGE_BYTES", "decode_page", "parse_page", "read_day", "read_page"]

@@ -66,6 +66,22 @@ def test_a_days_pages_make_one_issue_with_each_page_recorded(tmp_path):
     assert Article.objects.filter(page=1).count() == 5  # the front page as before
 
 
+def test_a_new_issues_pages_are_written_as_one_batch_whichever_file_comes_first(tmp_path, monkeypatch):
+    from importers.load import batches
+
+    def one_by_one(item, **kwargs):
+        raise AssertionError(f"{item.file.name} was loaded on its own: the batch failed")
+
+    monkeypatch.setattr(batches, "_load_file", one_by_one)
+    folder = _folder(tmp_path, ("a-02.md", INSIDE), ("b-03.md", PAGE_3), ("c-01.txt", SEED_2021))
+
+    result = import_paths([folder])
+
+    assert result.ok, [f.error for f in result.files]
+    assert [number for number, _name, _staff in _pages()] == [1, 2, 3]
+    assert Issue.objects.get().lunar_date == "辛丑年二月初七"
+
+
 @pytest.mark.parametrize("order", ["inside pages first", "front page first"])
 def test_an_inside_page_naming_no_paper_waits_for_its_front_page_in_the_same_run(tmp_path, order):
     names = ("0.md", "1.txt") if order == "inside pages first" else ("1.md", "0.txt")

@@ -17,7 +17,7 @@ from importers.load import (
     runs,
     writes,
 )
-from importers.load.files import PageFile, read_file
+from importers.load.files import DatedFile, PageFile, read_file
 from importers.load.page import PageLoader
 from newsroom.models import (
     Article,
@@ -172,6 +172,10 @@ def test_two_jobs_meeting_on_one_issue_load_it_once(tmp_path, monkeypatch):
     again = tmp_path / "pages" / "zz-again.txt"
     again.write_text(text.replace(heading, heading + "（更正）", 1), encoding="utf-8")
     monkeypatch.setattr(runs, "FILES_PER_TASK", 3)
+    # A run hands each worker whole days (files.by_day); two runs at once still meet on an
+    # issue. Here the files keep the order given, with no day, so the lots split the day.
+    monkeypatch.setattr(runs, "by_day", lambda files: [
+        DatedFile(None, position, file) for position, file in enumerate(files)])
     # Both workers' first batches write their issues at the same moment (a barrier; the
     # workers are forks and inherit it), and the first holds its transaction open a
     # moment: the second's INSERT of the shared issue waits for that commit, fails on the
@@ -218,3 +222,26 @@ def test_jobs_fall_back_to_one_process_in_a_dry_run_inside_a_transaction_or_for_
     assert runs.effective_jobs(4, dry_run=True) == 1
     assert runs.effective_jobs(4) == 1  # every test here runs inside a transaction
     assert runs.effective_jobs(1) == 1
+
+
+def test_a_run_loads_a_day_at_a_time_and_reports_its_files_in_the_order_given(tmp_path):
+    from importers.load.files import by_day, expand_paths
+
+    shutil.copy(SEED_2022, tmp_path / "a.txt")
+    shutil.copy(SEED_2021, tmp_path / "b.txt")
+    (tmp_path / "c.txt").write_text("no masthead, no date", encoding="utf-8")
+    (tmp_path / "d.txt").write_text(
+        SEED_2021.read_text(encoding="utf-8").replace("第1版", "第2版"), encoding="utf-8")
+    files = expand_paths([tmp_path])
+
+    dated = by_day(files)
+
+    # 2021 before 2022, each day's files in the given order, the unreadable file last.
+    assert [item.file.name.rsplit("/", 1)[-1] for item in dated] == ["b.txt", "d.txt", "a.txt", "c.txt"]
+    assert [item.position for item in dated] == [1, 3, 0, 2]
+    assert dated[-1].day is None and dated[0].day == dt.date(2021, 3, 19)
+
+    result = import_paths([tmp_path])
+
+    assert [r.source.rsplit("/", 1)[-1] for r in result.files] == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert [r.status for r in result.files][2] == "failed"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from importers.parse import parse_page, read_page
+from importers.parse import parse_page, read_day, read_page
 from importers.parse.pagenumbers import chinese_number, read_page_line
 from importers.parse.staff import StaffLineError, read_staff_line
 from importers.records import ParseError
-from tests.parse.pages import HARD_BREAK, MASTHEAD, page
+from tests.parse.pages import HARD_BREAK, MASTHEAD, SEED_000, SEED_002, page
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 BODY = "## 杭州职工技能大赛开赛\n\n本报讯 记者张浩星报道 昨日,杭州市职工职业技能大赛开幕。\n"
@@ -228,3 +228,20 @@ def test_a_masthead_line_that_only_opens_like_a_staff_label_is_passed_over():
     masthead = MASTHEAD.replace("社址:", "编辑部电话:0571-88888888\n社址:")
     record = page("## 标题\n\n正文。\n", masthead=masthead)
     assert (record.page, record.staff, record.front) == (1, (), True)
+
+
+@pytest.mark.parametrize("path", [SEED_000, SEED_002, Path(__file__).parent / "pages" / "2021-03-19_02.md"],
+                         ids=lambda p: p.name)
+def test_read_day_reads_the_date_the_whole_page_reads_from_the_header_alone(path):
+    data = path.read_bytes()
+    assert read_day(data, path.name) == read_page(data, path.name).issue.date
+    # Only the header is read: a page whose articles are cut off still tells its day.
+    header = data.decode("utf-8").split("\n## ", 1)[0]
+    assert read_day(header.encode("gb18030"), path.name) == read_page(data, path.name).issue.date
+
+
+def test_read_day_refuses_what_has_no_date_as_read_page_does():
+    with pytest.raises(ParseError):
+        read_day("## 标题\n\n正文。".encode(), "x.md")
+    with pytest.raises(ParseError):
+        read_day(b"", "x.md")
