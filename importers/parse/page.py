@@ -10,6 +10,7 @@ from importers.parse.advertisements import read_advertisement
 from importers.parse.articles import read_article
 from importers.parse.columns import column_spans
 from importers.parse.decoding import GB18030, decode_page
+from importers.parse.filenames import file_date_flags
 from importers.parse.pageheader import read_page_header
 from importers.parse.patterns import HEADING_RE
 from importers.publications import KNOWN_PUBLICATIONS, masthead_mismatches
@@ -77,6 +78,7 @@ def parse_page(text: str, source: str, *, sha256: str = "", encoding: str = "utf
     first_heading = _first_heading(lines)
     header = read_page_header(lines[:first_heading], source)
     issue, page_flags = header.issue, list(header.flags)
+    page_flags += file_date_flags(source, issue.date, header.where.get("date", (0, "")))
     if issue.publication in KNOWN_PUBLICATIONS:
         page_flags += masthead_mismatches(
             issue, KNOWN_PUBLICATIONS[issue.publication], header.where

@@ -28,6 +28,8 @@ OTHER = "other"
 JUMP_LINE = "jump_line"
 # What the loader finds when it files a page into its issue.
 PAGE_SOURCE_CHANGED = "page_source_changed"
+# A page whose file name carries another date than its header prints (importers/parse/filenames.py).
+FILE_DATE_MISMATCH = "file_date_mismatch"
 # Articles continued across pages (importers/load/joins.py): a part joined to the article it
 # continues (undoing it splits them), a jump whose continuation is not found (yet), and a
 # continuation matching no article, or several.
@@ -40,6 +42,7 @@ ALL_CODES = (
     WEEKDAY_MISMATCH, LUNAR_DATE_MISMATCH, DECODED_ENCODING,
     MASTHEAD_MISMATCH, POSSIBLE_DUPLICATE_CONTRIBUTOR, IMPORT_CONFLICT, OTHER,
     JUMP_LINE, PAGE_SOURCE_CHANGED, JOINED_CONTINUATION, JUMP_PENDING, CONTINUATION_UNMATCHED,
+    FILE_DATE_MISMATCH,
 )
 # The repairs an editor can undo: they replace a passage of the body.
 BODY_REPAIRS = (JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED, JUMP_LINE)

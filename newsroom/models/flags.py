@@ -48,6 +48,7 @@ class ReviewFlag(models.Model):
         JOINED_CONTINUATION = codes.JOINED_CONTINUATION, _("接续部分已合并")
         JUMP_PENDING = codes.JUMP_PENDING, _("转版后文未找到")
         CONTINUATION_UNMATCHED = codes.CONTINUATION_UNMATCHED, _("接续部分无法归属")
+        FILE_DATE_MISMATCH = codes.FILE_DATE_MISMATCH, _("文件名日期与版面日期不符")
         OTHER = codes.OTHER, _("其他")
 
     class Status(models.TextChoices):
@@ -120,6 +121,7 @@ class ReviewFlag(models.Model):
             Code.CROSSHEAD_DETECTED, Code.TRUNCATED_ARTICLE, Code.PHOTO_CREDIT_INFERRED,
             Code.MASTHEAD_MISMATCH, Code.WEEKDAY_MISMATCH, Code.LUNAR_DATE_MISMATCH,
             Code.DECODED_ENCODING, Code.UNASSIGNED_TEXT, Code.UNATTACHED_CREDIT, Code.JUMP_LINE,
+            Code.FILE_DATE_MISMATCH,
         }
     )
 

@@ -158,3 +158,23 @@ def test_two_jobs_file_shuffled_inside_pages_into_their_issues(tmp_path, monkeyp
     assert Issue.objects.count() == 3 and Publication.objects.count() == 1
     assert sorted(Page.objects.values_list("issue__date__day", "number")) == [
         (19, 1), (19, 3), (20, 1), (20, 3), (21, 1), (21, 3)]
+
+
+def test_a_page_filed_under_another_days_name_is_flagged_not_silently_merged(tmp_path):
+    from django.utils import translation
+
+    folder = _folder(tmp_path, ("2021-03-19_01.txt", SEED_2021), ("2021-03-20_03.md", PAGE_3))
+
+    result = import_paths([folder])
+
+    assert result.ok, [f.error for f in result.files]
+    page = Page.objects.get(number=3)
+    assert page.issue.date.isoformat() == "2021-03-19"  # the printed date decides
+    flag = ReviewFlag.objects.get(code="file_date_mismatch")
+    assert flag.status == "open" and flag.issue == page.issue
+    with translation.override("zh-hans"):
+        assert "2021-03-20" in flag.display_message and "2021-03-19" in flag.display_message
+    with translation.override("en"):
+        assert flag.display_message.startswith("The file's name says 2021-03-20")
+    assert import_paths([folder]).ok
+    assert ReviewFlag.objects.filter(code="file_date_mismatch").count() == 1  # given once
