@@ -18,27 +18,33 @@ from newsroom.admin.common import ReadOnlyInlineMixin
 from newsroom.admin.provenance import ReadOnlyAdmin
 
 
-def staff_text(page: models.Page) -> str:
-    """Return the page's staff as printed, e.g. 责任编辑 王晓明、版式 陈丽 (prefetched staff)."""
-    return "、".join(f"{member.label or member.get_role_display()} {member.person.name}"
-                    for member in page.staff.all())
+class PageColumns:
+    """What a page shows wherever the desk lists it: its staff, its file and its articles."""
 
+    @admin.display(description=_("版面人员"))
+    def staff(self, page: models.Page) -> str:
+        """The page's staff as printed, e.g. 责任编辑 王晓明、版式 陈丽 (prefetched staff)."""
+        return "、".join(f"{member.label or member.get_role_display()} {member.person.name}"
+                        for member in page.staff.all())
 
-def articles_link(page: models.Page) -> str:
-    """Return a link to the article list showing this page's articles."""
-    date = page.issue.date
-    url = reverse("admin:newsroom_article_changelist")
-    query = f"issue__date__year={date.year}&issue__date__month={date.month}&issue__date__day={date.day}&page={page.number}"
-    count = getattr(page, "n_articles", None)
-    text = _("本版文章") if count is None else _("本版文章（%(n)s）") % {"n": count}
-    return format_html('<a href="{}?{}">{}</a>', url, query, text)
+    @admin.display(description=_("来源文件"))
+    def source_file(self, page: models.Page) -> str:
+        if page.source_id is None:
+            return "—"
+        url = reverse("admin:newsroom_sourcefile_change", args=[page.source_id])
+        return format_html('<a href="{}">{}</a>', url, page.source.name)
 
-
-def source_link(page: models.Page) -> str:
-    if page.source_id is None:
-        return "—"
-    return format_html('<a href="{}">{}</a>', reverse("admin:newsroom_sourcefile_change", args=[page.source_id]),
-                       page.source.name)
+    @admin.display(description=_("文章"))
+    def articles(self, page: models.Page) -> str:
+        """A link to the article list showing this page's articles (with their number, if
+        annotated as ``n_articles``)."""
+        date = page.issue.date
+        url = reverse("admin:newsroom_article_changelist")
+        query = (f"issue__date__year={date.year}&issue__date__month={date.month}"
+                 f"&issue__date__day={date.day}&page={page.number}")
+        count = getattr(page, "n_articles", None)
+        text = _("本版文章") if count is None else _("本版文章（%(n)s）") % {"n": count}
+        return format_html('<a href="{}?{}">{}</a>', url, query, text)
 
 
 class PageStaffInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -52,8 +58,8 @@ class PageStaffInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(models.Page)
-class PageAdmin(ReadOnlyAdmin):
-    list_display = ["issue_date", "number", "name", "staff", "source", "articles"]
+class PageAdmin(PageColumns, ReadOnlyAdmin):
+    list_display = ["issue_date", "number", "name", "staff", "source_file", "articles"]
     list_display_links = ["number"]
     list_filter = ["issue__publication"]
     date_hierarchy = "issue__date"
@@ -77,28 +83,12 @@ class PageAdmin(ReadOnlyAdmin):
     def issue_date(self, obj):
         return obj.issue.date
 
-    @admin.display(description=_("版面人员"))
-    def staff(self, obj):
-        return staff_text(obj)
 
-    @admin.display(description=_("来源文件"))
-    def source(self, obj):
-        return source_link(obj)
-
-    @admin.display(description=_("来源文件"))
-    def source_file(self, obj):
-        return source_link(obj)
-
-    @admin.display(description=_("文章"))
-    def articles(self, obj):
-        return articles_link(obj)
-
-
-class IssuePageInline(ReadOnlyInlineMixin, admin.TabularInline):
+class IssuePageInline(PageColumns, ReadOnlyInlineMixin, admin.TabularInline):
     """The issue's pages on its change page, each linking to its articles."""
 
     model = models.Page
-    fields = ["number", "name", "staff", "source", "articles"]
+    fields = ["number", "name", "staff", "source_file", "articles"]
     readonly_fields = fields
     ordering = ["number"]
     verbose_name_plural = _("本期版面")
@@ -106,15 +96,3 @@ class IssuePageInline(ReadOnlyInlineMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("issue", "source").defer(
             "source__text").with_staff()
-
-    @admin.display(description=_("版面人员"))
-    def staff(self, obj):
-        return staff_text(obj)
-
-    @admin.display(description=_("来源文件"))
-    def source(self, obj):
-        return source_link(obj)
-
-    @admin.display(description=_("文章"))
-    def articles(self, obj):
-        return articles_link(obj)
