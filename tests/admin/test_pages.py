@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -30,6 +32,13 @@ def test_the_page_list_shows_name_staff_file_and_links_to_the_pages_articles(cli
     html = client.get(reverse("admin:newsroom_page_changelist")).content.decode()
     assert "版名1" in html and f"本版编辑 {names[0]}、版式 {names[1]}" in html
     assert "issue__date__day=19&amp;page=1" in html and "本版文章（1）" in html
+    # The link lists the page's articles (a filter the list accepts, not its ?e=1 error).
+    link = re.search(r'href="([^"]*page=1)"', html).group(1).replace("&amp;", "&")
+    headline = Article.objects.get(issue=issue, page=1).headline
+    other_page = make_article(issue, page=2, headline="别的版面的文章").headline
+    listed = client.get(link)
+    assert listed.status_code == 200  # an unknown filter would redirect to ?e=1
+    assert headline in listed.content.decode() and other_page not in listed.content.decode()
     # Nobody edits a page: no add button, no save on its page.
     assert reverse("admin:newsroom_page_add") not in html
     change = client.get(reverse("admin:newsroom_page_change", args=[page.pk])).content.decode()
