@@ -83,6 +83,12 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
     Raises ParseError for a file that is missing, unreadable, too large or not a page;
     a file over the parser's limit for one page is refused before it is read.
     """
+    return parse_file(file, read_bytes(file))
+
+
+def read_bytes(file: PageFile) -> bytes:
+    """Return a file's bytes; raise ParseError if it is missing, unreadable or too large (a file
+    over the parser's limit for one page is refused before it is read)."""
     if file.error:
         raise ParseError(file.name, None, file.error.removeprefix(f"{file.name}: "))
     try:
@@ -94,12 +100,16 @@ def read_file(file: PageFile) -> tuple[PageRecord, str, int]:
                 f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_PAGE_BYTES / 1024 / 1024:.0f} "
                 "MB limit for one page; check it is a single page's Markdown (not read)",
             )
-        data = file.path.read_bytes()
+        return file.path.read_bytes()
     except OSError as error:
         raise ParseError(file.name, None, f"cannot read the file ({error.strerror})") from error
+
+
+def parse_file(file: PageFile, data: bytes) -> tuple[PageRecord, str, int]:
+    """Parse a file's bytes; return the page, its decoded text and its size in bytes."""
     page = read_page(data, file.name)
     text, _encoding = decode_page(data, file.name)  # as the parser read it: without a BOM
-    return page, text, size
+    return page, text, len(data)
 
 
 class DatedFile(NamedTuple):

@@ -31,6 +31,7 @@ from importers.load.values import (
     line_span,
     validate,
 )
+from importers.load.version import importer_version
 from importers.load.writes import commit_without_waiting, save_unless_taken, write_collected
 from importers.publications import KNOWN_PUBLICATIONS
 from importers.records import ArticleRecord, PageRecord, PhotoRecord
@@ -249,10 +250,15 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
 
     def source_file(self) -> SourceFile:
         """Return the stored SourceFile of the page's file, saving it the first time."""
-        source = SourceFile.objects.filter(sha256=self.sha256).first()
+        source = SourceFile.objects.defer("text").filter(sha256=self.sha256).first()
         if source is None:
             source = self.new_source_file()
             source.save()
+        elif source.importer_version != importer_version():
+            # Loaded by this importer from now on (version.py): the same bytes are skipped next
+            # time. In the page's transaction: a page that fails leaves it as it was.
+            source.importer_version = importer_version()
+            SourceFile.objects.filter(pk=source.pk).update(importer_version=source.importer_version)
         return source
 
     def new_source_file(self) -> SourceFile:
@@ -263,6 +269,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
             size=self.size if self.size is not None else len(self.source_text.encode("utf-8")),
             encoding=self.page.encoding,
             text=self.source_text,
+            importer_version=importer_version(),
         )
 
     def issue_values(self, source: SourceFile) -> dict:

@@ -16,6 +16,9 @@ class SourceFile(models.Model):
     encoding = models.CharField(_("编码"), max_length=20, default="utf-8")
     text = models.TextField(_("解码后文本"), blank=True)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    # The importer that last loaded this file into its page (importers/load/version.py): the
+    # same importer skips the same bytes on a re-import.
+    importer_version = models.CharField(_("导入程序版本"), max_length=16, blank=True, editable=False)
 
     class Meta:
         ordering = ["-imported_at"]

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.db import IntegrityError, connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from importers.load import (
     batches,
@@ -245,3 +246,30 @@ def test_a_run_loads_a_day_at_a_time_and_reports_its_files_in_the_order_given(tm
 
     assert [r.source.rsplit("/", 1)[-1] for r in result.files] == ["a.txt", "b.txt", "c.txt", "d.txt"]
     assert [r.status for r in result.files][2] == "failed"
+
+
+def test_a_file_this_importer_already_loaded_is_not_read_again(tmp_path, monkeypatch):
+    from importers.load import page
+
+    paths = [shutil.copy(seed, tmp_path / seed.name) for seed in sorted(SEEDS.glob("*.txt"))]
+    import_paths(paths)
+    assert set(SourceFile.objects.values_list("importer_version", flat=True)) == {
+        batches.importer_version()}
+
+    with CaptureQueriesContext(connection) as queries:
+        again = import_paths(paths)
+
+    assert [r.status for r in again.files] == ["unchanged"] * len(paths)
+    assert all(r.notes and r.issue_id for r in again.files)
+    assert not [q for q in queries.captured_queries if "newsroom_article" in q["sql"]]
+    assert len(queries.captured_queries) <= 6  # the run, its file records, one lookup a batch
+
+    # Another importer (a fixed parser, a changed loader) reads every file again, in full,
+    # and writes nothing that did not change.
+    for module in (batches, page):
+        monkeypatch.setattr(module, "importer_version", lambda: "0123456789abcdef")
+    newer = import_paths(paths)
+    assert all(r.status == "unchanged" and not r.notes and r.counts["articles"]["unchanged"]
+               for r in newer.files)
+    assert set(SourceFile.objects.values_list("importer_version", flat=True)) == {"0123456789abcdef"}
+    assert [r.notes != [] for r in import_paths(paths).files] == [True] * len(paths)
