@@ -2,8 +2,8 @@
 
 Fills its own PostgreSQL database (``newsroom_bench_apispeed``) with generated pages through the
 real importer once, then calls ``/api/v1/articles/?page_size=20`` (and the harvesting variant
-``&fields=full``) through Django's test client with production settings (DEBUG off), N times
-each after a warm-up, and prints CPU and wall ms per request and the queries one request runs.
+``&fields=full``) through Django's test client with production settings (DEBUG off), as an
+anonymous reader and as an editor with an API token (never cached), N times each after a warm-up, and prints CPU and wall ms per request and the queries one request runs.
 CPU time (``time.process_time``) is this process only: Django, DRF and the serializers, not
 PostgreSQL's own work.
 
@@ -50,6 +50,17 @@ def fill(page_count: int) -> int:
     return Article.objects.count()
 
 
+def staff_token() -> str:
+    """Return the API token of the benchmark's editor (in the editor group), made once."""
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+
+    user, created = User.objects.get_or_create(username="benchmark-editor", defaults={"is_staff": True})
+    if created:
+        user.groups.add(Group.objects.get(name="editor"))
+    return Token.objects.get_or_create(user=user)[0].key
+
+
 def measure(client, url: str, requests: int) -> tuple[float, float, int]:
     """Return (CPU ms, wall ms) per request over `requests` calls, and the queries of one call."""
     from django.db import connection
@@ -84,12 +95,18 @@ def main() -> None:
     from django.test import Client
 
     articles = fill(args.pages)
-    client = Client(HTTP_HOST="127.0.0.1")
+    # An anonymous reader (whose lists the page cache may answer) and an editor with a token
+    # (whose lists are never cached: they hold withdrawn articles), the figure #21 asks for.
+    clients = {
+        "anonymous": Client(HTTP_HOST="127.0.0.1"),
+        "staff token": Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {staff_token()}"),
+    }
     print(f"{articles} articles; {args.requests} requests a URL after 3 warm-up requests")
-    print(f"{'url':<48} {'CPU ms/req':>10} {'wall ms/req':>11} {'SQL':>4}")
-    for name, url in URLS.items():
-        cpu, wall, queries = measure(client, url, args.requests)
-        print(f"{name + ' ' + url:<48} {cpu:>10.1f} {wall:>11.1f} {queries:>4}")
+    print(f"{'client':<12} {'url':<58} {'CPU ms/req':>10} {'wall ms/req':>11} {'SQL':>4}")
+    for who, client in clients.items():
+        for name, url in URLS.items():
+            cpu, wall, queries = measure(client, url, args.requests)
+            print(f"{who:<12} {name + ' ' + url:<58} {cpu:>10.1f} {wall:>11.1f} {queries:>4}")
 
     if args.profile:
         profiler = cProfile.Profile(time.process_time)

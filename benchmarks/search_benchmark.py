@@ -8,10 +8,11 @@ their snippets, and the count.
 
     .venv/bin/python benchmarks/search_benchmark.py                 # 100,000 articles
     .venv/bin/python benchmarks/search_benchmark.py --articles 20000 --queries 10
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench_search ...
+    .venv/bin/python benchmarks/search_benchmark.py --database-url postgres://.../newsroom_bench_x
 
-The database (default newsroom_bench_search) is created when missing and refilled
-when it does not hold the requested number of articles (or with --refill).
+The database (default newsroom_bench_search; only names starting newsroom_bench are accepted) is
+created and filled when missing or empty. One holding another number of articles is refused,
+naming the count, unless --refill empties and refills it.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import setup_django  # noqa: E402
 
 SEED = 20210319
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench_search"
@@ -44,45 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=25, help="queries per kind")
     parser.add_argument("--refill", action="store_true", help="rebuild the archive even if full")
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    # Its own database, never DATABASE_URL's: a refill empties the archive.
+    parser.add_argument("--database-url", default=DEFAULT_URL)
     return parser.parse_args()
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database (UTF-8, C.UTF-8 ctype) unless it exists."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql") or not name.startswith("newsroom_bench"):
-        raise SystemExit(f"refusing {url!r}: use a PostgreSQL database named newsroom_bench*")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(
-                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
-                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-            )
-
-
-def setup_django(url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DATABASE_URL": url,
-            "DEBUG": "0",  # with DEBUG on Django keeps every query in memory
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-" + "x" * 50,
-            "STATIC_MANIFEST": "0",
-            "SECURE_HTTPS": "0",
-            "LOG_LEVEL": "ERROR",
-        }
-    )
-    ensure_database(url)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def seed_sentences() -> list[str]:
@@ -283,7 +249,7 @@ def describe_machine() -> None:
 
 def main() -> None:
     args = parse_args()
-    setup_django(args.database_url)
+    setup_django(args.database_url)  # refuses any database not named newsroom_bench*
     from django.db import connection
 
     from newsroom.models import Article
@@ -292,7 +258,13 @@ def main() -> None:
     rng = random.Random(SEED)
     sentences = seed_sentences()
     print(f"seed: {len(sentences)} sentences")
-    if args.refill or Article.objects.count() != args.articles:
+    found = Article.objects.count()
+    if found and found != args.articles and not args.refill:
+        raise SystemExit(
+            f"the benchmark database holds {found} articles, not {args.articles}: pass --refill to "
+            f"empty it and write {args.articles}, or --articles {found} to measure it as it is"
+        )
+    if args.refill or not found:
         fill_archive(args.articles, sentences, rng)
         started = time.perf_counter()
         indexed = rebuild_index()

@@ -8,8 +8,10 @@ generated pages, parsed by the real parser and written with bulk_create (the imp
 is import_benchmark.py's business), then rebuild the search index and ANALYZE; a filled database
 is reused. (2) collectstatic into a temporary folder and start gunicorn with gunicorn.conf.py and
 production settings (DEBUG=0, HTTPS enforced, hashed static files) on 127.0.0.1. (3) drive each
-URL with wrk on the loopback for --duration seconds, cycling through many different articles,
-issues and years, and report requests/s, the client's p50/p95 and the server's own p50/p95 read
+URL with wrk on the loopback for --duration seconds, walking many different articles, issues
+and years (wrk_paths.lua: each wrk thread its own shuffled share of the paths, so no path is asked
+twice back to back, and none twice at all when --paths is at least the number of requests; the
+2-second warm-up asks for other articles and issues than the measured run), and report requests/s, the client's p50/p95 and the server's own p50/p95 read
 from gunicorn's access log (rt_us), beside the targets. (4) --profile: profile each URL that
 missed its target in-process with pyinstrument (pip install pyinstrument into .venv).
 Only 127.0.0.1 is ever contacted; every wrk run stops by itself.
@@ -203,14 +205,20 @@ class _Writer:
 # --------------------------------------------------------------------------- the URLs
 
 
-def url_sets(count: int, rng: random.Random) -> dict[str, list[str]]:
-    """Return, per benchmarked page, the paths wrk cycles through."""
+def url_sets(count: int, rng: random.Random, *, exclude: dict | None = None) -> dict[str, list[str]]:
+    """Return, per benchmarked page, the paths wrk cycles through; with ``exclude`` (another
+    call's result), article and issue paths other than those (for a warm-up that warms the
+    workers, not the page cache of the measured paths), as far as the archive has others."""
     from newsroom.models import Article, Issue
 
     public = Article.objects.public()
     ids = list(public.values_list("pk", flat=True).order_by("pk"))
-    dates = list(Issue.objects.values_list("date", flat=True))
+    dates = list(Issue.objects.values_list("date", flat=True).order_by("date"))
     years = sorted({d.year for d in dates})
+    if exclude:
+        taken = {p for name in ("article page", "issue page") for p in exclude.get(name, ())}
+        ids = [pk for pk in ids if f"/articles/{pk}/" not in taken] or ids
+        dates = [d for d in dates if f"/issues/{d.isoformat()}/" not in taken] or dates
     return {
         "trivial view (/healthz)": ["/healthz"],
         "article page": [f"/articles/{pk}/" for pk in rng.sample(ids, min(count, len(ids)))],
@@ -324,6 +332,9 @@ def worker_rss_mb(server: subprocess.Popen) -> list[float]:
     return sorted(sizes)
 
 
+_wrk_runs = 0
+
+
 def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, workdir: Path) -> dict:
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
@@ -331,7 +342,11 @@ def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, work
         "wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
         "-H", "X-Forwarded-Proto: https", "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}",
     ]
-    result = subprocess.run(command, env={**os.environ, "WRK_PATHS": str(listing)},
+    global _wrk_runs
+    _wrk_runs += 1
+    # WRK_THREADS: the script gives each thread its share of the paths; WRK_RUN: another shuffle.
+    wrk_env = {**os.environ, "WRK_PATHS": str(listing), "WRK_THREADS": "2", "WRK_RUN": str(_wrk_runs)}
+    result = subprocess.run(command, env=wrk_env,
                             capture_output=True, text=True, timeout=seconds + 60)
     for line in result.stdout.splitlines():
         if line.startswith("WRK_JSON "):
@@ -468,6 +483,9 @@ def main() -> None:
     if args.only:
         wanted = [w.strip() for w in args.only.split(",")]
         paths = {k: v for k, v in paths.items() if k.startswith("trivial") or any(w in k for w in wanted)}
+    # The warm-up asks for other articles and issues: it warms the workers (imports, connections,
+    # query plans), not the page cache of the paths then measured.
+    warm_paths = url_sets(args.paths, random.Random(args.seed + 1), exclude=paths)
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=BENCH_DIR))
@@ -495,7 +513,8 @@ def main() -> None:
             if args.warm_every_path:
                 for path in options:  # the steady state of a cache: every page asked once
                     fetch(port, path)
-            run_wrk(port, options, seconds=2, connections=args.connections, workdir=workdir)  # warm
+            warm = options if args.warm_every_path else warm_paths.get(name, options)
+            run_wrk(port, warm, seconds=2, connections=args.connections, workdir=workdir)
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             offset = log.stat().st_size
             workers = child_pids(server.pid)
