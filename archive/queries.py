@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, Func, Max, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce, ExtractYear
 
 from newsroom import pagecache
-from newsroom.models import Article, Credit, Issue, Person, Photo, Role
+from newsroom.models import Article, Credit, Issue, Person, Photo, Role, prefetch_tags
 
 
 def credits_prefetch(lookup: str = "credits") -> Prefetch:
@@ -164,8 +164,9 @@ def issue_contents(issue: Issue) -> IssueContents:
         Article.objects.public()
         .filter(issue=issue)
         .order_by("page", "position")
-        .prefetch_related(credits_prefetch(), "tags")
+        .prefetch_related(credits_prefetch())
     )
+    prefetch_tags(articles)
     photos = list(
         Photo.objects.public()
         .filter(issue=issue)

@@ -22,6 +22,7 @@ from newsroom.models.articles import (
     PhotoQuerySet,
     Visibility,
     page_order,
+    prefetch_tags,
     record_article_tags,
 )
 from newsroom.models.credits import Credit, credited_names
@@ -63,6 +64,7 @@ __all__ = [
     "credited_names",
     "in_range",
     "page_order",
+    "prefetch_tags",
     "record_article_tags",
     "sees_unpublished",
     "within",

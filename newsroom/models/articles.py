@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from newsroom.lib.blocks import Block, parse_body
 from newsroom.lib.bounds import PAGES, POSITIONS
@@ -310,6 +312,29 @@ class Article(ContinuedArticle, models.Model):
     def etag(self) -> str:
         """Return the HTTP entity tag of this version of the article (for If-Match locking)."""
         return f'"article-{self.pk}-v{self.version}"'
+
+
+def prefetch_tags(articles: list[Article]) -> None:
+    """Load the tags of these articles in one query, as ``prefetch_related("tags")`` would.
+
+    taggit's own prefetch builds a filtered queryset for every article it fills (about 1 ms
+    each: a tenth of an issue page's rendering); this fills the same cache
+    (``article.tags.all()`` reads it) from one query, in the order taggit gives.
+    """
+    if not articles:
+        return
+    through = Article.tags.through
+    content_type = ContentType.objects.get_for_model(Article)
+    tags_of: dict[int, list] = {article.pk: [] for article in articles}
+    for item in (through.objects.filter(content_type=content_type, object_id__in=list(tags_of))
+                 .select_related("tag").order_by("pk")):
+        tags_of[item.object_id].append(item.tag)
+    for article in articles:
+        # What Django's prefetch stores: a queryset whose results are already in hand.
+        cached = Tag.objects.all()
+        cached._result_cache, cached._prefetch_done = tags_of[article.pk], True
+        article._prefetched_objects_cache = {**getattr(article, "_prefetched_objects_cache", {}),
+                                             "tags": cached}
 
 
 @receiver(pre_create_historical_record, sender=Article.history.model)

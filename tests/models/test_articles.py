@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -152,3 +153,22 @@ def test_page_order_puts_the_newest_issue_first_then_edition_page_and_position(p
     assert list(Article.objects.in_page_order(by_edition=False))[:3] == sorted(
         [made[4], made[0], made[3]], key=lambda a: (a.page, a.position, a.pk)
     )
+
+
+def test_prefetch_tags_gives_each_article_its_tags_as_taggit_does_in_one_query(
+    django_assert_num_queries,
+):
+    from newsroom.models import prefetch_tags
+
+    issue = make_issue()
+    tagged = [make_article(issue, tags=names) for names in (["工会", "劳模"], [], ["劳模"])]
+    expected = [[tag.name for tag in Article.objects.get(pk=a.pk).tags.all()] for a in tagged]
+    articles = list(Article.objects.filter(pk__in=[a.pk for a in tagged]).order_by("pk"))
+    ContentType.objects.get_for_model(Article)  # cached once per process, as in a server
+
+    with django_assert_num_queries(1):
+        prefetch_tags(articles)
+        assert [[tag.name for tag in a.tags.all()] for a in articles] == expected
+    assert expected == [["工会", "劳模"], [], ["劳模"]]
+    articles[1].tags.add("新标签")  # taggit drops the prefetched tags when they change
+    assert [t.name for t in articles[1].tags.all()] == ["新标签"]
