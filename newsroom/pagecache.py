@@ -47,6 +47,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 
+from newsroom.replicas import reading_alias
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
@@ -248,7 +250,9 @@ def cached_public_page(view):
         pages = _cache()
         if pages is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
-        key = page_key(request, reader_generation())
+        # From the database the page is read from: a replica's generation is never newer
+        # than its data (newsroom/replicas.py).
+        key = page_key(request, reader_generation(reading_alias()))
         value = _read(pages, key)
         if value is _UNAVAILABLE:
             response = view(request, *args, **kwargs)
@@ -278,15 +282,16 @@ def cached_public_page(view):
     return wrapper
 
 
-def for_generation(name: str, compute, using: str = DEFAULT_DB_ALIAS):
+def for_generation(name: str, compute, using: str | None = None):
     """Return compute() as of the archive's current generation, computed once per generation.
 
     For archive-wide figures many pages show (every year's number of issues): cached in the
     default cache under the generation, so exact, and recomputed after any change. Inside a
     transaction with uncommitted changes it is computed afresh.
     """
-    if has_uncommitted_changes(using):
+    if has_uncommitted_changes():
         return compute()
+    using = using or reading_alias()  # where compute() reads (newsroom/replicas.py)
     return cache.get_or_set(f"archive:{name}:{reader_generation(using)}", compute,
                             settings.PAGE_CACHE_TIMEOUT)
 
@@ -304,7 +309,7 @@ def cached_data(request, respond, *, data_of, restore):
     user = getattr(request, "user", None)
     if pages is None or not _uses_cache(request) or (user is not None and user.is_authenticated):
         return respond()
-    key = "api:" + page_key(request, reader_generation())
+    key = "api:" + page_key(request, reader_generation(reading_alias()))
     data = _read(pages, key)
     if data is _UNAVAILABLE:
         response = respond()

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Once the user is known: an anonymous reader's request may read from a replica.
+    "newsroom.replicas.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,6 +100,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# PostgreSQL read replicas (newsroom/replicas.py): anonymous readers' requests read from the
+# first fresh one; everything else from the primary (DATABASE_URL).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL (the primary).")
+    # The test runner points a replica at the test database instead of creating one.
+    DATABASES[f"replica_{_number}"] = {**database_from_url(_url, base_dir=BASE_DIR),
+                                      "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+# A replica further behind the primary than this many seconds is not read from.
+REPLICA_MAX_LAG = env_float("REPLICA_MAX_LAG", 5.0)
+# How often each process checks each replica (seconds).
+REPLICA_CHECK_SECONDS = env_float("REPLICA_CHECK_SECONDS", 2.0)
+# After a write, its sender reads from the primary for this many seconds.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
