@@ -70,9 +70,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(continues__isnull=True)
 
     def on_page(self, number: int) -> ArticleQuerySet:
-        """Return the articles on a page (版), those continued on it included."""
-        parts = self.model.objects.filter(continues=OuterRef("pk"), page=number)
-        return self.filter(Q(page=number) | Exists(parts))
+        """Return the articles on a page (版), those continued on it included: by a part that
+        continues them, or a part continuing such a part (an article on up to four pages)."""
+        on_it = Q(page=number)
+        for depth in range(1, 4):
+            link = "__".join(["continues"] * depth)
+            on_it |= Exists(self.model.objects.filter(**{link: OuterRef("pk")}, page=number))
+        return self.filter(on_it)
 
     def withdrawn(self) -> ArticleQuerySet:
         return self.filter(visibility=Visibility.WITHDRAWN)

@@ -172,3 +172,17 @@ def test_prefetch_tags_gives_each_article_its_tags_as_taggit_does_in_one_query(
     assert expected == [["工会", "劳模"], [], ["劳模"]]
     articles[1].tags.add("新标签")  # taggit drops the prefetched tags when they change
     assert [t.name for t in articles[1].tags.all()] == ["新标签"]
+
+
+def test_an_article_on_three_pages_is_found_on_each_of_them():
+    issue = make_issue()
+    lead = make_article(issue, page=1, position=1, headline="三版连载", jump_to=3)
+    second = make_article(issue, page=3, position=1, headline="", is_continuation=True,
+                          continued_from=1, continues=lead, jump_to=5)
+    third = make_article(issue, page=5, position=1, headline="", is_continuation=True,
+                         continued_from=3, continues=second)
+    other = make_article(issue, page=5, position=2, headline="别的文章")
+
+    assert lead.pages == [1, 3, 5] and third.first_part() == lead
+    for number, expected in ((1, {lead}), (3, {lead}), (5, {lead, other}), (2, set())):
+        assert set(Article.objects.as_read().on_page(number)) == expected, number
