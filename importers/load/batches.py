@@ -87,7 +87,13 @@ def import_files(
             # Another process wrote one of these issues or names at the same moment, a
             # deadlock, or one bad page: nothing of the batch stays, and each page is loaded
             # on its own (which retries a collision and names the file that fails).
-            logger.info("a batch of %d pages failed; loading them one by one: %s", len(read), error)
+            if isinstance(error, (IntegrityError, OperationalError)):
+                logger.info("a batch of %d pages met another process; loading them one by one: %s",
+                            len(read), error)
+            else:
+                # Not a collision: a bug that costs the batch its speed (nothing is lost).
+                logger.warning("a batch of %d pages failed; loading them one by one", len(read),
+                               exc_info=error)
     for number, item in read.items():
         if number not in reports:
             reports[number] = _load_file(item, run=run, people=people, concurrent=concurrent)

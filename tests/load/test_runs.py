@@ -273,3 +273,18 @@ def test_a_file_this_importer_already_loaded_is_not_read_again(tmp_path, monkeyp
                for r in newer.files)
     assert set(SourceFile.objects.values_list("importer_version", flat=True)) == {"0123456789abcdef"}
     assert [r.notes != [] for r in import_paths(paths).files] == [True] * len(paths)
+
+
+def test_a_batch_that_fails_for_a_bug_says_so_and_its_pages_still_load(tmp_path, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the batch path")
+
+    monkeypatch.setattr(batches, "write_collected", broken)
+    paths = [shutil.copy(seed, tmp_path / seed.name) for seed in sorted(SEEDS.glob("*.txt"))]
+
+    with caplog.at_level("INFO", logger="importers.load.batches"):
+        result = import_paths(paths)
+
+    assert result.ok and Issue.objects.count() == len(paths)
+    (record,) = [r for r in caplog.records if "loading them one by one" in r.getMessage()]
+    assert record.levelname == "WARNING" and "a bug in the batch path" in caplog.text
