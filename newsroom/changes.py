@@ -13,7 +13,9 @@ Modified of the        page names its page too), articles, loose photos,  articl
 article/issue pages)   advertisements, the public issues before and
                        after it
 search documents       articles, their photos' captions, credits,         newsroom/search/
-                       people's names and aliases, issues' dates          indexing.py
+                       people's names and aliases, issues' dates; a       indexing.py
+                       continued article, its parts (their stamps move
+                       the article's too: ``_touch_continued``)
 archive generation     everything public                                  newsroom/pagecache.py
 (the page cache)
 =====================  =================================================  ======================
@@ -63,6 +65,7 @@ from newsroom.models import (
     Photo,
     Publication,
 )
+from newsroom.models.continuations import MAX_PARTS
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +143,9 @@ def _waiting_reindex(using: str) -> _Reindex | None:
 
 
 def _reindex(ids: set[int], using: str) -> None:
+    # A part continuing an article is read within it (newsroom/models/continuations.py): the
+    # article it continues shows its text, so that article's page and document follow it.
+    ids = ids | _touch_continued(ids, using)
     try:
         search.index_articles(ids, using=using)
     except Exception:
@@ -150,6 +156,23 @@ def _reindex(ids: set[int], using: str) -> None:
     # Search pages and their totals are cached by the generation: move it on once the
     # new documents are visible (they are written after the articles' commit).
     archive_changed(using=using)
+
+
+def _touch_continued(ids: set[int], using: str) -> set[int]:
+    """Move on the updated_at of the articles that these parts continue (however far the chain
+    goes back) and return their ids: their pages and validators show the parts' text."""
+    continued: set[int] = set()
+    frontier = set(ids)
+    for _ in range(MAX_PARTS):
+        earlier = set(Article.objects.using(using).filter(pk__in=frontier, continues__isnull=False)
+                      .values_list("continues", flat=True)) - continued
+        if not earlier:
+            break
+        continued |= earlier
+        frontier = earlier
+    if continued:
+        Article.objects.using(using).filter(pk__in=continued).update(updated_at=timezone.now())
+    return continued
 
 
 class BulkRun:

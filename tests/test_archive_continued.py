@@ -108,3 +108,24 @@ def test_the_article_page_keeps_the_ocr_of_every_part_with_its_jump_lines(client
     ocr = page[page.index('class="ocr-original"'):]
     assert "(下转第3版)" in ocr and "(上接第1版)" in ocr
     assert ocr.index("(下转第3版)") < ocr.index("(上接第1版)")
+
+
+def test_correcting_a_part_changes_the_whole_articles_page_validators_and_search(
+    client, paper, django_capture_on_commit_callbacks
+):
+    contest, part = paper["contest"], paper["part"]
+    url = f"/articles/{contest.pk}/"
+    before = client.get(url)
+    assert before.status_code == 200 and "本次大赛共有3000余名职工报名参赛" in before.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editorial.edit_article(
+            part, changes={"body": part.body.replace("3000余名", "3200余名")},
+            expected_version=part.version, user=make_user(role="editor"),
+        )
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 200 and again["ETag"] != before["ETag"]
+    assert "本次大赛共有3200余名职工报名参赛" in again.content.decode()
+    found = client.get("/search/", {"q": "3200余名"}).content.decode()
+    assert f"/articles/{contest.pk}/" in found
