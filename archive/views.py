@@ -162,7 +162,7 @@ def _issue_last_modified(request: HttpRequest, date: dt.date) -> dt.datetime | N
     return max(filter(None, _issue_stamps(issue)))
 
 
-@cached_public_page
+@cached_public_page(stamp=_issue_etag)
 @require_safe
 @vary_on_cookie
 @condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
@@ -216,7 +216,7 @@ def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
     return max(article.updated_at, article.issue.updated_at, article.page_last_change)
 
 
-@cached_public_page
+@cached_public_page(stamp=_article_etag)
 @require_safe
 @vary_on_cookie
 @condition(etag_func=_article_etag, last_modified_func=_article_last_modified)

@@ -11,7 +11,13 @@ until *anything* that a public page shows changes, in any process:
   It runs after the transaction commits, once per transaction, so a page rendered from data
   older than the change is always stored under an older generation than the one readers
   ask for next: no stale page, whatever the interleaving of requests and commits.
-- A cached page's key holds the generation, the language, the host and the full path, so
+- **Article and issue pages**, the long tail crawlers and search referrals reach, are keyed by
+  their own validators instead (``cached_public_page(stamp=...)``: the ETag the page answers
+  conditional requests with, which moves whenever anything the page shows does; see
+  newsroom/changes.py). An editor's save, or an import, invalidates the pages that show what
+  changed, and leaves every other article and issue page cached; each hit reads the page's
+  stamps (one query).
+- A cached page's key holds the generation (or its stamps), the language, the host and the full path, so
   reading the generation (one primary-key SELECT, at most once a second per worker: see
   reader_generation) is the only query of a page served from the cache; old entries are
   never read again and age out of the cache.
@@ -218,8 +224,8 @@ def _uses_cache(request) -> bool:
     )
 
 
-def page_key(request, generation: int) -> str:
-    """Return the cache key of the page this request asks for, at a generation."""
+def page_key(request, generation: int | str) -> str:
+    """Return the cache key of the page this request asks for, at a generation (or stamps)."""
     address = f"{request.get_host()}|{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
     return f"archive-page:{generation}:{get_language()}:{digest}"
@@ -238,21 +244,33 @@ def _restored(value: tuple) -> HttpResponse:
     return response
 
 
-def cached_public_page(view):
+def cached_public_page(view=None, *, stamp=None):
     """Serve a public archive view from the page cache; render and store it on a miss.
 
     A page answered from the cache still honours If-None-Match / If-Modified-Since with
     the ETag and Last-Modified it was rendered with, and says `X-Page-Cache: hit`.
+
+    ``stamp(request, *args, **kwargs)`` (the view's ETag function) keys the page by what it
+    shows instead of by the archive's generation: a change elsewhere in the archive leaves it
+    cached. Its validators move whenever anything the page shows does (newsroom/changes.py),
+    and they are read before the page is rendered, so a page is never stored under stamps
+    newer than its content. Costs one query a hit (the stamps) instead of the generation's
+    (read at most once a second). Without a stamp (None: a missing or withdrawn page), the
+    generation keys it.
     """
+    if view is None:
+        return lambda view: cached_public_page(view, stamp=stamp)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         pages = _cache()
         if pages is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
-        # From the database the page is read from: a replica's generation is never newer
-        # than its data (newsroom/replicas.py).
-        key = page_key(request, reader_generation(reading_alias()))
+        # Read from the database the page is read from: a replica's stamps and generation
+        # are never newer than its data (newsroom/replicas.py).
+        stamps = stamp(request, *args, **kwargs) if stamp is not None else None
+        key = (page_key(request, f"stamp-{stamps.strip(chr(34))}") if stamps
+               else page_key(request, reader_generation(reading_alias())))
         value = _read(pages, key)
         if value is _UNAVAILABLE:
             response = view(request, *args, **kwargs)

@@ -77,6 +77,55 @@ def test_an_editors_committed_correction_shows_at_once_on_every_cached_page(clie
     assert "职工夜校改期" in response.content.decode()
 
 
+def test_a_correction_elsewhere_leaves_article_and_issue_pages_cached(client, article):
+    """Article and issue pages are keyed by what they show (their validators), not by the
+    archive's generation: an editor's save on another issue leaves them in the cache."""
+    # The issue between: an issue page's neighbours (its previous/next links) are its own.
+    make_article(issue=make_issue(date=article.issue.date + dt.timedelta(days=10)))
+    other = make_article(issue=make_issue(date=article.issue.date + dt.timedelta(days=30)),
+                         headline="另一期的文章")
+    urls = [article.get_absolute_url(), article.issue.get_absolute_url()]
+    for url in urls:
+        get(client, url)
+    editorial.edit_article(other, changes={"headline": "另一期的文章（更正）"},
+                           expected_version=other.version, user=make_user(role="editor"))
+
+    assert [get(client, url)[0]["X-Page-Cache"] for url in urls] == ["hit", "hit"]
+    changed = client.get(other.get_absolute_url())
+    assert changed["X-Page-Cache"] == "miss" and "另一期的文章（更正）" in changed.content.decode()
+    # The home page shows every issue's news: it follows the generation.
+    assert get(client, "/")[0]["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("page", ["article", "issue"])
+def test_a_correction_committed_while_a_page_renders_is_never_served_stale(
+    client, article, monkeypatch, page
+):
+    """The stamps are read, then a correction commits, then the page renders (the race a busy
+    desk makes): whatever was stored, no reader after the commit gets the old headline."""
+    from newsroom import pagecache
+
+    url = article.get_absolute_url() if page == "article" else article.issue.get_absolute_url()
+    read = pagecache._read
+    committed = []
+
+    def commit_in_between(pages, key):
+        if not committed:  # the first request: after its stamps were read, before it renders
+            committed.append(editorial.edit_article(
+                article, changes={"headline": "职工夜校改在周六"}, expected_version=article.version,
+                user=make_user(role="editor")))
+        return read(pages, key)
+
+    monkeypatch.setattr(pagecache, "_read", commit_in_between)
+    responses = [client.get(url) for _ in range(3)]
+
+    assert committed
+    # The first request began before the commit: it may show either headline. Every request
+    # begun after it shows the correction, though the first stored what it rendered.
+    assert all("职工夜校改在周六" in r.content.decode() for r in responses[1:])
+    assert [r["X-Page-Cache"] for r in responses] == ["miss", "miss", "hit"]
+
+
 def test_renaming_a_contributor_reaches_the_cached_person_page(client, article):
     # The article page shows the byline as printed (Credit.printed_name); the person's own
     # page shows the person's name.
@@ -203,7 +252,7 @@ def test_another_worker_sees_a_change_within_the_generation_ttl(client, article,
     from newsroom import pagecache
 
     settings.PAGE_CACHE_GENERATION_TTL = 60
-    url = article.get_absolute_url()
+    url = "/"  # a page keyed by the generation (article and issue pages are keyed by their stamps)
     get(client, url)
     response, queries = get(client, url)
     assert response["X-Page-Cache"] == "hit" and queries == 0
