@@ -52,9 +52,11 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # The client (as the proxy forwarded it), the request, status, size, referrer, user agent,
-# and the time spent in the worker in microseconds (rt_us), which the serving benchmark reads.
+# whether the page cache answered (cache=hit/miss/-), and the time spent in the worker in
+# microseconds (rt_us), which the serving benchmark reads.
 access_log_format = (
-    '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" rt_us=%(D)s'
+    '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" '
+    "cache=%({x-page-cache}o)s rt_us=%(D)s"
 )
 
 # Temporary request-body files in memory rather than on a possibly slow disk.

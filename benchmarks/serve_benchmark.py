@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from multiprocessing import Pool
@@ -420,9 +421,10 @@ def drain(log: Path, *, quiet: float = 1.5, limit: float = 180) -> None:
             return
 
 
-def server_times(log: Path, offset: int) -> tuple[list[int], dict[str, int]]:
-    """Return the rt_us of the access-log lines after ``offset``, and their status counts."""
-    times, statuses = [], {}
+def server_times(log: Path, offset: int) -> tuple[list[int], dict[str, int], dict[str, int]]:
+    """Return the rt_us of the access-log lines after ``offset``, their status counts and their
+    page-cache answers (hit, miss, -)."""
+    times, statuses, cache = [], {}, {}
     with log.open("rb") as handle:
         handle.seek(offset)
         for raw in handle:
@@ -432,7 +434,41 @@ def server_times(log: Path, offset: int) -> tuple[list[int], dict[str, int]]:
             times.append(int(line.rsplit("rt_us=", 1)[1]))
             status = line.split('" ', 1)[1].split()[0] if '" ' in line else "?"
             statuses[status] = statuses.get(status, 0) + 1
-    return times, statuses
+            answer = line.rsplit("cache=", 1)[1].split()[0] if "cache=" in line else "-"
+            cache[answer] = cache.get(answer, 0) + 1
+    return times, statuses, cache
+
+
+class Saver(threading.Thread):
+    """An editor saving a correction to a random public article every ``every`` seconds (the
+    desk at work while readers read): --save-every."""
+
+    def __init__(self, every: float):
+        super().__init__(daemon=True)
+        self.every, self.saves, self.stopped = every, 0, threading.Event()
+
+    def run(self) -> None:
+        from django.contrib.auth.models import Group, User
+        from django.db import connection
+
+        from newsroom import editorial
+        from newsroom.models import Article
+
+        user, created = User.objects.get_or_create(username="benchmark-editor",
+                                                   defaults={"is_staff": True})
+        if created:
+            user.groups.add(Group.objects.get(name="editor"))
+        ids = list(Article.objects.public().values_list("pk", flat=True))
+        rng = random.Random(7)
+        try:
+            while not self.stopped.wait(self.every):
+                article = Article.objects.get(pk=rng.choice(ids))
+                headline = article.headline[:-1] if article.headline.endswith("·") else article.headline + "·"
+                editorial.edit_article(article, changes={"headline": headline},
+                                       expected_version=article.version, user=user)
+                self.saves += 1
+        finally:
+            connection.close()
 
 
 def percentile(values: list[int], pct: float) -> float:
@@ -458,6 +494,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile pages that miss a target")
     parser.add_argument("--populate-only", action="store_true", help="fill the database and stop")
     parser.add_argument("--only", help="comma-separated names of the pages to run (substrings)")
+    parser.add_argument("--save-every", type=float, default=0,
+                        help="an editor saves a correction to a random article every this many "
+                             "seconds during each measured run (0: no saves)")
     parser.add_argument("--warm-every-path", action="store_true",
                         help="ask for every path once before measuring (a warm page cache; with "
                              "PAGE_CACHE_LOCATION shared by the workers, every page is a hit)")
@@ -520,13 +559,20 @@ def main() -> None:
             workers = child_pids(server.pid)
             app_before = cpu_seconds(workers)
             db_before = cpu_seconds(backend_pids(args.database_url))
+            saver = Saver(args.save_every) if args.save_every else None
+            if saver is not None:
+                saver.start()
             figures = run_wrk(port, options, seconds=args.duration,
                               connections=args.connections, workdir=workdir)
+            if saver is not None:
+                saver.stopped.set()
+                saver.join()
             # The requests still queued when wrk stopped count for this URL.
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             app_cpu = cpu_used(app_before, cpu_seconds(workers))
             db_cpu = cpu_used(db_before, cpu_seconds(backend_pids(args.database_url)))
-            times, statuses = server_times(log, offset)
+            times, statuses, cache = server_times(log, offset)
+            answered = cache.get("hit", 0) + cache.get("miss", 0)
             rows.append({
                 "name": name,
                 "first_request_ms": first_ms,
@@ -542,11 +588,16 @@ def main() -> None:
                 "server_mean_ms": statistics.fmean(times) / 1000 if times else float("nan"),
                 "non_200": sum(n for s, n in statuses.items() if s != "200") + figures["status_errors"],
                 "socket_errors": figures["connect_errors"] + figures["read_errors"] + figures["timeouts"],
+                "cache_hit_share": cache.get("hit", 0) / answered if answered else None,
+                "saves": saver.saves if saver is not None else 0,
             })
             print(f"  {rows[-1]['rps']:.0f} req/s, server p50/p95 {rows[-1]['server_p50_ms']:.1f}/"
                   f"{rows[-1]['server_p95_ms']:.1f} ms, first request {first_ms:.0f} ms, CPU a request: "
                   f"gunicorn {rows[-1]['app_cpu_ms']:.1f} ms + PostgreSQL "
-                  f"{rows[-1]['db_cpu_ms']:.1f} ms", flush=True)
+                  f"{rows[-1]['db_cpu_ms']:.1f} ms"
+                  + (f", page cache hits {rows[-1]['cache_hit_share']:.0%}"
+                     if rows[-1]["cache_hit_share"] is not None else "")
+                  + (f", {rows[-1]['saves']} editor saves" if saver is not None else ""), flush=True)
         rss = worker_rss_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
