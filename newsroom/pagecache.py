@@ -15,8 +15,8 @@ until *anything* that a public page shows changes, in any process:
   their own validators instead (``cached_public_page(stamp=...)``: the ETag the page answers
   conditional requests with, which moves whenever anything the page shows does; see
   newsroom/changes.py). An editor's save, or an import, invalidates the pages that show what
-  changed, and leaves every other article and issue page cached; each hit reads the page's
-  stamps (one query).
+  changed, and leaves every other article and issue page cached. A page's stamps are
+  remembered per generation, so a hit costs no query until something changes, then one.
 - A cached page's key holds the generation (or its stamps), the language, the host and the full path, so
   reading the generation (one primary-key SELECT, at most once a second per worker: see
   reader_generation) is the only query of a page served from the cache; old entries are
@@ -244,6 +244,20 @@ def _restored(value: tuple) -> HttpResponse:
     return response
 
 
+def _stamps(pages, request, generation: int, stamp, args, kwargs) -> str:
+    """Return the page's stamps: read from the database once per generation and path, then
+    from the cache (while nothing changed anywhere, a hit costs no query; after a change,
+    one). "" when the page has none (missing, withdrawn)."""
+    memo = page_key(request, f"stamps-{generation}")
+    known = _read(pages, memo)
+    if isinstance(known, str):
+        return known
+    stamps = (stamp(request, *args, **kwargs) or "").strip('"')
+    if known is not _UNAVAILABLE:
+        _write(pages, memo, stamps)
+    return stamps
+
+
 def cached_public_page(view=None, *, stamp=None):
     """Serve a public archive view from the page cache; render and store it on a miss.
 
@@ -254,9 +268,9 @@ def cached_public_page(view=None, *, stamp=None):
     shows instead of by the archive's generation: a change elsewhere in the archive leaves it
     cached. Its validators move whenever anything the page shows does (newsroom/changes.py),
     and they are read before the page is rendered, so a page is never stored under stamps
-    newer than its content. Costs one query a hit (the stamps) instead of the generation's
-    (read at most once a second). Without a stamp (None: a missing or withdrawn page), the
-    generation keys it.
+    newer than its content. The stamps themselves are remembered per generation: a hit costs
+    no query until something changes anywhere, then one (the stamps, read again). Without
+    stamps (a missing or withdrawn page), the generation keys it.
     """
     if view is None:
         return lambda view: cached_public_page(view, stamp=stamp)
@@ -268,9 +282,9 @@ def cached_public_page(view=None, *, stamp=None):
             return view(request, *args, **kwargs)
         # Read from the database the page is read from: a replica's stamps and generation
         # are never newer than its data (newsroom/replicas.py).
-        stamps = stamp(request, *args, **kwargs) if stamp is not None else None
-        key = (page_key(request, f"stamp-{stamps.strip(chr(34))}") if stamps
-               else page_key(request, reader_generation(reading_alias())))
+        generation = reader_generation(reading_alias())
+        stamps = _stamps(pages, request, generation, stamp, args, kwargs) if stamp else None
+        key = page_key(request, f"stamp-{stamps}" if stamps else generation)
         value = _read(pages, key)
         if value is _UNAVAILABLE:
             response = view(request, *args, **kwargs)
