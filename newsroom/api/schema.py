@@ -10,7 +10,7 @@ from __future__ import annotations
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-from newsroom.api.serializers import ErrorSerializer
+from newsroom.api.edits import ErrorSerializer
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # No text the API takes may hold NUL (newsroom/middleware.py, DRF's CharField refuse it); a

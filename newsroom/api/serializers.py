@@ -14,7 +14,7 @@ from rest_framework.reverse import reverse
 
 from newsroom.api.pages import PageSerializer
 from newsroom.api.rendering import blocks_html
-from newsroom.lib.blocks import CROSSHEAD, PARAGRAPH, Block, render_body
+from newsroom.lib.blocks import CROSSHEAD, PARAGRAPH
 from newsroom.models import (
     Advertisement,
     Article,
@@ -477,69 +477,6 @@ class OriginalTextSerializer(serializers.ModelSerializer):
         }
 
 
-def _max_length(name: str) -> int:
-    """Return the longest text the article's field ``name`` holds (the model's own limit)."""
-    return Article._meta.get_field(name).max_length
-
-
-class ArticleEditSerializer(serializers.Serializer):
-    """The fields an editor may change (Article.TEXT_FIELDS, as blocks too, and the tags);
-    any other key is refused."""
-
-    #: What the schema says of the whole body (see newsroom/api/schema.py): the checks below.
-    request_schema_rules = {
-        "additionalProperties": False,
-        "minProperties": 1,
-        "not": {"required": ["body", "blocks"]},
-    }
-
-    kicker = serializers.CharField(
-        max_length=_max_length("kicker"), allow_blank=True, required=False,
-        help_text="Kicker (引题).",
-    )
-    headline = serializers.CharField(
-        max_length=_max_length("headline"), required=False, help_text="Main headline."
-    )
-    subheadline = serializers.CharField(
-        max_length=_max_length("subheadline"), allow_blank=True, required=False,
-        help_text="Subheadline (副题).",
-    )
-    dateline = serializers.CharField(
-        max_length=_max_length("dateline"), allow_blank=True, required=False,
-        help_text="Dateline, e.g. 本报讯.",
-    )
-    body = serializers.CharField(
-        allow_blank=True, required=False, trim_whitespace=False,
-        help_text="The body as stored: blocks separated by a blank line, crossheads start with `### `.",
-    )
-    blocks = BlockSerializer(
-        many=True, required=False,
-        help_text="The body as blocks, instead of `body` (send one or the other).",
-    )
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False,
-        help_text="The complete new list of tag names (replaces the old list).",
-    )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["此字段不可通过 API 修改。"] for name in unknown}
-                )
-        return super().to_internal_value(data)
-
-    def validate(self, attrs):
-        if "body" in attrs and "blocks" in attrs:
-            raise serializers.ValidationError({"blocks": ["请只提供 body 或 blocks 其中之一。"]})
-        if not attrs:
-            raise serializers.ValidationError({"detail": ["没有要修改的字段。"]})
-        if "blocks" in attrs:
-            attrs["body"] = render_body([Block(b["type"], b["text"]) for b in attrs.pop("blocks")])
-        return attrs
-
-
 # --- advertisements, people, tags, flags -------------------------------------------------------
 
 
@@ -620,21 +557,3 @@ class ReviewFlagSerializer(serializers.ModelSerializer):
             "before": {"help_text": "The text before the importer's repair."},
             "after": {"help_text": "The text after the importer's repair."},
         }
-
-
-# --- errors -------------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong and how to fix it.")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="For invalid input: the messages for each parameter or field, by name.",
-    )
-
-
-class PreconditionErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="Why the edit was refused.")
-    version = serializers.IntegerField(help_text="The article's current version.")
-    etag = serializers.CharField(help_text="The current entity tag: send it in If-Match after re-reading.")

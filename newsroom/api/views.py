@@ -30,21 +30,19 @@ from rest_framework.response import Response
 from taggit.models import Tag, TaggedItem
 
 from newsroom.api import filters, ninjs
+from newsroom.api.edits import ArticleEditSerializer, ErrorSerializer, PreconditionErrorSerializer
 from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite
 from newsroom.api.rendering import PlainTextRenderer
 from newsroom.api.serializers import (
     LISTED_CREDITS,
     LISTED_TAGS,
     AdvertisementSerializer,
-    ArticleEditSerializer,
     ArticleSerializer,
     ArticleSummarySerializer,
-    ErrorSerializer,
     IssueSerializer,
     OriginalTextSerializer,
     PersonSerializer,
     PhotoSerializer,
-    PreconditionErrorSerializer,
     PublicationSerializer,
     ReviewFlagSerializer,
     TagSerializer,
