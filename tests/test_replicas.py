@@ -1,6 +1,6 @@
 """Read replicas for real: a PostgreSQL primary and its streaming replica (scripts/pg-replica).
 
-The pair is the project's own (ports 55432/55433 on 127.0.0.1, data in a temporary folder), so
+The pair is the project's own (two free ports on 127.0.0.1, data in a temporary folder), so
 this runs in both of the suite's runs, whatever database the rest of the suite uses. The archive
 runs in a process of its own against the pair (tests/replicas_probe.py), as a server would.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,17 +24,32 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "pg-replica"
 
 
+def _free_ports(count: int) -> list[int]:
+    """Return ``count`` different loopback ports free now (each held until all are chosen)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
 @pytest.fixture(scope="module")
 def pair():
     # Directly under /tmp: the postgres user (the servers' owner when the tests run as root)
     # must reach it, which pytest's private temporary folders do not allow.
     folder = Path(tempfile.mkdtemp(prefix="newsroom-replica-"))
     folder.chmod(0o755)
-    env = {**os.environ, "NEWSROOM_REPLICA_DIR": str(folder / "pair")}
-    started = subprocess.run([SCRIPT, "start"], env=env, capture_output=True, text=True)
-    assert started.returncode == 0, started.stderr
-    urls = dict(line.split(" ", 1) for line in started.stdout.splitlines())
+    # Ports free now, so two test runs on one machine do not meet on the script's defaults.
+    primary_port, replica_port = _free_ports(2)
+    env = {**os.environ, "NEWSROOM_REPLICA_DIR": str(folder / "pair"),
+           "NEWSROOM_PRIMARY_PORT": str(primary_port), "NEWSROOM_REPLICA_PORT": str(replica_port)}
     try:
+        started = subprocess.run([SCRIPT, "start"], env=env, capture_output=True, text=True)
+        assert started.returncode == 0, started.stderr
+        urls = dict(line.split(" ", 1) for line in started.stdout.splitlines())
         subprocess.run(["psql", urls["primary"], "-qc", "CREATE DATABASE newsroom"], check=True,
                        capture_output=True)
         primary = urls["primary"].rsplit("/", 1)[0] + "/newsroom"
@@ -90,3 +106,10 @@ def test_the_router_writes_and_migrates_on_the_primary_only():
     assert router.allow_migrate("default", "newsroom") and not router.allow_migrate("replica_1", "newsroom")
     # Outside a request given a replica (a command, an editor), reads go to the primary.
     assert router.db_for_read(None) == "default"
+
+
+def test_the_script_refuses_a_port_another_server_holds(pair, tmp_path):
+    env, _primary, _replica = pair
+    other = {**env, "NEWSROOM_REPLICA_DIR": str(tmp_path / "other")}  # the same ports, held
+    refused = subprocess.run([SCRIPT, "start"], env=other, capture_output=True, text=True)
+    assert refused.returncode == 1 and "is taken by another server" in refused.stderr
