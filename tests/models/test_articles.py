@@ -126,7 +126,7 @@ def test_open_flag_counts_count_only_open_flags_of_each_article(issue):
 
 
 def test_the_api_edits_exactly_the_text_fields_with_the_models_lengths():
-    from newsroom.api.serializers import ArticleEditSerializer
+    from newsroom.api.edits import ArticleEditSerializer
 
     fields = ArticleEditSerializer().fields
     assert set(Article.TEXT_FIELDS) <= set(fields)
