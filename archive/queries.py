@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from newsroom import pagecache
 from newsroom.models import Article, Credit, Issue, Person, Photo, Role, prefetch_tags
+from newsroom.models.continuations import continuing
 
 
 def credits_prefetch(lookup: str = "credits") -> Prefetch:
@@ -192,7 +193,9 @@ def article_with_state(pk: int) -> Article | None:
     The article's own version and updated_at move on whenever its page's content does (its
     text, tags, credits, photos, a contributor's name: newsroom/editorial.py), its issue's
     updated_at when the masthead does; ``page_last_change``, the latest change of any
-    article on its page, covers the neighbours' headlines in the previous/next links.
+    article on its page, covers the neighbours' headlines in the previous/next links;
+    ``parts_last_change``, the latest change of the parts continuing it (None: it has none),
+    covers the text, photos and credits of a continued article's later pages.
     """
     page_last_change = (
         Article.objects.filter(issue=OuterRef("issue"), page=OuterRef("page"))
@@ -201,9 +204,16 @@ def article_with_state(pk: int) -> Article | None:
         .annotate(last=Max("updated_at"))
         .values("last")
     )
+    # MAX() with no GROUP BY: one row, NULL when nothing continues the article.
+    parts_last_change = (
+        Article.objects.filter(continuing(OuterRef("pk")))
+        .order_by()
+        .values(last=Func(F("updated_at"), function="MAX"))[:1]
+    )
     return (
         Article.objects.select_related("issue__publication")
-        .annotate(page_last_change=Subquery(page_last_change))
+        .annotate(page_last_change=Subquery(page_last_change),
+                  parts_last_change=Subquery(parts_last_change))
         .filter(pk=pk)
         .first()
     )

@@ -206,6 +206,7 @@ def _article_etag(request: HttpRequest, pk: int) -> str | None:
     return _digest(
         "article", article.pk, article.version, article.updated_at.isoformat(),
         article.issue.updated_at.isoformat(), article.page_last_change.isoformat(),
+        article.parts_last_change and article.parts_last_change.isoformat(),
     )
 
 
@@ -213,7 +214,8 @@ def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
     article = _article_state(request, pk)
     if article is None or not article.is_public or article.continues_id is not None:
         return None
-    return max(article.updated_at, article.issue.updated_at, article.page_last_change)
+    return max(filter(None, (article.updated_at, article.issue.updated_at,
+                             article.page_last_change, article.parts_last_change)))
 
 
 @cached_public_page(stamp=_article_etag)

@@ -14,8 +14,7 @@ article/issue pages)   advertisements, the public issues before and
                        after it
 search documents       articles, their photos' captions, credits,         newsroom/search/
                        people's names and aliases, issues' dates; a       indexing.py
-                       continued article, its parts (their stamps move
-                       the article's too: ``_touch_continued``)
+                       continued article, its parts' (``_continued_by``)
 archive generation     everything public                                  newsroom/pagecache.py
 (the page cache)
 =====================  =================================================  ======================
@@ -144,8 +143,8 @@ def _waiting_reindex(using: str) -> _Reindex | None:
 
 def _reindex(ids: set[int], using: str) -> None:
     # A part continuing an article is read within it (newsroom/models/continuations.py): the
-    # article it continues shows its text, so that article's page and document follow it.
-    ids = ids | _touch_continued(ids, using)
+    # document of the article it continues holds its text.
+    ids = ids | _continued_by(ids, using)
     try:
         search.index_articles(ids, using=using)
     except Exception:
@@ -158,9 +157,10 @@ def _reindex(ids: set[int], using: str) -> None:
     archive_changed(using=using)
 
 
-def _touch_continued(ids: set[int], using: str) -> set[int]:
-    """Move on the updated_at of the articles that these parts continue (however far the chain
-    goes back) and return their ids: their pages and validators show the parts' text."""
+def _continued_by(ids: set[int], using: str) -> set[int]:
+    """Return the ids of the articles that these parts continue, however far the chain goes
+    back (one query a link): their documents hold the parts' text. (Their validators need no
+    touch: archive/queries.py reads the parts' latest change with the article's state.)"""
     continued: set[int] = set()
     frontier = set(ids)
     for _ in range(MAX_PARTS):
@@ -170,8 +170,6 @@ def _touch_continued(ids: set[int], using: str) -> set[int]:
             break
         continued |= earlier
         frontier = earlier
-    if continued:
-        Article.objects.using(using).filter(pk__in=continued).update(updated_at=timezone.now())
     return continued
 
 

@@ -172,10 +172,7 @@ def _load_new_issues(
         # Continued articles: in the issues this batch gave jumps or continuations, or new pages.
         rejoin = {loader.issue.pk: loader for number, loader in chosen.items()
                   if number not in starting or any(a.jump or a.continued_from for a in loader.page.articles)}
-        changed = join_issues({issue_id: (loader.issue, loader.reason)
-                               for issue_id, loader in rejoin.items()})
-        if changed:
-            changes.touch_articles(changed)
+        join_issues({issue_id: (loader.issue, loader.reason) for issue_id, loader in rejoin.items()})
         # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
         changes.archive_changed()
     if people is not None:

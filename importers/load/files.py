@@ -137,13 +137,9 @@ def by_day(files: list[PageFile]) -> list[DatedFile]:
 def _day(file: PageFile) -> dt.date | None:
     """Return the date of the issue of a file's page, or None if it cannot be read (the load
     says why)."""
-    if file.error or file.path is None:
-        return None
     try:
-        if file.path.stat().st_size > MAX_PAGE_BYTES:
-            return None
-        return read_day(file.path.read_bytes(), file.name)
-    except (OSError, ParseError):
+        return read_day(read_bytes(file), file.name)
+    except ParseError:
         return None
 
 

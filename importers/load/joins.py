@@ -105,6 +105,9 @@ def join_issues(issues: dict[int, tuple[Issue, str]]) -> list[int]:
                         and part.pk in plan.joins})
         flags.plan(issue, plan, stored[issue_id])
     changed = _apply_joins(joining)
+    if changed:
+        # The pages that show them changed without their text: the issue page lays the parts out.
+        changes.touch_articles(changed)
     flags.write()
     return changed
 

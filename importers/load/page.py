@@ -35,7 +35,7 @@ from importers.load.version import importer_version
 from importers.load.writes import commit_without_waiting, save_unless_taken, write_collected
 from importers.publications import KNOWN_PUBLICATIONS
 from importers.records import ArticleRecord, PageRecord, PhotoRecord
-from newsroom.changes import archive_changed, touch_articles
+from newsroom.changes import archive_changed
 from newsroom.models import (
     Advertisement,
     Article,
@@ -165,9 +165,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
 
     def join_parts(self) -> None:
         """Join the issue's continued articles again now that this page is in (joins.py)."""
-        changed = join_issue(self.issue, reason=self.reason)
-        if changed:
-            touch_articles(changed)
+        join_issue(self.issue, reason=self.reason)
 
     def load_contents(
         self, publication: Publication, *, bulk: bool | None = None, stored_flags: list | None = None

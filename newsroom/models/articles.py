@@ -19,7 +19,7 @@ from taggit.models import Tag
 from newsroom.lib.blocks import Block, parse_body
 from newsroom.lib.bounds import PAGES, POSITIONS
 from newsroom.models.access import sees_unpublished
-from newsroom.models.continuations import ContinuedArticle
+from newsroom.models.continuations import ContinuedArticle, continuing
 from newsroom.models.fields import SnapshotField, count_of, in_range, related_model, within
 from newsroom.models.papers import Issue
 
@@ -72,11 +72,8 @@ class ArticleQuerySet(models.QuerySet):
     def on_page(self, number: int) -> ArticleQuerySet:
         """Return the articles on a page (版), those continued on it included: by a part that
         continues them, or a part continuing such a part (an article on up to four pages)."""
-        on_it = Q(page=number)
-        for depth in range(1, 4):
-            link = "__".join(["continues"] * depth)
-            on_it |= Exists(self.model.objects.filter(**{link: OuterRef("pk")}, page=number))
-        return self.filter(on_it)
+        parts = self.model.objects.filter(continuing(OuterRef("pk")), page=number)
+        return self.filter(Q(page=number) | Exists(parts))
 
     def withdrawn(self) -> ArticleQuerySet:
         return self.filter(visibility=Visibility.WITHDRAWN)

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from django.db.models import Q
+
 from newsroom.lib.blocks import BLOCK_SEPARATOR
 
 # A chain of parts longer than this is an editor's mistake or a loop: it is not followed further.
 MAX_PARTS = 8
+# How far queries follow a chain in SQL (an article on up to four pages): see continuing().
+QUERY_DEPTH = 3
 
 
 class ContinuedArticle:
@@ -76,6 +80,15 @@ class ContinuedArticle:
             part = part.continues
             seen.add(part.pk)
         return part
+
+
+def continuing(article) -> Q:
+    """Return the condition that a row is a part continuing ``article`` (an id, or an
+    OuterRef to one), directly or through up to QUERY_DEPTH - 1 parts before it."""
+    condition = Q()
+    for depth in range(1, QUERY_DEPTH + 1):
+        condition |= Q(**{"__".join(["continues"] * depth): article})
+    return condition
 
 
 def continuing_ids(model, article_ids) -> set[int]:
