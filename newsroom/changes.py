@@ -63,6 +63,7 @@ from newsroom.models import (
     PersonAlias,
     Photo,
     Publication,
+    ScanRelease,
 )
 from newsroom.models.continuations import MAX_PARTS
 
@@ -78,6 +79,8 @@ DERIVED: dict[type, tuple[str, ...]] = {
     Advertisement: (STAMPS, GENERATION),
     Page: (STAMPS, GENERATION),
     PageStaff: (STAMPS, GENERATION),
+    # Whether readers see a page's scan (the issue page offers it; IIIF and manifests serve it).
+    ScanRelease: (STAMPS, GENERATION),
     Credit: (STAMPS, SEARCH, GENERATION),
     Person: (STAMPS, SEARCH, GENERATION),
     PersonAlias: (SEARCH, GENERATION),
@@ -298,6 +301,13 @@ def _page_changed(sender, instance, using, raw=False, **kwargs) -> None:
         touch_issues([instance.issue_id], using=using)
 
 
+def _scan_release_changed(sender, instance, using, raw=False, **kwargs) -> None:
+    # A released (or withheld again) scan appears on (or leaves) its issue page.
+    if not raw:
+        touch_issues(Page.objects.using(using).filter(pk=instance.page_id).values_list("issue_id", flat=True),
+                     using=using)
+
+
 def _page_staff_changed(sender, instance, using, raw=False, **kwargs) -> None:
     # The issue page prints each page's staff under its heading.
     if not raw:
@@ -455,6 +465,7 @@ def connect() -> None:
                        dispatch_uid=f"{uid}.advertisement_{name}")
         signal.connect(_page_changed, sender=Page, dispatch_uid=f"{uid}.page_{name}")
         signal.connect(_page_staff_changed, sender=PageStaff, dispatch_uid=f"{uid}.page_staff_{name}")
+        signal.connect(_scan_release_changed, sender=ScanRelease, dispatch_uid=f"{uid}.scan_release_{name}")
         signal.connect(_tagged_item_changed, sender=TaggedItem,
                        dispatch_uid=f"{uid}.tagged_item_{name}")
     post_save.connect(_publication_saved, sender=Publication, dispatch_uid=f"{uid}.publication")

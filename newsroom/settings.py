@@ -147,6 +147,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Page scans (newsroom/scans/store.py), named by content hash. Never served from MEDIA_URL:
+    # every byte of a scan goes out through the IIIF views, which check who may see it. Any
+    # storage backend works (django-storages' S3, say): set SCAN_STORAGE_BACKEND and its options.
+    "scans": {
+        "BACKEND": env_str("SCAN_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(DATA_DIR / "scans"), "base_url": None}
+        if env_str("SCAN_STORAGE_BACKEND", "") in ("", "django.core.files.storage.FileSystemStorage")
+        else {},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -155,6 +164,15 @@ STORAGES = {
         )
     },
 }
+
+# Page scans (newsroom/scans/): what a scan may be, and where IIIF derivatives are cached.
+SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 80 * 1024 * 1024)
+# 150 million pixels: a broadsheet page at 400 dpi (about 6,600 x 9,400) with room to spare.
+SCAN_MAX_PIXELS = env_int("SCAN_MAX_PIXELS", 150_000_000)
+# Tiles and sizes made for IIIF requests: a cache (safe to delete), on this machine's disk.
+IIIF_CACHE_DIR = Path(env_str("IIIF_CACHE_DIR", str(DATA_DIR / "iiif-cache")))
+# The largest image an IIIF request may ask for (maxArea in info.json): bigger asks get 400.
+IIIF_MAX_AREA = env_int("IIIF_MAX_AREA", 4096 * 4096)
 
 LOGIN_URL = "admin:login"
 # Password guessing (django-axes, newsroom/throttle.py): after LOGIN_FAILURE_LIMIT failures for

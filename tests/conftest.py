@@ -49,3 +49,22 @@ def _empty_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scan_storage(tmp_path_factory):
+    """Page scans and their IIIF derivatives go to a folder of the test session, not var/."""
+    from django.conf import settings
+    from django.core.files.storage import storages
+
+    root = tmp_path_factory.mktemp("newsroom-data")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                  "OPTIONS": {"location": str(root / "scans"), "base_url": None}},
+    }
+    settings.IIIF_CACHE_DIR = root / "iiif-cache"
+    storages.__dict__.pop("backends", None)
+    storages._backends = None
+    storages._storages = {}
+    yield root

@@ -57,14 +57,25 @@ from newsroom.editorial.flags import (
 from newsroom.editorial.people import MergePreview, edit_person, merge_people, merge_preview
 from newsroom.editorial.photos import edit_photo
 from newsroom.editorial.revert import revert_article, revert_reason, version_label
+from newsroom.editorial.scans import (
+    PERM_CHANGE_PAGE,
+    PERM_RELEASE_SCAN,
+    ScanChange,
+    ScanError,
+    release_scan,
+    set_scan,
+    withhold_scan,
+)
 
 __all__ = [
     "PERM_CHANGE_ARTICLE",
     "PERM_CHANGE_CREDITS",
+    "PERM_CHANGE_PAGE",
     "PERM_CHANGE_PERSON",
     "PERM_CHANGE_PHOTO",
     "PERM_MERGE_PERSON",
     "PERM_PUBLISH_ARTICLE",
+    "PERM_RELEASE_SCAN",
     "PERM_RESOLVE_FLAG",
     "PHOTO_FIELDS",
     "CreditLine",
@@ -73,6 +84,8 @@ __all__ = [
     "FlagError",
     "FlagNotUndoable",
     "MergePreview",
+    "ScanChange",
+    "ScanError",
     "StaleEditError",
     "accept_flag",
     "add_tags",
@@ -85,12 +98,15 @@ __all__ = [
     "merge_preview",
     "normalize_text",
     "refusal",
+    "release_scan",
     "revert_article",
     "revert_reason",
     "set_correction_status",
+    "set_scan",
     "set_visibility",
     "split_article",
     "suggested_duplicates",
     "undo_flag",
     "version_label",
+    "withhold_scan",
 ]

@@ -32,6 +32,7 @@ from newsroom.models.pages import Page, PageQuerySet, PageStaff, StaffRole
 from newsroom.models.papers import Issue, IssueQuerySet, Publication
 from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
 from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
+from newsroom.models.scans import ScanRelease
 
 __all__ = [
     "Advertisement",
@@ -57,6 +58,7 @@ __all__ = [
     "ReviewFlag",
     "ReviewFlagQuerySet",
     "Role",
+    "ScanRelease",
     "SnapshotField",
     "SourceFile",
     "StaffRole",

@@ -22,6 +22,7 @@ from newsroom.models.fields import in_range, within
 from newsroom.models.papers import Issue
 from newsroom.models.people import Person
 from newsroom.models.provenance import SourceFile
+from newsroom.models.scans import PageScan, ScanQuerySet
 
 
 class StaffRole(models.TextChoices):
@@ -33,7 +34,7 @@ class StaffRole(models.TextChoices):
     PROOFREADER = pagestaff.PROOFREADER, _("校对")
 
 
-class PageQuerySet(models.QuerySet):
+class PageQuerySet(ScanQuerySet):
     def with_staff(self) -> PageQuerySet:
         """Return the pages with their staff and the staff's people prefetched (one query more)."""
         return self.prefetch_related(
@@ -41,8 +42,8 @@ class PageQuerySet(models.QuerySet):
         )
 
 
-class Page(models.Model):
-    """One page (版) of an issue, as the importer read it."""
+class Page(PageScan, models.Model):
+    """One page (版) of an issue, as the importer read it (and the scan it was read from)."""
 
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="pages", verbose_name=_("期")
