@@ -23,6 +23,7 @@ from importers.load.joins import join_issues
 from importers.load.page import PageLoader, load_page
 from importers.load.pagerows import AwaitingFrontPage
 from importers.load.reports import FAILED, UNCHANGED, PageReport
+from importers.load.scans import ScanFile, check_and_store, read_scan
 from importers.load.values import validate
 from importers.load.version import importer_version
 from importers.load.writes import commit_without_waiting, write_collected
@@ -50,13 +51,17 @@ class _ReadPage:
     page: PageRecord
     text: str
     size: int
+    scan: ScanFile | None = None
 
 
 def import_files(
     files: list[PageFile], *, run: ImportRun, people: dict[str, Person] | None = None,
-    concurrent: bool = False,
+    concurrent: bool = False, store_scans: bool = True,
 ) -> list[PageReport]:
     """Read, parse and load a batch of files; return their reports in file order.
+
+    Each page's scan beside it is checked, and stored unless ``store_scans`` is False (a dry
+    run, which writes nothing).
 
     The pages that start new issues are written together by ``_load_new_issues``; the
     others (re-imports, a second page of an issue) and, if the batch failed, every page,
@@ -65,18 +70,23 @@ def import_files(
     reports: dict[int, PageReport] = {}
     read: dict[int, _ReadPage] = {}
     data: dict[int, bytes] = {}
+    scans: dict[int, ScanFile | None] = {}
     for number, file in enumerate(files):
         try:
             data[number] = read_bytes(file)
+            scans[number] = read_scan(file)
         except ParseError as error:
+            data.pop(number, None)
             reports[number] = PageReport(source=file.name, status=FAILED, error=str(error))
-    reports.update(_unchanged_files(files, data))
+    reports.update(_unchanged_files(files, data, scans))
     for number, content in data.items():
         if number in reports:
             continue
         try:
-            read[number] = _ReadPage(files[number], *parse_file(files[number], content))
+            read[number] = _ReadPage(files[number], *parse_file(files[number], content), scan=scans[number])
             validate(read[number].page)
+            if scans[number] is not None:
+                check_and_store(scans[number], store_it=store_scans)
         except ParseError as error:
             read.pop(number, None)
             reports[number] = PageReport(source=files[number].name, status=FAILED, error=str(error))
@@ -100,20 +110,24 @@ def import_files(
     return [reports[number] for number in range(len(files))]
 
 
-def _unchanged_files(files: list[PageFile], data: dict[int, bytes]) -> dict[int, PageReport]:
+def _unchanged_files(
+    files: list[PageFile], data: dict[int, bytes], scans: dict[int, ScanFile | None]
+) -> dict[int, PageReport]:
     """Return the reports of the files whose exact bytes this importer already loaded into their
-    page (importers/load/version.py): unchanged, not read again (one query for the batch)."""
+    page (importers/load/version.py), with the same scan beside them if any: unchanged, not
+    read again (one query for the batch)."""
     shas = {number: hashlib.sha256(content).hexdigest() for number, content in data.items()}
     loaded = {
-        sha: (issue_id, encoding)
-        for sha, issue_id, encoding in Page.objects.filter(
+        sha: (issue_id, encoding, scan_imported)
+        for sha, issue_id, encoding, scan_imported in Page.objects.filter(
             source__sha256__in=set(shas.values()), source__importer_version=importer_version()
-        ).values_list("source__sha256", "issue", "source__encoding")
+        ).values_list("source__sha256", "issue", "source__encoding", "scan_imported_sha256")
     }
     reports = {}
     for number, sha in shas.items():
-        if sha in loaded:
-            issue_id, encoding = loaded[sha]
+        scan = scans.get(number)
+        if sha in loaded and (scan is None or scan.sha256 == loaded[sha][2]):
+            issue_id, encoding, _scan = loaded[sha]
             reports[number] = PageReport(source=files[number].name, status=UNCHANGED,
                                          encoding=encoding, issue_id=issue_id)
             reports[number].notes.append(gettext("与上次导入的文件完全相同，未再读取"))
@@ -144,6 +158,8 @@ def _load_new_issues(
         )
         for number, item in read.items()
     }
+    for number, loader in loaders.items():
+        loader.scan = read[number].scan
     with transaction.atomic():
         commit_without_waiting()
         papers = _papers(loaders)
@@ -279,7 +295,7 @@ def _load_file(
         try:
             return load_page(
                 item.page, run=run, source_text=item.text, size=item.size, people=people,
-                concurrent=concurrent,
+                concurrent=concurrent, scan=item.scan,
             )
         except ParseError as error:
             return PageReport(

@@ -18,6 +18,10 @@ from importers.records import PageRecord, ParseError
 PAGE_SUFFIXES = (".txt", ".md")
 
 
+# Scans beside the pages (importers/load/scans.py), in this order of preference.
+SCAN_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf")
+
+
 @dataclass(frozen=True)
 class PageFile:
     """A file an argument named (``path``), or an argument that named nothing (``error``)."""
@@ -43,11 +47,17 @@ def expand_paths(paths: Iterable[str | Path]) -> list[PageFile]:
         if path.is_dir():
             for child in _pages_in(path):
                 add(child)
+        elif path.is_file() and path.suffix.lower() in SCAN_SUFFIXES:
+            found.append(PageFile(name=_display(path), error=(
+                f"{_display(path)}: a page scan, not a page; import the page's Markdown file beside it "
+                "(its scan comes with it)")))
         elif path.is_file():
             add(path)
         else:
             matches = sorted(glob.glob(str(argument), recursive=True))
-            files = [Path(m) for m in matches if Path(m).is_file()]
+            # A glob over a day's folder also matches the scans beside the pages: they come with
+            # their pages (importers/load/scans.py), not as pages of their own.
+            files = [Path(m) for m in matches if Path(m).is_file() and Path(m).suffix.lower() not in SCAN_SUFFIXES]
             for match in matches:
                 if Path(match).is_dir():
                     files.extend(_pages_in(Path(match)))

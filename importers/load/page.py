@@ -21,6 +21,7 @@ from importers.load.merge import MergeMixin
 from importers.load.pagerows import PageRowMixin, paper_of_inside_page
 from importers.load.people import PeopleMixin
 from importers.load.reports import CREATED, UNCHANGED, UPDATED, PageReport
+from importers.load.scans import ScanFile, ScanMixin
 from importers.load.values import (
     ADVERTISEMENT_TEXT_FIELDS,
     ARTICLE_TEXT_FIELDS,
@@ -65,6 +66,7 @@ def load_page(
     size: int | None = None,
     people: dict[str, Person] | None = None,
     concurrent: bool = False,
+    scan: ScanFile | None = None,
 ) -> PageReport:
     """Write one parsed page to the database in one transaction and return what changed.
 
@@ -73,6 +75,7 @@ def load_page(
     this page found or created once (and only if) its transaction commits. With
     ``concurrent`` (a worker of a parallel run) a person or publication that another
     process creates at the same moment is taken from it instead of failing the page.
+    ``scan`` is the page's scan, checked and stored (importers/load/scans.py), or None.
     Raises ParseError for values the database cannot hold; any error rolls back
     everything this page wrote.
     """
@@ -84,6 +87,7 @@ def load_page(
             page, report=report, run=run, source_text=source_text, size=size,
             people=people, concurrent=concurrent,
         )
+        loader.scan = scan
         loader.load()
     if people is not None:
         found = loader.people
@@ -109,7 +113,7 @@ def change_reason(run_id: int | None, source: str) -> str:
     return (gettext("%(where)s：%(source)s") % {"where": where, "source": source})[:CHANGE_REASON_LENGTH]
 
 
-class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin):
+class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin, ScanMixin):
     """Compare one page's records with the rows already stored, and write the differences."""
 
     # A page of a new issue writes its rows a kind at a time (False: row by row, as

@@ -55,9 +55,11 @@ class PageRowMixin:
             row = Page.objects.filter(issue=self.issue, number=record.page).select_related("source").first()
         if row is None:
             row = Page(issue=self.issue, number=record.page, name=record.page_name, source=source)
+            self.apply_page_scan(row)
             self.write_new_page_row(row)
         else:
             self.update_page_row(row, source)
+            self.save_page_scan(row)
             self.load_staff(row)
         return row
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from newsroom.models import ImportedFile, ImportRun
 
 # What a report counts, and the ways each thing can fare.
-KINDS = ("articles", "photos", "advertisements", "people", "credits", "flags", "pages")
+KINDS = ("articles", "photos", "advertisements", "people", "credits", "flags", "pages", "scans")
 CREATED, UPDATED, UNCHANGED, KEPT, DELETED = "created", "updated", "unchanged", "kept", "deleted"
 FAILED = "failed"
 

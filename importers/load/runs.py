@@ -93,12 +93,12 @@ def import_paths(
                         first_pass(report)
                 duplicates_flagged = flag_missed_duplicates(run)
             else:
-                _import_serially(files, run=run, done=first_pass, index=not dry_run)
+                _import_serially(files, run=run, done=first_pass, dry_run=dry_run)
             if waiting:
                 by_position = {item.position: item.file for item in dated}
                 retried = iter(position for position, _name in waiting)
                 _import_serially([by_position[position] for position, _name in waiting], run=run,
-                                 done=lambda report: done(report, next(retried)), index=not dry_run)
+                                 done=lambda report: done(report, next(retried)), dry_run=dry_run)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -133,17 +133,18 @@ def effective_jobs(jobs: int, *, dry_run: bool = False, files: int | None = None
     return jobs
 
 
-def _import_serially(files: list[PageFile], *, run: ImportRun, done, index: bool = True) -> None:
-    """Load the files one batch after another in this process, indexing search in batches."""
+def _import_serially(files: list[PageFile], *, run: ImportRun, done, dry_run: bool = False) -> None:
+    """Load the files one batch after another in this process, indexing search in batches
+    (a dry run indexes nothing and stores no scan)."""
     people: dict[str, Person] = {}
     loaded = 0
     # Readers' cached pages are renewed at most once a second, not after every page.
     with changes.bulk() as changed:
         for batch in in_batches(files):
-            for report in import_files(batch, run=run, people=people):
+            for report in import_files(batch, run=run, people=people, store_scans=not dry_run):
                 done(report)
             before, loaded = loaded, loaded + len(batch)
-            if index and loaded // INDEX_EVERY_PAGES > before // INDEX_EVERY_PAGES:
+            if not dry_run and loaded // INDEX_EVERY_PAGES > before // INDEX_EVERY_PAGES:
                 changed.flush()
 
 

@@ -1,0 +1,111 @@
+"""A page's scan beside its file: found, checked before the page loads, set on the page row.
+
+The OCR tool worked from scans, and each page's scan lies beside its Markdown file with the
+same base name (``2021-03-19_02.md`` and ``2021-03-19_02.jpg``; ``.png``, ``.tif`` or ``.pdf``
+too; PAGES.md). A scan is optional. A scan that is refused (not really an image or PDF, over
+the limits: newsroom/scans/formats.py) fails its page with an error naming the scan, before
+anything of the page is written. A scan is stored under its hash before the page's
+transaction (a page that then fails leaves an unreferenced file, never a row naming a missing
+file); the same scan imported again writes nothing. A scan an editor attached in the desk
+since the last import is theirs: a re-import keeps it (counted as kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from importers.load.files import SCAN_SUFFIXES, PageFile
+from importers.load.reports import CREATED, KEPT, UNCHANGED, UPDATED
+from importers.records import ParseError
+from newsroom.editorial.scans import SCAN_FIELDS, apply_scan
+from newsroom.scans.store import ScanError, StoredScan, check, store
+
+# SCAN_SUFFIXES are in order of preference when a page has several (the first is taken, the
+# others noted in the report).
+
+
+@dataclass
+class ScanFile:
+    """A page's scan as read from beside its file: its name, bytes and hash, once checked its record."""
+
+    name: str
+    data: bytes
+    sha256: str
+    others: tuple[str, ...] = ()
+    checked: StoredScan | None = None
+
+
+def scan_beside(file: PageFile) -> tuple[Path, tuple[Path, ...]] | None:
+    """Return the scan beside a page file (and any other candidates), or None."""
+    if file.path is None:
+        return None
+    folder, stem = file.path.parent, file.path.stem
+    try:
+        found = [child for child in folder.iterdir()
+                 if child.stem == stem and child.suffix.lower() in SCAN_SUFFIXES and child.is_file()]
+    except OSError:
+        return None
+    if not found:
+        return None
+    found.sort(key=lambda child: (SCAN_SUFFIXES.index(child.suffix.lower()), child.name))
+    return found[0], tuple(found[1:])
+
+
+def read_scan(file: PageFile) -> ScanFile | None:
+    """Read the scan beside a page file (None without one); raise ParseError naming it if unreadable."""
+    beside = scan_beside(file)
+    if beside is None:
+        return None
+    path, others = beside
+    name = str(Path(file.name).with_name(path.name))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ParseError(name, None, f"cannot read the scan ({error.strerror})") from error
+    return ScanFile(name=name, data=data, sha256=hashlib.sha256(data).hexdigest(),
+                    others=tuple(str(Path(file.name).with_name(o.name)) for o in others))
+
+
+def check_and_store(scan: ScanFile, *, store_it: bool = True) -> None:
+    """Check a scan by decoding it and store it under its hash (unless ``store_it`` is False: a
+    dry run); raise ParseError naming it if refused."""
+    try:
+        scan.checked = check(scan.data, scan.name)
+    except ScanError as error:
+        raise ParseError(scan.name, None, error.reason) from None
+    if store_it:
+        store(scan.data, scan.checked)
+
+
+class ScanMixin:
+    """PageLoader's part that sets the page's scan (``self.scan``: a checked ScanFile, or None)."""
+
+    scan: ScanFile | None = None
+
+    def apply_page_scan(self, row) -> bool:
+        """Set the file's scan on the page row (not saved); return whether the row changed.
+
+        An editor's scan (the row's scan is not the one the importer last set) is kept.
+        """
+        scan = self.scan
+        if scan is None or scan.checked is None:
+            return False
+        if row.scan_name and row.scan_sha256 != row.scan_imported_sha256:
+            self.report.count("scans", UNCHANGED if row.scan_sha256 == scan.sha256 else KEPT)
+            if row.scan_sha256 != scan.sha256:
+                self.report.notes.append(f"{scan.name}: the page keeps the scan an editor attached")
+            return False
+        before = row.scan_imported_sha256
+        action = apply_scan(row, scan.checked, Path(scan.name).name, imported=True)
+        self.report.count("scans", {"created": CREATED, "updated": UPDATED}.get(action, UNCHANGED))
+        for other in scan.others:
+            self.report.notes.append(f"{other}: another scan of the page, not imported ({scan.name} was)")
+        return action != "unchanged" or before != row.scan_imported_sha256
+
+    def save_page_scan(self, row) -> None:
+        """Set the scan on a stored page row and save it with a history record, if it changed."""
+        if self.apply_page_scan(row):
+            row._change_reason = self.reason
+            row.save(update_fields=[*SCAN_FIELDS, "updated_at"])
