@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("newsroom.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("newsroom.iiif.urls")),
     path("", include("archive.urls")),
 ]
 
