@@ -2,17 +2,43 @@
 
 A continued article appears once, on the page where it starts, with a "转第3版" link to each
 later page it runs on; those pages show a "上接第1版" line that leads back to it. A page with
-nothing public on it is not shown. Three queries beside the issue's contents: the pages with
-their staff (two), the parts continuing the issue's public articles (one).
+nothing public on it is not shown. A page whose scan the reader may see (newsroom/models/scans.py)
+shows it beside its articles: a thumbnail from the IIIF image service, a link to the whole scan
+and one to the issue's IIIF manifest. Three queries beside the issue's contents: the pages with
+their staff and whether the reader may see their scan (two), the parts continuing the issue's
+public articles (one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
+from newsroom.iiif.presentation import image_path, thumbnail_size
 from newsroom.models import Article, Issue, Page, Visibility
+
+# The thumbnail's width in CSS pixels; twice it for screens with two device pixels to one.
+THUMBNAIL_WIDTH = 300
+
+
+@dataclass(frozen=True)
+class ScanLink:
+    """A page's scan as the issue page shows it: a thumbnail leading to the whole scan."""
+
+    thumbnail: str
+    thumbnail_2x: str
+    width: int
+    height: int
+    full: str
+
+    @classmethod
+    def of(cls, page: Page) -> ScanLink:
+        width, height = thumbnail_size(page, THUMBNAIL_WIDTH)
+        double, _height = thumbnail_size(page, 2 * THUMBNAIL_WIDTH)
+        return cls(thumbnail=image_path(page, f"{width},"), thumbnail_2x=image_path(page, f"{double},"),
+                   width=width, height=height, full=image_path(page))
 
 
 @dataclass
@@ -25,6 +51,7 @@ class PageSection:
     articles: list = field(default_factory=list)
     photos: list = field(default_factory=list)  # loose photos (on no article)
     continued: list = field(default_factory=list)  # the articles that continue here (上接)
+    scan: ScanLink | None = None  # the page's scan, when the reader may see it
 
     @property
     def label(self) -> str:
@@ -33,22 +60,27 @@ class PageSection:
 
     @property
     def shown(self) -> bool:
-        return bool(self.articles or self.photos or self.continued)
+        return bool(self.articles or self.photos or self.continued or self.scan)
 
 
-def issue_sections(issue: Issue, articles: list[Article], loose_photos: list) -> list[PageSection]:
+def issue_sections(issue: Issue, articles: list[Article], loose_photos: list, *, user=None) -> list[PageSection]:
     """Return the sections of an issue page in page order, each page once, empty ones left out.
 
-    Sets ``continues_on`` (the later pages it runs on) on each continued article.
+    Sets ``continues_on`` (the later pages it runs on) on each continued article. ``user``
+    decides which scans are shown (a reader's: the public ones).
     """
     sections: dict[int, PageSection] = {}
 
     def section(number: int) -> PageSection:
         return sections.setdefault(number, PageSection(number))
 
-    for page in Page.objects.filter(issue=issue).with_staff():
+    visible = Page.objects.filter(pk=OuterRef("pk")).with_scan_visible_to(user)
+    for page in Page.objects.filter(issue=issue).with_staff().annotate(scan_visible=Exists(visible)):
         found = section(page.number)
         found.name, found.staff = page.name, list(page.staff.all())
+        if page.scan_visible:
+            page.issue = issue  # its identifier names the issue: no query
+            found.scan = ScanLink.of(page)
     for article in articles:
         article.continues_on = []
         section(article.page).articles.append(article)

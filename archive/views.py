@@ -39,7 +39,8 @@ from archive.forms import SearchForm
 from archive.sections import issue_sections
 from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
-from newsroom.models import Article, Person, PersonRedirect
+from newsroom.iiif.presentation import manifest_path
+from newsroom.models import Article, Person, PersonRedirect, sees_unpublished
 from newsroom.pagecache import cached_public_page
 from newsroom.search import highlight, parse_query, snippet
 from newsroom.siteurl import site_root
@@ -151,7 +152,9 @@ def _issue_etag(request: HttpRequest, date: dt.date) -> str | None:
     issue = _issue_state(request, date)
     if issue is None:
         return None
-    return _digest("issue", issue.pk, issue.previous_date, issue.next_date,
+    # Staff see the scans of pages withheld from readers (archive/sections.py): another page.
+    viewer = "staff" if sees_unpublished(request.user) else "reader"
+    return _digest("issue", issue.pk, issue.previous_date, issue.next_date, viewer,
                    *(stamp and stamp.isoformat() for stamp in _issue_stamps(issue)))
 
 
@@ -170,8 +173,9 @@ def issue_detail(request: HttpRequest, date: dt.date) -> HttpResponse:
     """Render an issue's masthead and pages (ten queries; a 304 costs one).
 
     Queries: the issue with its paper, neighbours and caching state, articles, their
-    credits, their tags, photos, photo credits, advertisements; its pages, their staff and
-    the parts continuing its articles (archive/sections.py).
+    credits, their tags, photos, photo credits, advertisements; its pages (with whether the
+    user may see their scans), their staff and the parts continuing its articles
+    (archive/sections.py).
     """
     issue = _issue_state(request, date)
     if issue is None:
@@ -179,12 +183,15 @@ def issue_detail(request: HttpRequest, date: dt.date) -> HttpResponse:
     contents = queries.issue_contents(issue)
     # The neighbours the validators were computed from: the links and the ETag agree.
     previous, following = issue.previous_date, issue.next_date
+    pages = issue_sections(issue, contents.articles, contents.standalone_photos, user=request.user)
     return render(
         request,
         "archive/issue.html",
         {
             "issue": issue,
-            "pages": issue_sections(issue, contents.articles, contents.standalone_photos),
+            "pages": pages,
+            # The issue's IIIF manifest, when a scan of it is the reader's to see.
+            "manifest_url": manifest_path(issue) if any(page.scan for page in pages) else None,
             "advertisements": contents.advertisements,
             "previous": previous,
             "following": following,

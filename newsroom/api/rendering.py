@@ -1,4 +1,5 @@
-"""Article bodies as HTML and plain text for API clients, and a plain-text renderer.
+"""Article bodies as HTML and plain text for API clients, a plain-text renderer, and which
+format a request asks for.
 
 Everything here came from OCR, so every piece of text is escaped: a body can
 never smuggle markup into a client that inserts the HTML as it is.
@@ -6,7 +7,9 @@ never smuggle markup into a client that inserts the HTML as it is.
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 from newsroom.lib.blocks import CROSSHEAD, Block
@@ -40,3 +43,14 @@ class PlainTextRenderer(BaseRenderer):
         if isinstance(data, dict):
             data = str(data.get("detail", data))
         return str(data).encode(self.charset)
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, except that an empty ``?format=`` is refused (404, as any format the
+    endpoint does not offer) rather than read as no format at all: the schema lists the formats."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        override = self.settings.URL_FORMAT_OVERRIDE
+        if not format_suffix and override and request.query_params.get(override, None) == "":
+            raise Http404
+        return super().select_renderer(request, renderers, format_suffix)

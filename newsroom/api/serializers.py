@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from newsroom.api.pages import PageSerializer
+from newsroom.api.pages import PageSerializer, manifest_url, remember_scans
 from newsroom.api.rendering import blocks_html
 from newsroom.lib.blocks import CROSSHEAD, PARAGRAPH
 from newsroom.models import (
@@ -191,6 +191,14 @@ class IssueArticleSerializer(serializers.ModelSerializer):
         }
 
 
+class IssueListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        # Which pages' scans the client may see: one question for the whole list.
+        issues = list(data.all() if hasattr(data, "all") else data)
+        remember_scans(self.context, issues)
+        return super().to_representation(issues)
+
+
 class IssueSerializer(serializers.ModelSerializer):
     url = ApiURLField(
         view_name="api:issue-detail", help_text="This issue in the API."
@@ -202,12 +210,17 @@ class IssueSerializer(serializers.ModelSerializer):
     pages = PageSerializer(many=True, read_only=True, help_text="The issue's pages (版) as read, in order.")
     archive_url = serializers.SerializerMethodField(help_text="The issue on the public archive.")
     ninjs_url = serializers.SerializerMethodField(help_text="The issue as an IPTC ninjs package.")
+    iiif_manifest = serializers.SerializerMethodField(
+        help_text="The issue's IIIF Presentation 3.0 manifest (its pages' scans, for a viewer such "
+                  "as Mirador), or null when the client may see no scan of it."
+    )
 
     class Meta:
         model = Issue
+        list_serializer_class = IssueListSerializer
         fields = [
             "id", "url", "publication", "date", "edition", "number", "lunar_date", "weekday",
-            "masthead", "archive_url", "ninjs_url", "pages", "articles", "updated_at",
+            "masthead", "archive_url", "ninjs_url", "iiif_manifest", "pages", "articles", "updated_at",
         ]
         extra_kwargs = {
             "date": {"help_text": "Publication date (Asia/Shanghai)."},
@@ -226,6 +239,10 @@ class IssueSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_ninjs_url(self, issue: Issue) -> str:
         return _api_url(self.context, "api:issue-ninjs", issue.pk)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_iiif_manifest(self, issue: Issue) -> str | None:
+        return manifest_url(self.context, issue)
 
 
 # --- photos and articles ---------------------------------------------------------------------
