@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on (a development key, static files served by runserver).
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo install install-dev messages migrate seeds serve test test-fast screenshots lint browser-deps redis bench clean
+.PHONY: demo install install-dev node-deps messages migrate seeds serve test test-fast screenshots lint browser-deps redis bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 messages: $(VENV)/.installed
 	@$(BIN)/python scripts/compile_messages.py > /dev/null
 
-install: $(VENV)/.installed messages
-install-dev: $(VENV)/.installed-dev messages
+# The desk's browser libraries (OpenSeadragon) from the npm registry, exactly as package-lock.json
+# pins them; Django's staticfiles serves them from node_modules (STATICFILES_DIRS). Re-installed
+# only when package-lock.json changes.
+node_modules/.installed: package-lock.json package.json
+	@command -v npm > /dev/null || (apt-get update -qq && apt-get install -y -qq npm > /dev/null)
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: node_modules/.installed
+
+install: $(VENV)/.installed messages node-deps
+install-dev: $(VENV)/.installed-dev messages node-deps
 
 migrate: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
@@ -69,4 +79,4 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -304,8 +304,7 @@ def _page_changed(sender, instance, using, raw=False, **kwargs) -> None:
 def _scan_release_changed(sender, instance, using, raw=False, **kwargs) -> None:
     # A released (or withheld again) scan appears on (or leaves) its issue page.
     if not raw:
-        touch_issues(Page.objects.using(using).filter(pk=instance.page_id).values_list("issue_id", flat=True),
-                     using=using)
+        touch_issues(Issue.objects.using(using).filter(pages__pk=instance.page_id), using=using)
 
 
 def _page_staff_changed(sender, instance, using, raw=False, **kwargs) -> None:

@@ -140,6 +140,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The desk's browser libraries, installed from the npm registry as package-lock.json pins them
+# (`make install` runs `npm ci`): {% static 'vendor/openseadragon/openseadragon.min.js' %}.
+STATICFILES_DIRS = [
+    ("vendor/openseadragon", BASE_DIR / "node_modules" / "openseadragon" / "build" / "openseadragon"),
+]
 # Hashed, compressed static files need `collectstatic` first (production); off for development.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
@@ -199,6 +204,7 @@ AXES_ENABLE_ADMIN = False
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "newsroom.api.schema.NewsroomAutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "newsroom.api.rendering.StrictContentNegotiation",
     # Token first: an unauthenticated write then gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

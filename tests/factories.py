@@ -124,6 +124,10 @@ def make_flag(issue: Issue, **fields) -> ReviewFlag:
     return ReviewFlag.objects.create(issue=issue, **defaults)
 
 
+# The migrations after 0003 that grant the editorial roles more permissions (a grant(apps, editor)).
+ROLE_GRANTS = ["0006_imported_file_view", "0019_page_permissions", "0023_scan_permissions"]
+
+
 def make_user(username: str | None = None, *, role: str | None = None, password: str | None = None,
               **fields):
     """Make a staff user, in the editorial group ``role`` ("editor" or "chief editor") if given.
@@ -143,5 +147,8 @@ def make_user(username: str | None = None, *, role: str | None = None, password:
     if role:
         if not Group.objects.filter(name=role).exists():
             importlib.import_module("newsroom.migrations.0003_editorial_roles").create_roles(apps)
+            # And what later migrations granted the roles.
+            for later in ROLE_GRANTS:
+                importlib.import_module(f"newsroom.migrations.{later}").grant(apps, None)
         user.groups.add(Group.objects.get(name=role))
     return user

@@ -65,8 +65,9 @@ ADMIN_MATRIX: dict[str, dict[str, str]] = {
     "newsroom.sourcefile": {"editor": "v", "chief editor": "v"},
     "newsroom.importrun": {"editor": "v", "chief editor": "v"},
     "newsroom.importedfile": {"editor": "v", "chief editor": "v"},
-    # Pages are facts of the imported file: everyone on the desk reads them, nobody edits them.
-    "newsroom.page": {"editor": "v", "chief editor": "v"},
+    # Pages are facts of the imported file: everyone on the desk reads them; what both roles may
+    # change is the page's scan (newsroom/0023: change_page), through editorial.set_scan.
+    "newsroom.page": {"editor": "vc", "chief editor": "vc"},
     "taggit.tag": {"editor": "vac", "chief editor": "vacd"},
     "auth.group": {"editor": "", "chief editor": ""},
     "auth.user": {"editor": "", "chief editor": ""},
@@ -84,6 +85,9 @@ CUSTOM_ADMIN_VIEWS: dict[str, tuple[str, dict[str, set[int]]]] = {
     "newsroom_reviewflag_undo": ("post", {"editor": {302}, "chief editor": {302}}),
     "newsroom_person_merge": ("get", {"editor": {403}, "chief editor": {200}}),
     "newsroom_person_duplicates": ("get", {"editor": {200}, "chief editor": {200}}),
+    # Releasing or withholding a page's scan while a withdrawn article is on it: chief editors.
+    "newsroom_page_release_scan": ("post", {"editor": {403}, "chief editor": {302}}),
+    "newsroom_page_withhold_scan": ("post", {"editor": {403}, "chief editor": {302}}),
     # Merging tags moves tagged items: editors may (they add, change and delete tagged items).
     "taggit_tag_merge_tags": ("get", {"editor": {200}, "chief editor": {200}}),
 }

@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.forms import MultiWidget
 from django.test import Client
@@ -32,6 +33,7 @@ from taggit.models import TaggedItem
 
 from newsroom.models import Article, PersonAlias
 from tests.factories import make_person
+from tests.scans import page_scan
 from tests.test_access import ADMIN_MATRIX, archive, client_for  # noqa: F401 (archive: a fixture)
 
 ROLES = ("anonymous", "reader", "editor", "chief editor", "superuser")
@@ -40,7 +42,9 @@ METHODS = ("get", "post", "put", "delete")
 # What the superuser may do with each model's pages: everything the model admin offers.
 SUPERUSER = {
     # Credits are edited on their article or photo: their own pages are read-only for everyone.
-    label: "v" if label in ("newsroom.credit", "newsroom.page")
+    # A page is never added or deleted by hand; changing one is attaching its scan.
+    label: "v" if label == "newsroom.credit"
+    else "vc" if label == "newsroom.page"
     else "vd" if label in ("newsroom.sourcefile", "newsroom.importrun", "newsroom.importedfile")
     else "vcd" if label in ("newsroom.article", "newsroom.photo", "newsroom.reviewflag")
     else "vacd"
@@ -48,8 +52,10 @@ SUPERUSER = {
 }
 HISTORY_MODELS = {
     "newsroom.article", "newsroom.photo", "newsroom.credit", "newsroom.publication",
-    "newsroom.issue", "newsroom.advertisement", "newsroom.person",
+    "newsroom.issue", "newsroom.advertisement", "newsroom.person", "newsroom.page",
 }
+# Models whose old versions are shown but never restored (a page's scan changes only by upload).
+VIEW_ONLY_HISTORY = {"newsroom.page"}
 
 # Outcomes. Every one but WRITE also means: the database is as it was.
 LOGIN = "login"  # 302 to the admin login page
@@ -109,6 +115,13 @@ def revert(role, method, may):
     return WRITE if method == "post" else SHOW
 
 
+def view_only_version(role, method, may):
+    # An old version, shown to whoever sees the object; restoring it is refused to everyone.
+    if method == "get":
+        return SHOW if _sees(may) else REFUSED
+    return REFUSED
+
+
 def changelist(role, method, may):
     if not _sees(may):
         return REFUSED
@@ -148,7 +161,7 @@ def model_urls(label: str) -> dict[str, tuple[str, Rule]]:
     }
     if label in HISTORY_MODELS:
         rows[f"{prefix}_history_compare"] = page(_sees)
-        rows[f"{prefix}_simple_history"] = revert
+        rows[f"{prefix}_simple_history"] = view_only_version if label in VIEW_ONLY_HISTORY else revert
     return {key: (label, rule) for key, rule in rows.items()}
 
 
@@ -183,6 +196,9 @@ ADMIN_URLS: dict[str, tuple[str | None, Rule]] = {
     "newsroom_person_merge": ("newsroom.person", lambda role, method, may: (
         (WRITE if method == "post" else SHOW) if _chief(role, may) else REFUSED)),
     "newsroom_person_duplicates": ("newsroom.person", page(_sees)),
+    # A page's scan, released to readers or withheld again while a withdrawn article is on it.
+    "newsroom_page_release_scan": ("newsroom.page", post_only(_chief)),
+    "newsroom_page_withhold_scan": ("newsroom.page", post_only(_chief)),
     # Merging tags needs change_tag, change_taggeditem and delete_taggeditem: editors have them.
     "taggit_tag_merge_tags": ("taggit.tag", page(lambda may: "c" in may, post=WRITE)),
     "auth_user_password_change": ("auth.user", form(lambda may: "c" in may, lambda may: "c" in may)),
@@ -284,6 +300,10 @@ def harmful_body(key: str, url: str, rows: dict, superuser_client: Client, clien
         return {"post": "yes"}
     if key == "auth_user_password_change":
         return {"password1": "pw-Newsroom-2", "password2": "pw-Newsroom-2", "usable_password": "true"}
+    if key == "newsroom_page_change":
+        # The page's form as shown, with what it exists for: a scan to attach.
+        scan = SimpleUploadedFile("page-scan.png", page_scan("PNG", width=240, height=340), "image/png")
+        return form_as_shown(superuser_client, url) | {"scan": scan}
     if key.endswith(("_change", "_add", "_simple_history")):
         return form_as_shown(superuser_client, url)
     if key == "newsroom_person_merge":
@@ -407,7 +427,7 @@ def test_the_body_of_a_refused_edit_revert_or_password_change_would_be_saved_if_
         label = ADMIN_URLS[key][0]
         if not key.endswith(("_change", "_simple_history")) or label is None:
             continue
-        if "c" not in SUPERUSER[label]:
+        if "c" not in SUPERUSER[label] or (key.endswith("_simple_history") and label in VIEW_ONLY_HISTORY):
             continue
         url = fill(key, pattern, prefix, rows)
         before = database_state()

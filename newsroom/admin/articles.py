@@ -20,6 +20,7 @@ from newsroom.admin.continuations import ArticleContinuationMixin
 from newsroom.admin.editing import CreditInline, EditorialSaveMixin, VersionedForm, credit_lines
 from newsroom.admin.history import HistoryCompareMixin, diff_html, last_editor
 from newsroom.admin.review import flag_buttons, flag_lines_label
+from newsroom.admin.scans import article_scan_pages, viewer_context
 from newsroom.admin.tags import TagFilter, TagSuggestWidget
 from newsroom.admin.workflow import ArticleWorkflowMixin
 from newsroom.editorial import StaleEditError
@@ -308,6 +309,11 @@ class ArticleAdmin(ArticleContinuationMixin, ArticleWorkflowMixin, EditorialSave
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         context["stale_diffs"] = form.stale_diffs() if hasattr(form, "stale_diffs") else []
+        if obj is not None and obj.pk is not None:
+            # The scan of every page the article runs on, beside the text (none: the form as before).
+            pages, missing = article_scan_pages(obj)
+            if pages:
+                context.update(viewer_context(pages, missing=missing, page_links=True))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def tag_suggestions_view(self, request):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Case, Value, When
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import editorial, models
@@ -23,6 +26,7 @@ from newsroom.admin.common import (
     ocr_text,
 )
 from newsroom.admin.history import diff_html
+from newsroom.admin.scans import SCAN_ANCHOR
 from newsroom.editorial import FlagError
 
 # A flag's original lines are cut to this many characters in the queue (the flag page has all).
@@ -48,6 +52,29 @@ def flag_buttons(flag, *, back_to: str = ""):
     )
 
 
+def with_scan_page(flags):
+    """Annotate ``scan_page_id``: the page the flag's article, photo or advertisement stands on,
+    when that page has a scan (one subquery: the queue stays one query however long it is)."""
+    number = Coalesce(OuterRef("article__page"), OuterRef("photo__page"), OuterRef("advertisement__page"))
+    pages = models.Page.objects.with_scan().filter(issue=OuterRef("issue"), number=number)
+    return flags.annotate(scan_page_id=Subquery(pages.values("pk")[:1]))
+
+
+def scan_link(flag) -> str:
+    """Return a link to the scan of the flag's page (annotated ``scan_page_id``), or "".
+
+    A flag on an article opens the article's change page at its scan, where the editor corrects
+    beside it; any other flag opens the page's own change view.
+    """
+    if getattr(flag, "scan_page_id", None) is None:
+        return ""
+    if flag.article_id is not None:
+        url = reverse("admin:newsroom_article_change", args=[flag.article_id])
+    else:
+        url = reverse("admin:newsroom_page_change", args=[flag.scan_page_id])
+    return format_html('<a class="nr-scan-link" href="{}#{}">{}</a>', url, SCAN_ANCHOR, gettext("版面图"))
+
+
 @admin.register(models.ReviewFlag)
 class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     list_display = [
@@ -60,7 +87,7 @@ class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
     search_fields = ["message", "original"]
     actions = ["accept_selected", "undo_selected"]
     readonly_fields = [
-        "code", "message_text", "issue", "article_link", "photo", "advertisement", "person",
+        "code", "message_text", "issue", "article_link", "scan", "photo", "advertisement", "person",
         "line_span", "original_display", "repair_display", "status", "resolved_by", "resolved_at",
         "created_at",
     ]
@@ -69,6 +96,9 @@ class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
 
     class Media:
         css = EDITORIAL_CSS
+
+    def get_queryset(self, request):
+        return with_scan_page(super().get_queryset(request))
 
     def get_ordering(self, request):
         # The queue: open flags first, newest issue first, in the order they sit on the page.
@@ -100,13 +130,20 @@ class ReviewFlagAdmin(ChangelistGuardMixin, admin.ModelAdmin):
         url = reverse("admin:newsroom_article_change", args=[obj.article_id])
         return format_html('<a href="{}">{}</a>', url, obj.article)
 
+    @admin.display(description=_("版面图"))
+    def scan(self, obj):
+        return scan_link(obj) or "—"
+
     @admin.display(description=_("期 / 文章"), ordering="issue__date")
     def where(self, obj):
-        date = formats.date_format(obj.issue.date, "DATE_FORMAT")
-        if obj.article_id is None:
-            return date
-        url = reverse("admin:newsroom_article_change", args=[obj.article_id])
-        return format_html('{}<br><a href="{}">{}</a>', date, url, obj.article)
+        pieces = [formats.date_format(obj.issue.date, "DATE_FORMAT")]
+        if obj.article_id is not None:
+            url = reverse("admin:newsroom_article_change", args=[obj.article_id])
+            pieces.append(format_html('<a href="{}">{}</a>', url, obj.article))
+        scan = scan_link(obj)
+        if scan:
+            pieces.append(scan)
+        return format_html_join(mark_safe("<br>"), "{}", ((piece,) for piece in pieces))
 
     @admin.display(description=_("原始行"))
     def original_lines(self, obj):

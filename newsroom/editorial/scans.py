@@ -22,7 +22,7 @@ from newsroom.scans.store import ScanError, StoredScan, check, store
 PERM_CHANGE_PAGE = "newsroom.change_page"
 PERM_RELEASE_SCAN = "newsroom.release_scan"
 
-__all__ = ["PERM_CHANGE_PAGE", "PERM_RELEASE_SCAN", "ScanChange", "ScanError", "apply_scan",
+__all__ = ["PERM_CHANGE_PAGE", "PERM_RELEASE_SCAN", "SCAN_FIELDS", "ScanChange", "ScanError", "apply_scan",
            "release_scan", "set_scan", "withhold_scan"]
 
 
@@ -35,8 +35,17 @@ class ScanChange:
     wrote_file: bool
 
 
-def apply_scan(page: Page, scan: StoredScan, original_name: str) -> str:
-    """Set a checked, stored scan's fields on a page row (not saved); return created/updated/unchanged."""
+SCAN_FIELDS = ("scan_name", "scan_sha256", "scan_format", "scan_width", "scan_height", "scan_bytes",
+               "scan_original_name", "scan_imported_sha256")
+
+
+def apply_scan(page: Page, scan: StoredScan, original_name: str, *, imported: bool = False) -> str:
+    """Set a checked, stored scan's fields on a page row (not saved); return created/updated/unchanged.
+
+    ``imported``: the importer sets it (a file beside the page's Markdown), not an editor.
+    """
+    if imported:
+        page.scan_imported_sha256 = scan.sha256
     if page.scan_sha256 == scan.sha256 and page.scan_name == scan.name:
         return "unchanged"
     action = "updated" if page.scan_name else "created"
@@ -64,8 +73,7 @@ def set_scan(page: Page, data: bytes, original_name: str, *, user=None, reason: 
         action = apply_scan(row, scan, original_name)
         if action != "unchanged":
             _write(row, user=user, reason=reason or (_("替换版面图") if action == "updated" else _("添加版面图")))
-    for field in ("scan_name", "scan_sha256", "scan_format", "scan_width", "scan_height", "scan_bytes",
-                  "scan_original_name"):
+    for field in SCAN_FIELDS:
         setattr(page, field, getattr(row, field))
     return ScanChange(action=action, scan=scan, wrote_file=wrote)
 

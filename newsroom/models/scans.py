@@ -12,6 +12,7 @@ see scans. This module is the one place that rule lives: ``PageQuerySet.with_pub
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +37,9 @@ class PageScan(models.Model):
     scan_width = models.PositiveIntegerField(_("版面图宽度（像素）"), null=True, blank=True, editable=False)
     scan_height = models.PositiveIntegerField(_("版面图高度（像素）"), null=True, blank=True, editable=False)
     scan_bytes = models.PositiveBigIntegerField(_("版面图大小（字节）"), null=True, blank=True, editable=False)
+    # The scan the importer last set: a scan an editor attached since (another hash) is theirs,
+    # and a re-import keeps it (importers/load/scans.py).
+    scan_imported_sha256 = models.CharField(_("导入的版面图SHA-256"), max_length=64, blank=True, editable=False)
     # The file it came from, as named on import or upload (shown to editors, never used as a path).
     scan_original_name = models.CharField(_("版面图原文件名"), max_length=255, blank=True, editable=False)
 
@@ -91,7 +95,7 @@ def issue_identifier(issue) -> str:
 def parse_issue_identifier(identifier: str) -> dict | None:
     """Return the lookup (publication slug, date, edition) an issue identifier names, or None."""
     parts = identifier.rsplit("_", 2)
-    if len(parts) != 3 or not parts[0] or not parts[2].isdigit():
+    if len(parts) != 3 or not parts[0] or not re.fullmatch(r"[0-9]{1,3}", parts[2]):
         return None
     try:
         date = dt.date.fromisoformat(parts[1])
@@ -110,7 +114,7 @@ class ScanQuerySet(models.QuerySet):
         """Return the pages an IIIF identifier names (none, or one: paper, date, edition, page)."""
         issue, _sep, number = identifier.rpartition("_")
         lookup = parse_issue_identifier(issue)
-        if lookup is None or not number.isdigit() or len(number) > 3:
+        if lookup is None or not re.fullmatch(r"[0-9]{1,3}", number):
             return self.none()
         return self.filter(number=int(number), **{f"issue__{key}": value for key, value in lookup.items()})
 
