@@ -34,6 +34,8 @@ def benchmark_env(database_url: str) -> dict[str, str]:
         # Production mode needs the archive's public address (newsroom/siteurl.py).
         "SITE_URL": os.environ.get("SITE_URL", "https://archive.example.org"),
         "LOG_LEVEL": "ERROR",
+        # Files a run writes (stored scans, caches) stay out of the checkout's var/.
+        "NEWSROOM_DATA_DIR": os.environ.get("NEWSROOM_DATA_DIR") or str(BENCH_DIR / "data"),
     }
 
 

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/import_benchmark.py            # 10,000 pages (about 3 minutes)
     .venv/bin/python benchmarks/import_benchmark.py --pages 2000 --small 500
     .venv/bin/python benchmarks/import_benchmark.py --whole-issues --pages 1200 --small 300 --jobs 2
+    .venv/bin/python benchmarks/import_benchmark.py --whole-issues --scans --pages 1200 --small 300 --jobs 2
 
 What it measures (figures, not assertions: see docs/performance.md):
 - parse only: read_page() over every file, no database (pages/s);
@@ -11,6 +12,8 @@ What it measures (figures, not assertions: see docs/performance.md):
   grow) and the process's peak memory (ru_maxrss; with --tracemalloc also Python's own peak),
   which must stay flat between 1,000 and 10,000 files;
 - re-import: the same files again, which must write nothing.
+With --scans every page has a 2,500 x 3,500 JPEG scan beside it (benchmarks/generate_scans.py),
+checked by decoding and stored under its hash by the import, into a scans storage emptied first.
 Target: at least 100 pages/s end to end. --profile writes a pyinstrument profile of the
 1,000-file import (pip install pyinstrument into .venv first).
 """
@@ -80,6 +83,13 @@ def child(args: argparse.Namespace) -> None:
     from newsroom.models import Article, Issue
 
     call_command("flush", "--noinput", verbosity=0)
+    if args.scans:
+        import shutil
+
+        from django.conf import settings
+
+        # Stored scans outlive a flush (they are files): remove them, so every scan is written.
+        shutil.rmtree(settings.STORAGES["scans"]["OPTIONS"]["location"], ignore_errors=True)
     if args.async_commit:
         from django.db import connection
 
@@ -87,7 +97,7 @@ def child(args: argparse.Namespace) -> None:
         # a crash loses the last moments' pages, never corrupts; re-running brings them back).
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
-    paths = (whole_issue_pages if args.whole_issues else pages)(args.files, seed=args.seed)
+    paths = selected_pages(args, args.files)
     tenth = max(1, len(paths) // 10)
     marks: list[float] = []
     rss_by_tenth: list[float] = []
@@ -152,6 +162,17 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps(figures))
 
 
+def selected_pages(args: argparse.Namespace, count: int) -> list[Path]:
+    """The generated pages a run imports: front pages or whole issues, with their scans or not."""
+    paths = (whole_issue_pages if args.whole_issues else pages)(count, seed=args.seed)
+    if not args.scans:
+        return paths
+    from benchmarks.generate_scans import with_scans
+
+    folder = paths[0].parent
+    return with_scans(paths, folder.with_name(f"{folder.name}-{len(paths)}-scans"))
+
+
 def run_child(args: argparse.Namespace, files: int) -> dict:
     command = [sys.executable, __file__, "--child", "--files", str(files), "--seed", str(args.seed),
                "--database-url", args.database_url]
@@ -162,6 +183,8 @@ def run_child(args: argparse.Namespace, files: int) -> dict:
     command += ["--jobs", str(args.jobs)]
     if args.whole_issues:
         command.append("--whole-issues")
+    if args.scans:
+        command.append("--scans")
     if args.profile and files == args.small:
         command.append("--profile")
     import os
@@ -191,6 +214,8 @@ def main() -> None:
     parser.add_argument("--whole-issues", action="store_true",
                         help="whole issues (4-8 pages, inside pages, jumps) in shuffled file order "
                              "instead of front pages (benchmarks/generate_issues.py)")
+    parser.add_argument("--scans", action="store_true",
+                        help="a 2,500 x 3,500 JPEG scan beside every page (benchmarks/generate_scans.py)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -203,10 +228,15 @@ def main() -> None:
     print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
           f"Python {facts['python']}, PostgreSQL {postgres_version(args.database_url)}, "
           f"load average {load_average()}")
-    paths = (whole_issue_pages if args.whole_issues else pages)(args.pages, seed=args.seed)
+    for count in sorted({args.small, args.pages}):
+        paths = selected_pages(args, count)  # made here once, not inside a timed child
     size = sum(p.stat().st_size for p in paths)
+    scans = [p for path in paths for p in path.parent.glob(path.stem + ".*") if p.suffix != ".md"]
     print(f"pages: {len(paths)} generated pages (seed {args.seed}), {size / 2**20:.0f} MiB; "
           f"import jobs: {args.jobs}")
+    if scans:
+        scan_size = sum(p.stat().st_size for p in scans)
+        print(f"scans: {len(scans)}, {scan_size / 2**20:.0f} MiB ({scan_size / len(scans) / 1024:.0f} KiB each)")
 
     parsed = parse_only(paths)
     print(f"parse only:  {parsed['pages_per_second']:>7} pages/s "

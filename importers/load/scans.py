@@ -12,7 +12,9 @@ since the last import is theirs: a re-import keeps it (counted as kept).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,20 +39,40 @@ class ScanFile:
     checked: StoredScan | None = None
 
 
+@functools.lru_cache(maxsize=8)
+def _scans_in(folder: str, mtime_ns: int) -> dict[str, tuple[str, ...]]:
+    """Return the scan files of a folder by base name, in order of preference.
+
+    Listed once a folder (not once a page: a day's folder of 2,000 files would otherwise be read
+    2,000 times); the folder's modification time is part of the key, so a scan added or removed
+    since is seen.
+    """
+    found: dict[str, list[str]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                stem, suffix = os.path.splitext(entry.name)
+                if suffix.lower() in SCAN_SUFFIXES and entry.is_file():
+                    found.setdefault(stem, []).append(entry.name)
+    except OSError:
+        return {}
+    return {stem: tuple(sorted(names, key=lambda n: (SCAN_SUFFIXES.index(os.path.splitext(n)[1].lower()), n)))
+            for stem, names in found.items()}
+
+
 def scan_beside(file: PageFile) -> tuple[Path, tuple[Path, ...]] | None:
     """Return the scan beside a page file (and any other candidates), or None."""
     if file.path is None:
         return None
-    folder, stem = file.path.parent, file.path.stem
+    folder = file.path.parent
     try:
-        found = [child for child in folder.iterdir()
-                 if child.stem == stem and child.suffix.lower() in SCAN_SUFFIXES and child.is_file()]
+        mtime_ns = folder.stat().st_mtime_ns
     except OSError:
         return None
-    if not found:
+    names = _scans_in(str(folder), mtime_ns).get(file.path.stem)
+    if not names:
         return None
-    found.sort(key=lambda child: (SCAN_SUFFIXES.index(child.suffix.lower()), child.name))
-    return found[0], tuple(found[1:])
+    return folder / names[0], tuple(folder / name for name in names[1:])
 
 
 def read_scan(file: PageFile) -> ScanFile | None:
@@ -72,7 +94,7 @@ def check_and_store(scan: ScanFile, *, store_it: bool = True) -> None:
     """Check a scan by decoding it and store it under its hash (unless ``store_it`` is False: a
     dry run); raise ParseError naming it if refused."""
     try:
-        scan.checked = check(scan.data, scan.name)
+        scan.checked = check(scan.data, scan.name, sha256=scan.sha256)
     except ScanError as error:
         raise ParseError(scan.name, None, error.reason) from None
     if store_it:

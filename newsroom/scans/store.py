@@ -42,10 +42,13 @@ class StoredScan:
         return f"{self.sha256[:2]}/{self.sha256[2:4]}/{self.sha256}.{self.info.extension}"
 
 
-def check(data: bytes, name: str) -> StoredScan:
-    """Return the scan ``data`` as it would be stored; raise ScanError naming ``name`` if refused."""
+def check(data: bytes, name: str, *, sha256: str | None = None) -> StoredScan:
+    """Return the scan ``data`` as it would be stored; raise ScanError naming ``name`` if refused.
+
+    ``sha256``: the data's digest when the caller has computed it already.
+    """
     info = inspect(data, name, limits())
-    return StoredScan(info=info, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return StoredScan(info=info, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data))
 
 
 def store(data: bytes, scan: StoredScan) -> bool:

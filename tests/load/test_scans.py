@@ -129,3 +129,17 @@ def test_a_scan_named_as_a_page_is_refused_and_a_glob_skips_scans(tmp_path):
     result = import_paths([str(tmp_path / "*")])
     assert [f.source.rsplit("/", 1)[-1] for f in result.files] == ["2021-03-19_01.md"]
     assert result.ok and front_page().has_scan
+
+
+def test_a_scan_put_beside_a_page_after_its_import_is_found_by_the_next_one(tmp_path):
+    # The folder is listed once, not once a page; a scan added since must still be seen.
+    day_folder(tmp_path, None)
+    assert import_paths([tmp_path]).ok
+    assert not front_page().has_scan
+    (tmp_path / "2021-03-19_01.JPG").write_bytes(page_scan("JPEG"))
+    again = import_paths([tmp_path])
+    assert again.ok and front_page().has_scan and front_page().scan_format == "jpeg"
+    (tmp_path / "2021-03-19_01.JPG").unlink()
+    (tmp_path / "2021-03-19_01.png").write_bytes(page_scan("PNG", width=800, height=1000))
+    assert import_paths([tmp_path]).ok
+    assert front_page().scan_format == "png"
