@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "newsroom",
     "newsroom.search",
     "importers",
@@ -100,6 +102,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and env_str("SQLITE_TEST_NAME", ""):
+    # The test database in a file rather than in memory, so that a process a test starts (a
+    # task worker) reads the same database (pyproject.toml sets it for the suite).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / env_str("SQLITE_TEST_NAME", ""))}
 # PostgreSQL read replicas (newsroom/replicas.py): anonymous readers' requests read from the
 # first fresh one; everything else from the primary (DATABASE_URL).
 DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
@@ -161,6 +167,14 @@ STORAGES = {
         if env_str("SCAN_STORAGE_BACKEND", "") in ("", "django.core.files.storage.FileSystemStorage")
         else {},
     },
+    # Files an editor uploaded for the day's intake, until the job that imports them is done:
+    # read by workers that may run on other machines, so a shared backend in production.
+    "intake": {
+        "BACKEND": env_str("INTAKE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(DATA_DIR / "intake"), "base_url": None}
+        if env_str("INTAKE_STORAGE_BACKEND", "") in ("", "django.core.files.storage.FileSystemStorage")
+        else {},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -178,6 +192,25 @@ SCAN_MAX_PIXELS = env_int("SCAN_MAX_PIXELS", 150_000_000)
 IIIF_CACHE_DIR = Path(env_str("IIIF_CACHE_DIR", str(DATA_DIR / "iiif-cache")))
 # The largest image an IIIF request may ask for (maxArea in info.json): bigger asks get 400.
 IIIF_MAX_AREA = env_int("IIIF_MAX_AREA", 4096 * 4096)
+
+# Background work (the day's intake, scheduled releases): Django's task framework with its
+# database backend. Jobs wait in the database until a worker (manage.py db_worker, on this
+# machine or another that reaches the database) runs them; see the README's production section.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# The day's intake (newsroom/intake/): what an editor may upload at once.
+INTAKE_MAX_FILE_BYTES = env_int("INTAKE_MAX_FILE_BYTES", 100 * 1024 * 1024)
+INTAKE_MAX_TOTAL_BYTES = env_int("INTAKE_MAX_TOTAL_BYTES", 1024 * 1024 * 1024)
+INTAKE_MAX_FILES = env_int("INTAKE_MAX_FILES", 400)
+# Django refuses a request with more files than this before any view reads it.
+DATA_UPLOAD_MAX_NUMBER_FILES = INTAKE_MAX_FILES + 10
+# A job whose worker has made no progress for this long may be started again from the desk.
+INTAKE_STALE_SECONDS = env_int("INTAKE_STALE_SECONDS", 600)
+# Worker processes one intake job imports with (PostgreSQL only; see import_pages --jobs).
+INTAKE_IMPORT_JOBS = env_int("INTAKE_IMPORT_JOBS", 1)
 
 LOGIN_URL = "admin:login"
 # Password guessing (django-axes, newsroom/throttle.py): after LOGIN_FAILURE_LIMIT failures for

@@ -53,7 +53,7 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True, scope="session")
 def _scan_storage(tmp_path_factory):
-    """Page scans and their IIIF derivatives go to a folder of the test session, not var/."""
+    """Page scans, their IIIF derivatives and intake uploads go to a folder of the test session, not var/."""
     from django.conf import settings
     from django.core.files.storage import storages
 
@@ -62,6 +62,9 @@ def _scan_storage(tmp_path_factory):
         **settings.STORAGES,
         "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                   "OPTIONS": {"location": str(root / "scans"), "base_url": None}},
+        # The day's intake: a worker process started by a test is given NEWSROOM_DATA_DIR=root.
+        "intake": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                   "OPTIONS": {"location": str(root / "intake"), "base_url": None}},
     }
     settings.IIIF_CACHE_DIR = root / "iiif-cache"
     storages.__dict__.pop("backends", None)

@@ -125,7 +125,8 @@ def make_flag(issue: Issue, **fields) -> ReviewFlag:
 
 
 # The migrations after 0003 that grant the editorial roles more permissions (a grant(apps, editor)).
-ROLE_GRANTS = ["0006_imported_file_view", "0019_page_permissions", "0023_scan_permissions"]
+ROLE_GRANTS = ["0006_imported_file_view", "0019_page_permissions", "0023_scan_permissions",
+               "0025_intake_permissions"]
 
 
 def make_user(username: str | None = None, *, role: str | None = None, password: str | None = None,

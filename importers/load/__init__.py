@@ -29,7 +29,7 @@ from importers.load.files import PageFile, expand_paths, iter_pages, read_file
 from importers.load.page import load_page
 from importers.load.people import flag_missed_duplicates
 from importers.load.reports import PageReport, RunReport
-from importers.load.runs import effective_jobs, import_paths
+from importers.load.runs import effective_jobs, import_page_files, import_paths
 
 __all__ = [
     "PageFile",
@@ -38,6 +38,7 @@ __all__ = [
     "effective_jobs",
     "expand_paths",
     "flag_missed_duplicates",
+    "import_page_files",
     "import_paths",
     "iter_pages",
     "load_page",

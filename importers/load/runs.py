@@ -56,12 +56,30 @@ def import_paths(
     front page after the rest; the report lists them in the order given.
     """
     paths = [str(p) for p in paths]
+    return import_page_files(expand_paths(paths), arguments=" ".join(paths), dry_run=dry_run,
+                        started_by=started_by, progress=progress, jobs=jobs)
+
+
+def import_page_files(
+    page_files: list[PageFile],
+    *,
+    arguments: str = "",
+    dry_run: bool = False,
+    started_by: str = "",
+    progress: Callable[[int, int, PageReport], None] | None = None,
+    jobs: int = 1,
+) -> RunReport:
+    """Import these page files (named as the run's report should name them); see import_paths.
+
+    The desk's intake (newsroom/intake/) calls this with the files of an upload, named
+    ``intake-12/2021-03-19_01.md`` rather than by the temporary folder they were copied to.
+    """
     # Each day's pages together (see by_day): the order the run loads and reports them in.
-    dated = by_day(expand_paths(paths))
+    dated = by_day(page_files)
     files = [item.file for item in dated]
     run = ImportRun.objects.create(
         started_by=started_by,
-        arguments=" ".join([*paths, *(["--dry-run"] if dry_run else [])]),
+        arguments=" ".join([arguments, *(["--dry-run"] if dry_run else [])]).strip(),
         files_total=len(files),
     )
     recorded = RunFiles(run, dry_run=dry_run)

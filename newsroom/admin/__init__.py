@@ -11,6 +11,7 @@ compare view, and the stale-save conflict page. One module per part of the desk:
 - review: the review queue of the importer's flags
 - issues: the paper, its issues and their advertisements
 - photos, people (contributors, merges, credits), tags
+- intake: the day's upload, its preview and its background import
 - provenance: source files and import runs; accounts: users and groups
 - history (versions, diffs, reverts), editing (versioned saves), common (shared guards)
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.admin import (  # noqa: F401  (imported to register their admins)
     accounts,
     articles,
+    intake,
     issues,
     pages,
     people,

@@ -28,6 +28,7 @@ from newsroom.models.articles import (
 from newsroom.models.credits import Credit, credited_names
 from newsroom.models.fields import SnapshotField, in_range, within
 from newsroom.models.flags import ReviewFlag, ReviewFlagQuerySet
+from newsroom.models.intake import Intake, IntakeFile
 from newsroom.models.pages import Page, PageQuerySet, PageStaff, StaffRole
 from newsroom.models.papers import Issue, IssueQuerySet, Publication
 from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
@@ -43,6 +44,8 @@ __all__ = [
     "Credit",
     "ImportRun",
     "ImportedFile",
+    "Intake",
+    "IntakeFile",
     "Issue",
     "IssueQuerySet",
     "Page",

@@ -33,6 +33,11 @@ class Publication(models.Model):
 
     # What a masthead prints about its paper, in the API's order: the importer stores these
     # from each page, and checks the printed numbers and addresses against the paper's own.
+    hold_new_issues = models.BooleanField(
+        _("新一期待发布"), default=False,
+        help_text=_("勾选后，新导入的一期先不公开，由总编辑发布（立即或定时）后读者才能看到。"),
+    )
+
     IDENTIFIERS = ("slogan", "cn_number", "postal_code", "website", "email", "address", "postcode")
 
     history = HistoricalRecords()
@@ -99,6 +104,11 @@ class Issue(models.Model):
         blank=True,
         help_text=_("报头上印出的原样标识（刊号、网址等）。"),
     )
+    held = models.BooleanField(
+        _("待发布"), default=False, db_index=True,
+        help_text=_("待发布的一期及其文章、版面和版面图不向读者公开，直到总编辑发布。"),
+    )
+    release_at = models.DateTimeField(_("定时发布"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -109,6 +119,7 @@ class Issue(models.Model):
         ordering = ["-date", "edition"]
         verbose_name = _("期")
         verbose_name_plural = pgettext_lazy("plural", "报纸")
+        permissions = [("release_issue", _("可发布待发布的一期"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "date", "edition"], name="issue_unique_per_day_edition"
