@@ -45,10 +45,11 @@ migrate: install
 seeds: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py import_pages
 
+# The development server with a task worker beside it (scripts/serve-demo): desk uploads import.
 serve:
-	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve-demo
 
-## demo: install, migrate the SQLite default, import the seeds and serve on http://127.0.0.1:8000
+## demo: install, migrate the SQLite default, import the seeds and serve on http://127.0.0.1:8000 (with a task worker)
 demo: seeds serve
 
 ## test: install what the tests need (Python packages, Debian's chromium, a Redis server) and run the whole suite

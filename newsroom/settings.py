@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,7 +106,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and env_str("SQLITE_TEST_NAME", ""):
     # The test database in a file rather than in memory, so that a process a test starts (a
     # task worker) reads the same database (pyproject.toml sets it for the suite).
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / env_str("SQLITE_TEST_NAME", ""))}
+    # One file a test process: two runs at once never share (nor destroy) each other's database.
+    _test_name = BASE_DIR / env_str("SQLITE_TEST_NAME", "")
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_name.with_name(f"{_test_name.stem}-{os.getpid()}{_test_name.suffix}"))}
 # PostgreSQL read replicas (newsroom/replicas.py): anonymous readers' requests read from the
 # first fresh one; everything else from the primary (DATABASE_URL).
 DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])

@@ -121,7 +121,9 @@ class IntakeAdmin(ChangelistGuardMixin, admin.ModelAdmin):
         intake = self._intake(request, object_id)
         reports = jobs.preview_reports(intake)
         headers = {entry["file"]: entry for entry in intake.preview.get("pages", [])}
-        rows = [{"report": report, "numbers": report.summary(), "header": headers.get(report.source, {})}
+        statuses = dict(models.ImportedFile.Status.choices)
+        rows = [{"report": report, "numbers": report.summary(), "header": headers.get(report.source, {}),
+                 "status": statuses.get(report.status, report.status)}
                 for report in reports]
         context = {
             **self.admin_site.each_context(request),
