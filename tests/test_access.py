@@ -18,13 +18,16 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from newsroom.api.urls import router
+from newsroom.intake.tasks import import_intake
 from newsroom.models import (
     Article,
     ImportedFile,
     ImportRun,
+    Intake,
     Page,
     PageStaff,
     SourceFile,
@@ -68,6 +71,11 @@ ADMIN_MATRIX: dict[str, dict[str, str]] = {
     # Pages are facts of the imported file: everyone on the desk reads them; what both roles may
     # change is the page's scan (newsroom/0023: change_page), through editorial.set_scan.
     "newsroom.page": {"editor": "vc", "chief editor": "vc"},
+    # The day's intake: both roles upload (import_pages is what "a" stands for here) and follow
+    # it; nobody edits or deletes one (newsroom/0025).
+    "newsroom.intake": {"editor": "va", "chief editor": "va"},
+    # The task queue's own rows (django-tasks-db's admin, read-only): administrators only.
+    "django_tasks_database.dbtaskresult": {"editor": "", "chief editor": ""},
     "taggit.tag": {"editor": "vac", "chief editor": "vacd"},
     "auth.group": {"editor": "", "chief editor": ""},
     "auth.user": {"editor": "", "chief editor": ""},
@@ -88,6 +96,9 @@ CUSTOM_ADMIN_VIEWS: dict[str, tuple[str, dict[str, set[int]]]] = {
     # Releasing or withholding a page's scan while a withdrawn article is on it: chief editors.
     "newsroom_page_release_scan": ("post", {"editor": {403}, "chief editor": {302}}),
     "newsroom_page_withhold_scan": ("post", {"editor": {403}, "chief editor": {302}}),
+    # Starting an intake's import (302 back to it, with a message if it cannot start now); its progress.
+    "newsroom_intake_confirm": ("post", {"editor": {302}, "chief editor": {302}}),
+    "newsroom_intake_status": ("get", {"editor": {200}, "chief editor": {200}}),
     # Merging tags moves tagged items: editors may (they add, change and delete tagged items).
     "taggit_tag_merge_tags": ("get", {"editor": {200}, "chief editor": {200}}),
 }
@@ -118,6 +129,8 @@ def archive(db):
     run = ImportRun.objects.create(started_by="test")
     imported_file = ImportedFile.objects.create(run=run, position=1, source="a.txt", status="failed")
     page = Page.objects.create(issue=issue, number=1, name="要闻", source=source)
+    intake = Intake.objects.create(files_total=1)
+    task_result = DBTaskResult.objects.get(id=import_intake.enqueue(intake.pk).id)
     PageStaff.objects.create(page=page, person=person, role="editor", label="责任编辑")
     superuser = User.objects.create_superuser("root", password="pw-Newsroom-1")
     Token.objects.create(user=superuser)
@@ -126,6 +139,7 @@ def archive(db):
         "newsroom.person": person, "newsroom.credit": credit, "newsroom.photo": photo,
         "newsroom.advertisement": ad, "newsroom.reviewflag": flag, "newsroom.sourcefile": source,
         "newsroom.importrun": run, "newsroom.importedfile": imported_file, "newsroom.page": page,
+        "newsroom.intake": intake, "django_tasks_database.dbtaskresult": task_result,
         "taggit.tag": article.tags.get(),
         "auth.group": Group.objects.get(name="editor"), "auth.user": superuser,
         "authtoken.tokenproxy": TokenProxy.objects.get(user=superuser),

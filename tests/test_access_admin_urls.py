@@ -46,6 +46,8 @@ SUPERUSER = {
     label: "v" if label == "newsroom.credit"
     else "vc" if label == "newsroom.page"
     else "vd" if label in ("newsroom.sourcefile", "newsroom.importrun", "newsroom.importedfile")
+    else "va" if label == "newsroom.intake"  # uploaded, then moved on by its buttons only
+    else "v" if label == "django_tasks_database.dbtaskresult"  # the queue's rows: read-only
     else "vcd" if label in ("newsroom.article", "newsroom.photo", "newsroom.reviewflag")
     else "vacd"
     for label in ADMIN_MATRIX
@@ -199,6 +201,9 @@ ADMIN_URLS: dict[str, tuple[str | None, Rule]] = {
     # A page's scan, released to readers or withheld again while a withdrawn article is on it.
     "newsroom_page_release_scan": ("newsroom.page", post_only(_chief)),
     "newsroom_page_withhold_scan": ("newsroom.page", post_only(_chief)),
+    # The day's intake: start its import (import_pages, "a"), read its progress.
+    "newsroom_intake_confirm": ("newsroom.intake", post_only(lambda role, may: "a" in may)),
+    "newsroom_intake_status": ("newsroom.intake", page(_sees)),
     # Merging tags needs change_tag, change_taggeditem and delete_taggeditem: editors have them.
     "taggit_tag_merge_tags": ("taggit.tag", page(lambda may: "c" in may, post=WRITE)),
     "auth_user_password_change": ("auth.user", form(lambda may: "c" in may, lambda may: "c" in may)),

@@ -118,6 +118,8 @@ class IntakeAdmin(ChangelistGuardMixin, admin.ModelAdmin):
 
     # -- one intake: its preview, its job, its result
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied  # an intake is never edited: it moves on through its buttons
         intake = self._intake(request, object_id)
         reports = jobs.preview_reports(intake)
         headers = {entry["file"]: entry for entry in intake.preview.get("pages", [])}
