@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from newsroom import pagecache
 from newsroom.models import Article, Credit, Issue, Person, Photo, Role, prefetch_tags
 from newsroom.models.continuations import continuing
+from newsroom.models.credits import credits_of_parts  # noqa: F401 (the archive's byline)
 
 
 def credits_prefetch(lookup: str = "credits") -> Prefetch:
@@ -227,21 +228,6 @@ def article_photos(parts: list[Article]) -> list[Photo]:
         .order_by("page", "position")
         .prefetch_related(credits_prefetch())
     )
-
-
-def credits_of_parts(parts: list[Article]) -> list[Credit]:
-    """Return the byline of an article's parts in order, each person once per role (one query)."""
-    rank = {part.pk: n for n, part in enumerate(parts)}
-    credits = sorted(
-        Credit.objects.filter(article__in=parts).select_related("person"),
-        key=lambda c: (rank[c.article_id], c.order, c.pk),
-    )
-    seen, unique = set(), []
-    for credit in credits:
-        if (credit.person_id, credit.role) not in seen:
-            seen.add((credit.person_id, credit.role))
-            unique.append(credit)
-    return unique
 
 
 def neighbour_articles(article: Article) -> tuple[Article | None, Article | None]:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import converters, feeds, views
+from archive import citing, converters, feeds, views
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.YearConverter, "year")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("issues/<year:year>/<month:month>/", views.month_calendar, name="month"),
     path("issues/<isodate:date>/", views.issue_detail, name="issue"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/cite.<slug:fmt>", citing.article_citation, name="article-citation"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/feed/", feeds.PersonFeed(), name="person-feed"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),

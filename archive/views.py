@@ -34,7 +34,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_cookie
 from taggit.models import Tag
 
-from archive import queries
+from archive import citing, queries
 from archive.forms import SearchForm
 from archive.sections import issue_sections
 from archive.sitemaps import SITEMAPS
@@ -266,6 +266,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pages": [part.page for part in parts],
             "parts": parts,
             "json_ld": _news_article_json_ld(article, credits, tags, photos, request),
+            **citing.context(citing.work_of(article, parts, credits, tags, request), article),
         },
     )
 

@@ -404,6 +404,8 @@ def public_urls(archive, withdrawn) -> list[str]:
         reverse("archive:month", kwargs={"year": date.year, "month": date.month}),
         reverse("archive:issue", kwargs={"date": date}),
         reverse("archive:article", kwargs={"pk": withdrawn.pk}),
+        *(reverse("archive:article-citation", kwargs={"pk": withdrawn.pk, "fmt": fmt})
+          for fmt in ("gb7714", "bibtex", "ris", "csl-json")),
         reverse("archive:person", kwargs={"pk": person.pk}),
         reverse("archive:person-feed", kwargs={"pk": person.pk}),
         reverse("archive:tag", kwargs={"slug": tag.slug}),
@@ -423,6 +425,7 @@ def public_urls(archive, withdrawn) -> list[str]:
         reverse("api:article-detail", args=[withdrawn.pk]),
         reverse("api:article-ninjs", args=[withdrawn.pk]),
         reverse("api:article-original", args=[withdrawn.pk]),
+        reverse("api:article-citation", args=[withdrawn.pk]),
         reverse("api:issue-detail", args=[issue.pk]),
         reverse("api:issue-ninjs", args=[issue.pk]),
         reverse("api:photo-list"),

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from taggit.models import Tag, TaggedItem
 
 from newsroom.api import filters, ninjs
+from newsroom.api.citations import CitationMixin
 from newsroom.api.edits import ArticleEditSerializer, ErrorSerializer, PreconditionErrorSerializer
 from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite
 from newsroom.api.rendering import PlainTextRenderer
@@ -279,6 +280,7 @@ class IssueViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
     ),
 )
 class ArticleViewSet(
+    CitationMixin,
     CachedForReadersMixin,
     OrderedByFilterSetMixin,
     mixins.ListModelMixin,

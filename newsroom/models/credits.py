@@ -130,3 +130,18 @@ def credited_names(credits) -> str:
         person.name if len(roles_of[person]) == 1 else f"{person.name}（{labels.get(role, role)}）"
         for person, role in pairs
     )
+
+
+def credits_of_parts(parts: list) -> list[Credit]:
+    """Return the byline of an article's parts in order, each person once per role (one query)."""
+    rank = {part.pk: n for n, part in enumerate(parts)}
+    credits = sorted(
+        Credit.objects.filter(article__in=parts).select_related("person"),
+        key=lambda c: (rank[c.article_id], c.order, c.pk),
+    )
+    seen, unique = set(), []
+    for credit in credits:
+        if (credit.person_id, credit.role) not in seen:
+            seen.add((credit.person_id, credit.role))
+            unique.append(credit)
+    return unique
