@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import citing, converters, feeds, views
+from archive import citing, converters, exports, feeds, views
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.YearConverter, "year")
@@ -24,6 +24,8 @@ urlpatterns = [
     # An index of sections, each cut into pages of ArchiveSitemap.limit addresses (?p=2, ...).
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
+    path("data/", exports.exports_page, name="exports"),
+    path("data/<str:name>", exports.export_file, name="export-file"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("language/", views.switch_language, name="language"),
 ]

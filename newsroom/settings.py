@@ -204,6 +204,10 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Yearly bulk exports of the public archive (newsroom/exports.py, manage.py export_archive),
+# offered on the download page /data/; the files' names start with EXPORT_PREFIX.
+EXPORT_DIR = Path(env_str("EXPORT_DIR", str(DATA_DIR / "exports")))
+EXPORT_PREFIX = env_str("EXPORT_PREFIX", "zjgrrb")
 # The day's intake (newsroom/intake/): what an editor may upload at once.
 INTAKE_MAX_FILE_BYTES = env_int("INTAKE_MAX_FILE_BYTES", 100 * 1024 * 1024)
 INTAKE_MAX_TOTAL_BYTES = env_int("INTAKE_MAX_TOTAL_BYTES", 1024 * 1024 * 1024)

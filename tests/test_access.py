@@ -414,6 +414,9 @@ def public_urls(archive, withdrawn) -> list[str]:
         reverse("archive:search") + f"?q={SEARCH_TITLE}",
         reverse("archive:search") + f"?q={SEARCH_BODY}",
         reverse("archive:issues-feed"),
+        # The yearly exports' page and a file of it (the exports' own test reads inside the files).
+        reverse("archive:exports"),
+        reverse("archive:export-file", kwargs={"name": f"zjgrrb-{date.year}-text.txt.gz"}),
         reverse("archive:sitemap"),
         # sitemap.xml is an index: the addresses are on the sections' pages
         *(reverse("archive:sitemap-section", kwargs={"section": section})
