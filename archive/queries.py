@@ -189,7 +189,8 @@ def issue_contents(issue: Issue) -> IssueContents:
 
 
 def article_with_state(pk: int) -> Article | None:
-    """Return an article (public or not) with its issue and paper, annotated for HTTP caching (one query).
+    """Return an article (published or withdrawn; None in a held issue) with its issue and paper,
+    annotated for HTTP caching (one query).
 
     The article's own version and updated_at move on whenever its page's content does (its
     text, tags, credits, photos, a contributor's name: newsroom/editorial.py), its issue's
@@ -212,7 +213,8 @@ def article_with_state(pk: int) -> Article | None:
         .values(last=Func(F("updated_at"), function="MAX"))[:1]
     )
     return (
-        Article.objects.select_related("issue__publication")
+        Article.objects.in_public_issues()
+        .select_related("issue__publication")
         .annotate(page_last_change=Subquery(page_last_change),
                   parts_last_change=Subquery(parts_last_change))
         .filter(pk=pk)

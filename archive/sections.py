@@ -17,7 +17,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
 from newsroom.iiif.presentation import image_path, thumbnail_size
-from newsroom.models import Article, Issue, Page, Visibility
+from newsroom.models import Article, Issue, Page
+from newsroom.models.articles import published
 
 # The thumbnail's width in CSS pixels; twice it for screens with two device pixels to one.
 THUMBNAIL_WIDTH = 300
@@ -88,7 +89,7 @@ def issue_sections(issue: Issue, articles: list[Article], loose_photos: list, *,
         section(photo.page).photos.append(photo)
     leads = {article.pk: article for article in articles}
     parts = (
-        Article.objects.filter(issue=issue, continues__isnull=False, visibility=Visibility.PUBLISHED)
+        Article.objects.filter(published(), issue=issue, continues__isnull=False)
         .order_by("page", "position").only("pk", "page", "position", "continues_id")
     )
     first_of = {part.pk: part.continues_id for part in parts}

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import citing, converters, exports, feeds, views
+from archive import citing, converters, exports, feeds, suggestions, views
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.YearConverter, "year")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("issues/<isodate:date>/", views.issue_detail, name="issue"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/cite.<slug:fmt>", citing.article_citation, name="article-citation"),
+    path("articles/<int:pk>/suggest/", suggestions.suggest, name="article-suggest"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/feed/", feeds.PersonFeed(), name="person-feed"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),

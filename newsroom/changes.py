@@ -13,7 +13,7 @@ Modified of the        page names its page too), articles, loose photos,  articl
 article/issue pages)   advertisements, the public issues before and
                        after it
 search documents       articles, their photos' captions, credits,         newsroom/search/
-                       people's names and aliases, issues' dates; a       indexing.py
+                       people's names and aliases, issues' dates, held;  indexing.py
                        continued article, its parts' (``_continued_by``)
 archive generation     everything public                                  newsroom/pagecache.py
 (the page cache)
@@ -346,7 +346,7 @@ def _article_deleted(sender, instance, using, **kwargs) -> None:
 
 
 def _issue_loaded(sender, instance, **kwargs) -> None:
-    _remember(instance, "date", "edition")
+    _remember(instance, "date", "edition", "held")
 
 
 def _issue_deleted(sender, instance, using, **kwargs) -> None:
@@ -374,10 +374,12 @@ def _article_saved(sender, instance, using, **kwargs) -> None:
 
 
 def _issue_saved_for_search(sender, instance, created, using, **kwargs) -> None:
-    # The documents keep the date and edition their articles are sorted and filtered by.
+    # The documents keep the date and edition their articles are sorted and filtered by, and
+    # whether they are public (a held issue's articles are not: newsroom/editorial/releases.py).
     if not created and (
         instance.date != _loaded(instance, "date")
         or instance.edition != _loaded(instance, "edition")
+        or instance.held != _loaded(instance, "held")
     ):
         articles_changed(instance.articles.using(using).values_list("pk", flat=True), using=using)
 
@@ -433,7 +435,10 @@ def _issue_saved(sender, instance, created, using, raw=False, **kwargs) -> None:
     old_date = _loaded(instance, "date")
     if not created and not raw and old_date is not None and old_date != instance.date:
         touch_neighbours_of(old_date, using=using)
-    _remember(instance, "date", "edition")
+    elif not created and not raw and _loaded(instance, "held") not in (None, instance.held):
+        # Held or released: the issues on either side link past it, or to it, from now on.
+        touch_neighbours_of(instance.date, using=using)
+    _remember(instance, "date", "edition", "held")
 
 
 def connect() -> None:

@@ -37,6 +37,7 @@ MESSAGES = {
     "jump_line": _("已删除第 %(lines)s 行的转版提示 %(text)s：文章在第 %(page)s 版继续"),
     "joined_continuation": _("已把第 %(page)s 版第 %(position)s 位的接续部分（上接）并入本文"),
     "jump_pending": _("本文转至第 %(page)s 版，该版尚未导入"),
+    "reader_suggestion": _("读者建议把“%(passage)s”改为“%(suggestion)s”"),
     "jump_unmatched": _("本文转至第 %(page)s 版，但该版没有与之相符的接续部分"),
     "continuation_unmatched": _("本部分上接第 %(where)s 版，但该版没有与之相符的文章"),
     "continuation_ambiguous": _("本部分上接第 %(where)s 版，可能属于多篇文章（%(choices)s），请手动合并"),

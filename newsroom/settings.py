@@ -204,6 +204,11 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Readers' suggestions (报错, archive/suggestions.py): at most this many an hour from one address.
+READER_SUGGESTIONS_PER_HOUR = env_int("READER_SUGGESTIONS_PER_HOUR", 5)
+# The number of reverse proxies in front of the app: the reader's address is the one the
+# outermost proxy put into X-Forwarded-For (0: REMOTE_ADDR, no proxy).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Yearly bulk exports of the public archive (newsroom/exports.py, manage.py export_archive),
 # offered on the download page /data/; the files' names start with EXPORT_PREFIX.
 EXPORT_DIR = Path(env_str("EXPORT_DIR", str(DATA_DIR / "exports")))

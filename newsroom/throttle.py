@@ -36,3 +36,15 @@ def lockout_response(
         return HttpResponse(get_lockout_message(), status=settings.AXES_HTTP_RESPONSE_CODE)
     original_response.status_code = settings.AXES_HTTP_RESPONSE_CODE
     return original_response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """Return the address a request came from: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT``
+    proxies the address the outermost of them saw (X-Forwarded-For, counted from the right, so
+    a client cannot choose it by sending the header itself)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

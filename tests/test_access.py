@@ -96,6 +96,10 @@ CUSTOM_ADMIN_VIEWS: dict[str, tuple[str, dict[str, set[int]]]] = {
     # Releasing or withholding a page's scan while a withdrawn article is on it: chief editors.
     "newsroom_page_release_scan": ("post", {"editor": {403}, "chief editor": {302}}),
     "newsroom_page_withhold_scan": ("post", {"editor": {403}, "chief editor": {302}}),
+    # Releasing a held issue now, at a time, or cancelling that time: chief editors (302 back to it).
+    "newsroom_issue_release": ("post", {"editor": {403}, "chief editor": {302}}),
+    "newsroom_issue_schedule_release": ("post", {"editor": {403}, "chief editor": {302}}),
+    "newsroom_issue_cancel_release": ("post", {"editor": {403}, "chief editor": {302}}),
     # Starting an intake's import (302 back to it, with a message if it cannot start now); its progress.
     "newsroom_intake_confirm": ("post", {"editor": {302}, "chief editor": {302}}),
     "newsroom_intake_status": ("get", {"editor": {200}, "chief editor": {200}}),
@@ -406,6 +410,8 @@ def public_urls(archive, withdrawn) -> list[str]:
         reverse("archive:article", kwargs={"pk": withdrawn.pk}),
         *(reverse("archive:article-citation", kwargs={"pk": withdrawn.pk, "fmt": fmt})
           for fmt in ("gb7714", "bibtex", "ris", "csl-json")),
+        # 报错 takes POST only (GET: 405); tests/test_reader_suggestions.py posts to it.
+        reverse("archive:article-suggest", kwargs={"pk": withdrawn.pk}),
         reverse("archive:person", kwargs={"pk": person.pk}),
         reverse("archive:person-feed", kwargs={"pk": person.pk}),
         reverse("archive:tag", kwargs={"slug": tag.slug}),

@@ -15,6 +15,7 @@ admin shows, their history, the admin log and the tagged items.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -29,9 +30,10 @@ from django.db import connection
 from django.forms import MultiWidget
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from taggit.models import TaggedItem
 
-from newsroom.models import Article, PersonAlias
+from newsroom.models import Article, Issue, PersonAlias
 from tests.factories import make_person
 from tests.scans import page_scan
 from tests.test_access import ADMIN_MATRIX, archive, client_for  # noqa: F401 (archive: a fixture)
@@ -201,6 +203,10 @@ ADMIN_URLS: dict[str, tuple[str | None, Rule]] = {
     # A page's scan, released to readers or withheld again while a withdrawn article is on it.
     "newsroom_page_release_scan": ("newsroom.page", post_only(_chief)),
     "newsroom_page_withhold_scan": ("newsroom.page", post_only(_chief)),
+    # A held issue released now, scheduled, or its scheduled release cancelled: chief editors.
+    "newsroom_issue_release": ("newsroom.issue", post_only(_chief)),
+    "newsroom_issue_schedule_release": ("newsroom.issue", post_only(_chief)),
+    "newsroom_issue_cancel_release": ("newsroom.issue", post_only(_chief)),
     # The day's intake: start its import (import_pages, "a"), read its progress.
     "newsroom_intake_confirm": ("newsroom.intake", post_only(lambda role, may: "a" in may)),
     "newsroom_intake_status": ("newsroom.intake", page(_sees)),
@@ -313,6 +319,9 @@ def harmful_body(key: str, url: str, rows: dict, superuser_client: Client, clien
         return form_as_shown(superuser_client, url)
     if key == "newsroom_person_merge":
         return {"keep": rows["newsroom.person"].pk, "remove": rows["second person"].pk, "confirmed": "1"}
+    if key == "newsroom_issue_schedule_release":
+        later = timezone.localtime() + dt.timedelta(days=1)
+        return {"release_when": later.strftime("%Y-%m-%dT%H:%M")}
     if key == "taggit_tag_merge_tags":
         session = client.session
         session["selected_tag_ids"] = str(rows["taggit.tag"].pk)
@@ -368,7 +377,14 @@ def database_state() -> list:
 
 @pytest.fixture
 def rows(archive):  # noqa: F811 (the fixture imported above)
-    """Return the archive's rows by model label, and a second person to merge."""
+    """Return the archive's rows by model label, and a second person to merge.
+
+    The issue is held, with a release scheduled: releasing it, scheduling it again or cancelling
+    would each change the database, so a refused button is seen to write nothing.
+    """
+    issue = archive["newsroom.issue"]
+    Issue.objects.filter(pk=issue.pk).update(held=True, release_at=timezone.now() + dt.timedelta(days=2))
+    issue.refresh_from_db()
     return {**archive, "second person": make_person("阮向明")}
 
 

@@ -291,10 +291,13 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin, ScanMixin):
         }
 
     def new_issue(self, publication: Publication, source: SourceFile) -> Issue:
-        """Return the unsaved Issue this page starts, and count the page as creating it."""
+        """Return the unsaved Issue this page starts, and count the page as creating it.
+
+        Held when its paper holds new issues (a chief editor releases it: newsroom/editorial/
+        releases.py); a stored issue is never held or released by a re-import."""
         issue = Issue(
             publication=publication, date=self.page.issue.date, edition=1,
-            **self.issue_values(source),
+            held=publication.hold_new_issues, **self.issue_values(source),
         )
         issue._change_reason = self.reason
         self.report.status = CREATED

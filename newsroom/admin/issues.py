@@ -12,6 +12,7 @@ from newsroom import models
 from newsroom.admin.common import EDITORIAL_CSS, ReadOnlyInlineMixin, ocr_text
 from newsroom.admin.history import HistoryCompareMixin
 from newsroom.admin.pages import IssuePageInline
+from newsroom.admin.releases import IssueReleaseMixin
 from newsroom.models.fields import count_of
 
 
@@ -41,24 +42,25 @@ class IssueAdvertisementInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(models.Publication)
 class PublicationAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
-    list_display = ["name", "cn_number", "postal_code", "website"]
+    list_display = ["name", "cn_number", "postal_code", "website", "hold_new_issues"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(models.Issue)
-class IssueAdmin(HistoryCompareMixin, SimpleHistoryAdmin):
+class IssueAdmin(IssueReleaseMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     list_display = [
-        "date", "publication", "edition", "number", "lunar_date", "weekday", "article_count",
-        "open_flag_count", "source",
+        "date", "publication", "edition", "number", "held_badge", "lunar_date", "weekday",
+        "article_count", "open_flag_count", "source",
     ]
-    list_filter = ["publication"]
+    list_filter = ["publication", "held"]
     date_hierarchy = "date"
     list_select_related = ["publication", "source"]
     inlines = [IssuePageInline, IssueArticleInline, IssuePhotoInline, IssueAdvertisementInline]
-    readonly_fields = ["source_link", "source_text", "masthead"]
+    # Held and its scheduled release change only by the release buttons (IssueReleaseMixin).
+    readonly_fields = ["source_link", "source_text", "masthead", "release_status"]
     fieldsets = [
         (None, {"fields": ["publication", "date", "edition", "number", "lunar_date", "weekday",
-                           "masthead"]}),
+                           "masthead", "release_status"]}),
         (_("来源文件"), {"fields": ["source_link", "source_text"], "classes": ["collapse"]}),
     ]
 

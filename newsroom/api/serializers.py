@@ -25,6 +25,7 @@ from newsroom.models import (
     Publication,
     ReviewFlag,
     Role,
+    sees_unpublished,
 )
 from newsroom.search import snippet
 from newsroom.siteurl import absolute_url
@@ -214,6 +215,13 @@ class IssueSerializer(serializers.ModelSerializer):
         help_text="The issue's IIIF Presentation 3.0 manifest (its pages' scans, for a viewer such "
                   "as Mirador), or null when the client may see no scan of it."
     )
+    held = serializers.SerializerMethodField(
+        help_text="Staff only (null for others, who never see a held issue): whether the issue waits "
+                  "for a chief editor's release, hidden from readers."
+    )
+    release_at = serializers.SerializerMethodField(
+        help_text="Staff only (null for others): when a held issue is scheduled to be released, or null."
+    )
 
     class Meta:
         model = Issue
@@ -221,6 +229,7 @@ class IssueSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "publication", "date", "edition", "number", "lunar_date", "weekday",
             "masthead", "archive_url", "ninjs_url", "iiif_manifest", "pages", "articles", "updated_at",
+            "held", "release_at",
         ]
         extra_kwargs = {
             "date": {"help_text": "Publication date (Asia/Shanghai)."},
@@ -243,6 +252,19 @@ class IssueSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_iiif_manifest(self, issue: Issue) -> str | None:
         return manifest_url(self.context, issue)
+
+    def _for_staff(self) -> bool:
+        return sees_unpublished(getattr(self.context.get("request"), "user", None))
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_held(self, issue: Issue) -> bool | None:
+        return issue.held if self._for_staff() else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_release_at(self, issue: Issue):
+        if not self._for_staff() or issue.release_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(issue.release_at)
 
 
 # --- photos and articles ---------------------------------------------------------------------

@@ -452,7 +452,7 @@ class AdvertisementViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, views
     lookup_value_regex = ID
 
     def get_queryset(self):
-        return Advertisement.objects.select_related("issue__publication").annotate(
+        return Advertisement.objects.visible_to(self.request.user).select_related("issue__publication").annotate(
             issue_date=F("issue__date"), issue_edition=F("issue__edition")
         )
 

@@ -10,7 +10,8 @@ live only here.
 The package, by what an editor works on: ``articles`` (one article's correction; bulk
 status, visibility and tags), ``photos``, ``people`` (rename, aliases, merge), ``revert``
 (back to a version from history), ``flags`` (accept or undo the importer's repairs),
-``duplicates`` (who may be one person), ``common`` (fields, permissions, errors, locking,
+``duplicates`` (who may be one person), ``releases`` (a held issue released to readers, now or
+at a scheduled time), ``common`` (fields, permissions, errors, locking,
 history). What follows a change (search, the page cache, the pages' validators) is
 newsroom/changes.py's: bulk writes here call ``articles_changed`` / ``touch_issues``.
 
@@ -56,6 +57,12 @@ from newsroom.editorial.flags import (
 )
 from newsroom.editorial.people import MergePreview, edit_person, merge_people, merge_preview
 from newsroom.editorial.photos import edit_photo
+from newsroom.editorial.releases import (
+    PERM_RELEASE_ISSUE,
+    cancel_release,
+    release_issue,
+    schedule_release,
+)
 from newsroom.editorial.revert import revert_article, revert_reason, version_label
 from newsroom.editorial.scans import (
     PERM_CHANGE_PAGE,
@@ -66,6 +73,7 @@ from newsroom.editorial.scans import (
     set_scan,
     withhold_scan,
 )
+from newsroom.editorial.suggestions import SuggestionRefused, suggest_correction
 
 __all__ = [
     "PERM_CHANGE_ARTICLE",
@@ -75,6 +83,7 @@ __all__ = [
     "PERM_CHANGE_PHOTO",
     "PERM_MERGE_PERSON",
     "PERM_PUBLISH_ARTICLE",
+    "PERM_RELEASE_ISSUE",
     "PERM_RELEASE_SCAN",
     "PERM_RESOLVE_FLAG",
     "PHOTO_FIELDS",
@@ -87,8 +96,10 @@ __all__ = [
     "ScanChange",
     "ScanError",
     "StaleEditError",
+    "SuggestionRefused",
     "accept_flag",
     "add_tags",
+    "cancel_release",
     "char_diff",
     "edit_article",
     "edit_person",
@@ -98,13 +109,16 @@ __all__ = [
     "merge_preview",
     "normalize_text",
     "refusal",
+    "release_issue",
     "release_scan",
     "revert_article",
     "revert_reason",
+    "schedule_release",
     "set_correction_status",
     "set_scan",
     "set_visibility",
     "split_article",
+    "suggest_correction",
     "suggested_duplicates",
     "undo_flag",
     "version_label",

@@ -15,6 +15,7 @@ from newsroom.editorial.common import (
     _save_article,
 )
 from newsroom.editorial.continuations import split_article
+from newsroom.editorial.suggestions import SuggestionRefused, apply_suggestion
 from newsroom.lib import repairs
 from newsroom.models import (
     Article,
@@ -65,10 +66,21 @@ def _copy_flag(source: ReviewFlag, target: ReviewFlag) -> ReviewFlag:
 
 
 def accept_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
-    """Mark a flag accepted (the importer's repair or doubt is fine as it is) and return it."""
+    """Mark a flag accepted (the importer's repair or doubt is fine as it is) and return it.
+
+    A reader's suggestion accepted is applied to the text (newsroom/editorial/suggestions.py).
+    """
     _require(user, PERM_RESOLVE_FLAG)
     with transaction.atomic():
         current = _lock_open_flag(flag)
+        if current.is_reader_suggestion:
+            try:
+                article = apply_suggestion(current, user=user)
+            except SuggestionRefused as refused:
+                raise FlagError(refused.message) from None
+            cached = flag._state.fields_cache.get("article")
+            if cached is not None:
+                _copy_state(article, cached)
         _resolve(current, ReviewFlag.Status.ACCEPTED, user)
     return _copy_flag(current, flag)
 
@@ -86,6 +98,10 @@ def undo_flag(flag: ReviewFlag, *, user) -> ReviewFlag:
     _require(user, PERM_CHANGE_ARTICLE)
     with transaction.atomic():
         current = _lock_open_flag(flag)
+        if current.is_reader_suggestion:
+            # Undoing a reader's suggestion rejects it: the text stays as it is.
+            _resolve(current, ReviewFlag.Status.UNDONE, user)
+            return _copy_flag(current, flag)
         if current.is_join:
             article = _split(current, user=user)
             _resolve(current, ReviewFlag.Status.UNDONE, user)

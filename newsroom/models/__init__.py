@@ -14,6 +14,7 @@ this package re-exports every model and choice, so ``from newsroom.models import
 from newsroom.models.access import sees_unpublished
 from newsroom.models.articles import (
     Advertisement,
+    AdvertisementQuerySet,
     Article,
     ArticleQuerySet,
     ArticleVersion,
@@ -30,13 +31,14 @@ from newsroom.models.fields import SnapshotField, in_range, within
 from newsroom.models.flags import ReviewFlag, ReviewFlagQuerySet
 from newsroom.models.intake import Intake, IntakeFile
 from newsroom.models.pages import Page, PageQuerySet, PageStaff, StaffRole
-from newsroom.models.papers import Issue, IssueQuerySet, Publication
+from newsroom.models.papers import Issue, IssueQuerySet, Publication, public_issue
 from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
 from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
 from newsroom.models.scans import ScanRelease
 
 __all__ = [
     "Advertisement",
+    "AdvertisementQuerySet",
     "Article",
     "ArticleQuerySet",
     "ArticleVersion",
@@ -70,6 +72,7 @@ __all__ = [
     "in_range",
     "page_order",
     "prefetch_tags",
+    "public_issue",
     "record_article_tags",
     "sees_unpublished",
     "within",

@@ -21,7 +21,7 @@ from newsroom.lib.bounds import PAGES, POSITIONS
 from newsroom.models.access import sees_unpublished
 from newsroom.models.continuations import ContinuedArticle, continuing
 from newsroom.models.fields import SnapshotField, count_of, in_range, related_model, within
-from newsroom.models.papers import Issue
+from newsroom.models.papers import Issue, public_issue
 
 
 class CorrectionStatus(models.TextChoices):
@@ -36,13 +36,17 @@ class Visibility(models.TextChoices):
 
 
 def published(via: str = "") -> Q:
-    """Return the condition that an article (reached through ``via``, e.g. "article__") is public."""
-    return Q(**{f"{via}visibility": Visibility.PUBLISHED})
+    """Return the condition that an article (reached through ``via``, e.g. "article__") is public:
+    published, in an issue that is not held."""
+    return Q(**{f"{via}visibility": Visibility.PUBLISHED}) & public_issue(f"{via}issue__")
 
 
 def public_photo(via: str = "") -> Q:
-    """Return the condition that a photo (reached through ``via``) is public: not on a withdrawn article."""
-    return Q(**{f"{via}article__isnull": True}) | published(f"{via}article__")
+    """Return the condition that a photo (reached through ``via``) is public: in an issue that is
+    not held, and not on a withdrawn article."""
+    return public_issue(f"{via}issue__") & (
+        Q(**{f"{via}article__isnull": True}) | Q(**{f"{via}article__visibility": Visibility.PUBLISHED})
+    )
 
 
 def page_order(*, by_edition: bool = True) -> tuple[str, ...]:
@@ -62,8 +66,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published()).as_read()
 
     def visible_to(self, user) -> ArticleQuerySet:
-        """Return the articles this user may see: staff see withdrawn ones too."""
+        """Return the articles this user may see: staff see withdrawn ones (and held issues') too."""
         return self if sees_unpublished(user) else self.public()
+
+    def in_public_issues(self) -> ArticleQuerySet:
+        """Return the articles (withdrawn or not) of issues that are not held: the archive's
+        article page answers 410 for a withdrawn one, and knows nothing of a held one."""
+        return self.filter(public_issue("issue__"))
 
     def as_read(self) -> ArticleQuerySet:
         """Return the articles as readers meet them: each continued article once, by its first part."""
@@ -357,9 +366,18 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(public_photo())
 
     def visible_to(self, user) -> PhotoQuerySet:
-        """Return the photos this user may see: staff see those of withdrawn articles too."""
+        """Return the photos this user may see: staff see those of withdrawn articles (and held issues) too."""
         return self if sees_unpublished(user) else self.public()
 
+
+class AdvertisementQuerySet(models.QuerySet):
+    def public(self) -> AdvertisementQuerySet:
+        """Return the advertisements a reader may see: those of issues that are not held."""
+        return self.filter(public_issue("issue__"))
+
+    def visible_to(self, user) -> AdvertisementQuerySet:
+        """Return the advertisements this user may see: staff see those of held issues too."""
+        return self if sees_unpublished(user) else self.public()
 
 
 class Photo(models.Model):
@@ -428,6 +446,7 @@ class Advertisement(models.Model):
     line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
     line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
 
+    objects = AdvertisementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["imported", "original_text"])
 
     class Meta:

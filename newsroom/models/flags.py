@@ -49,6 +49,7 @@ class ReviewFlag(models.Model):
         JUMP_PENDING = codes.JUMP_PENDING, _("转版后文未找到")
         CONTINUATION_UNMATCHED = codes.CONTINUATION_UNMATCHED, _("接续部分无法归属")
         FILE_DATE_MISMATCH = codes.FILE_DATE_MISMATCH, _("文件名日期与版面日期不符")
+        READER_SUGGESTION = codes.READER_SUGGESTION, _("读者报错")
         OTHER = codes.OTHER, _("其他")
 
     class Status(models.TextChoices):
@@ -162,6 +163,11 @@ class ReviewFlag(models.Model):
         before/after, but they are two versions of a field, not a change to the body.
         """
         return (self.code in self.BODY_REPAIR_CODES and bool(self.after or self.before)) or self.is_join
+
+    @property
+    def is_reader_suggestion(self) -> bool:
+        """Return whether a reader suggested this correction (accept applies it, undo rejects it)."""
+        return self.code == self.Code.READER_SUGGESTION
 
     @property
     def is_join(self) -> bool:

@@ -38,6 +38,11 @@ class Publication(models.Model):
         help_text=_("勾选后，新导入的一期先不公开，由总编辑发布（立即或定时）后读者才能看到。"),
     )
 
+    reader_suggestions = models.BooleanField(
+        _("接受读者报错"), default=True,
+        help_text=_("读者可在文章页选中文字，建议报纸原本印的是什么；建议进入审校队列，由编辑采纳或驳回。"),
+    )
+
     IDENTIFIERS = ("slogan", "cn_number", "postal_code", "website", "email", "address", "postcode")
 
     history = HistoricalRecords()
@@ -55,9 +60,17 @@ class Publication(models.Model):
         return {name: getattr(self, name) for name in self.IDENTIFIERS}
 
 
+def public_issue(via: str = "") -> Q:
+    """Return the condition that an issue (reached through ``via``, e.g. "issue__") is public:
+    not held. A held issue, and everything printed in it, waits for a chief editor's release
+    (newsroom/editorial/releases.py); every public condition of the archive includes this one."""
+    return Q(**{f"{via}held": False})
+
+
 class IssueQuerySet(models.QuerySet):
     def visible_to(self, user) -> IssueQuerySet:
-        """Return the issues this user may see: all for staff, else those with a public article."""
+        """Return the issues this user may see: all for staff (held ones too), else the public
+        issues with a public article."""
         return self if sees_unpublished(user) else self.with_public_articles()
 
     def with_open_flag_count(self) -> IssueQuerySet:
@@ -72,9 +85,9 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
     def with_public_articles(self) -> IssueQuerySet:
-        """Return the issues that have at least one article a reader may see."""
+        """Return the issues that have at least one article a reader may see (so not held)."""
         articles = related_model(self.model, "articles").objects.public()
-        return self.filter(Exists(articles.filter(issue=OuterRef("pk"))))
+        return self.filter(public_issue(), Exists(articles.filter(issue=OuterRef("pk"))))
 
 
 class Issue(models.Model):

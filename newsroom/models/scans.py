@@ -6,7 +6,9 @@ a page with a withdrawn article (or a part of one continued onto it) has no publ
 or manifest canvas, until a chief editor releases the scan (a ``ScanRelease`` for each
 withdrawn article, at the version it had). A release holds for what the chief editor saw:
 an article withdrawn later, or changed after the release, hides the scan again. Staff always
-see scans. This module is the one place that rule lives: ``PageQuerySet.with_public_scan()``.
+see scans. A page of a held issue (not yet released: newsroom/models/papers.py ``public_issue``)
+has no public scan either. This module is the one place that rule lives:
+``PageQuerySet.with_public_scan()``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -123,16 +125,22 @@ class ScanQuerySet(models.QuerySet):
         return withheld_articles(OuterRef("issue"), OuterRef("number"), OuterRef("pk"))
 
     def with_public_scan(self):
-        """Return the pages whose scan a reader may see: a scan, and no withdrawn article on
-        the page that a chief editor has not released it for."""
-        return self.with_scan().exclude(Exists(self.withheld_articles()))
+        """Return the pages whose scan a reader may see: a scan, in an issue that is not held,
+        and no withdrawn article on the page that a chief editor has not released it for."""
+        from newsroom.models.papers import public_issue
+
+        return self.with_scan().filter(public_issue("issue__")).exclude(Exists(self.withheld_articles()))
 
     def with_scan_visible_to(self, user):
         return self.with_scan() if sees_unpublished(user) else self.with_public_scan()
 
     def annotate_scan_withheld(self):
-        """Annotate ``scan_withheld``: the page shows a withdrawn article no release covers."""
-        return self.annotate(scan_withheld=Exists(self.withheld_articles()))
+        """Annotate ``scan_withheld``: the page's issue is held, or the page shows a withdrawn
+        article no release covers (readers may not see the scan)."""
+        from newsroom.models.papers import public_issue
+
+        return self.annotate(scan_withheld=ExpressionWrapper(
+            ~public_issue("issue__") | Q(Exists(self.withheld_articles())), output_field=models.BooleanField()))
 
 
 class ScanRelease(models.Model):

@@ -165,7 +165,9 @@ def placement_values(article: Article) -> dict:
         "published_month": issue.date.year * 100 + issue.date.month,
         "position_key": issue.edition * 100_000 + min(article.page, 99) * 1000
         + min(article.position, 999),
-        "is_public": article.is_public,
+        # The conditions of Article.objects.public() (newsroom/models/articles.py published()):
+        # a reader's totals and facets count the documents alone (newsroom/search/results.py).
+        "is_public": article.is_public and not issue.held,
     }
 
 
