@@ -10,7 +10,7 @@ import pytest
 from importers.load import import_paths
 from newsroom.models import Article, ReviewFlag
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
-from tests.browser import DESKTOP, PHONE, screenshot
+from tests.browser import DESKTOP, PHONE, screenshot_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +34,12 @@ def test_a_reader_selects_words_and_suggests_what_the_paper_printed(page):
     page.wait_for_function("document.getElementById('suggest').open")
     assert page.input_value("#suggest-passage") == selected.strip()
     page.fill("#suggest-suggestion", "报纸原文")
+    # What the reader sees on a phone: the form, filled, in view (not the whole long page).
+    page.set_viewport_size(PHONE)
     page.locator("#suggest").scroll_into_view_if_needed()
-    screenshot(page, "archive-suggest", viewport=PHONE)
+    folder = screenshot_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / "archive-suggest.png"))
     page.set_viewport_size(DESKTOP)
     with page.expect_response(lambda r: "/suggest/" in r.url) as answer:
         page.locator(".suggest-form button[type=submit]").click()

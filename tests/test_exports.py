@@ -82,3 +82,13 @@ def test_an_export_that_fails_leaves_the_previous_files_whole(exports, seeded, m
         call_command("export_archive", "2021")
     assert (exports / "zjgrrb-2021-ninjs.jsonl.gz").read_bytes() == before
     assert not [p for p in exports.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_a_held_issue_is_not_exported(exports, seeded):
+    from newsroom.models import Issue
+
+    Issue.objects.filter(date__year=2022).update(held=True)
+    call_command("export_archive", "--all")
+    assert {entry["year"] for entry in json.loads((exports / "index.json").read_text())} == {2021}
+    call_command("export_archive", "2022")
+    assert lines(exports / "zjgrrb-2022-ninjs.jsonl.gz") == []
