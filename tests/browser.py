@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+# The password the browser tests give the users they log in as (make_user(..., password=PASSWORD)).
+PASSWORD = "Zhejiang-Workers-2021"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -86,3 +88,12 @@ def screenshot(tab, name: str, *, viewport: dict | None = None) -> Path:
     path = folder / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(tab, username: str, next_path: str, password: str = PASSWORD) -> None:
+    """Log in to the desk through its login form, as a person would, and wait for ``next_path``."""
+    tab.goto(f"{tab.base_url}/admin/login/?next={next_path}")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", password)
+    tab.click("input[type=submit]")
+    tab.wait_for_url(lambda url: next_path in url)

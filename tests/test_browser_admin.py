@@ -4,12 +4,11 @@ import pytest
 
 from newsroom.models import Article, ReviewFlag
 from tests.browser import *  # noqa: F403
-from tests.browser import screenshot
+from tests.browser import PASSWORD, log_in, screenshot
 from tests.factories import make_article, make_credit, make_flag, make_person, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Zhejiang-Workers-2021"
 
 OCR = (
     "## 全省工会数字化改革推进会召开\n\n"
@@ -46,12 +45,6 @@ def desk(issue):
     return {"article": article, "repair": repair, "doubt": doubt}
 
 
-def log_in(tab, username, next_path):
-    tab.goto(f"{tab.base_url}/admin/login/?next={next_path}")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
-    tab.wait_for_url(f"**{next_path}")
 
 
 def change_path(article):

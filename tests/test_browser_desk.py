@@ -3,20 +3,13 @@
 import pytest
 
 from tests.browser import *  # noqa: F403
-from tests.browser import PHONE, screenshot
+from tests.browser import PASSWORD, PHONE, log_in, screenshot
 from tests.factories import make_article, make_flag, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Zhejiang-Workers-2021"
 
 
-def log_in(tab, username, next_path):
-    tab.goto(f"{tab.base_url}/admin/login/?next={next_path}")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
-    tab.wait_for_url(lambda url: next_path in url)
 
 
 def test_the_compare_page_keeps_each_field_label_on_one_line(page, issue):

@@ -10,7 +10,7 @@ import pytest
 
 from newsroom.models import Intake, Issue
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
-from tests.browser import PHONE, screenshot
+from tests.browser import PASSWORD, PHONE, log_in, screenshot
 from tests.factories import make_user
 from tests.intake.helpers import seed_files
 from tests.intake.worker import start_worker
@@ -18,16 +18,9 @@ from tests.scans import page_scan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Zhejiang-Workers-2021"
 BROKEN = "# 浙江工人日报\n\n这一页没有报头，也没有日期。\n".encode()
 
 
-def log_in(tab, username, next_path):
-    tab.goto(f"{tab.base_url}/admin/login/?next={next_path}")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
-    tab.wait_for_url(lambda url: next_path in url)
 
 
 def day_files(tmp_path):

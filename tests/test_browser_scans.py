@@ -12,21 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
-from tests.browser import DESKTOP, PHONE, screenshot_folder
+from tests.browser import DESKTOP, PASSWORD, PHONE, log_in, screenshot_folder
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-PASSWORD = "Zhejiang-Workers-2021"
 
 
-def log_in(tab, username, next_path):
-    tab.goto(f"{tab.base_url}/admin/login/?next={next_path}")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
-    tab.wait_for_url(lambda url: next_path in url)
 
 
 def viewport_screenshot(tab, name: str) -> Path:

@@ -3,37 +3,13 @@ only chief editors may release the scan of a page that shows a withdrawn article
 
 from django.db import migrations
 
+from newsroom.migrations._grants import role_grants
+
 EDITOR_CODENAMES = ["change_page", "view_scanrelease"]
 CHIEF_CODENAMES = [*EDITOR_CODENAMES, "release_scan", "add_scanrelease", "delete_scanrelease"]
 
 
-def _permissions(apps, codenames):
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config("newsroom")
-    # Historical app configs have no models module, which create_permissions skips.
-    stub = getattr(app_config, "models_module", None) is None
-    if stub:
-        app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    if stub:
-        app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return list(Permission.objects.filter(content_type__app_label="newsroom", codename__in=codenames))
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, codenames in (("editor", EDITOR_CODENAMES), ("chief editor", CHIEF_CODENAMES)):
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(*_permissions(apps, codenames))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, codenames in (("editor", EDITOR_CODENAMES), ("chief editor", CHIEF_CODENAMES)):
-        for group in Group.objects.filter(name=name):
-            group.permissions.remove(*_permissions(apps, codenames))
+grant, revoke = role_grants({"editor": EDITOR_CODENAMES, "chief editor": CHIEF_CODENAMES})
 
 
 class Migration(migrations.Migration):
