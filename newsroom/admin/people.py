@@ -45,7 +45,8 @@ class PersonForm(VersionedForm):
 class PersonAdmin(EditorialSaveMixin, HistoryCompareMixin, SimpleHistoryAdmin):
     form = PersonForm
     list_display = ["name", "alias_list", "credit_count"]
-    search_fields = ["name", "aliases__name"]
+    # name_pinyin: "ruan xiangmin" or "rxm" finds 阮向民 here and in the credits' autocomplete.
+    search_fields = ["name", "aliases__name", "name_pinyin"]
     inlines = [PersonAliasInline]
     actions = ["merge_selected"]
     change_list_template = "admin/newsroom/person/change_list.html"

@@ -394,7 +394,8 @@ class PersonFilterSet(OrderedFilterSet):
     default_ordering = "name"
     name = django_filters.CharFilter(
         field_name="name", method="filter_name", max_length=100,
-        help_text="The name or one of its aliases contains this.",
+        help_text="The name or one of its aliases contains this, or its pinyin does "
+                  "(`ruan xiangmin`, `ruanxiangmin` or the initials `rxm` find 阮向民).",
     )
 
     class Meta:
@@ -402,8 +403,7 @@ class PersonFilterSet(OrderedFilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset, name, value: str):
-        aliased = Person.objects.filter(aliases__name__icontains=value).values("pk")
-        return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliased))
+        return queryset.filter(pk__in=Person.objects.matching(value).values("pk"))
 
 
 class TagFilterSet(OrderedFilterSet):

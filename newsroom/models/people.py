@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from newsroom.lib import roles
+from newsroom.lib.pinyin import fold_query, spellings
 
 
 class PersonQuerySet(models.QuerySet):
@@ -17,11 +18,30 @@ class PersonQuerySet(models.QuerySet):
         """Return the people whose display name or an alias is exactly this name."""
         return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
 
+    def matching(self, text: str) -> PersonQuerySet:
+        """Return the people whose name or an alias contains ``text``, or whose name's pinyin does
+        (``ruan xiangmin``, ``ruanxiangmin``, ``rxm``: newsroom/lib/pinyin.py)."""
+        aliased = self.model.objects.filter(aliases__name__icontains=text).values("pk")
+        condition = Q(name__icontains=text) | Q(pk__in=aliased)
+        folded = fold_query(text)
+        if folded:
+            condition |= Q(name_pinyin__icontains=folded)
+        return self.filter(condition)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # The importer creates contributors in bulk, where save() does not run.
+        for person in objs:
+            person.name_pinyin = spellings(person.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Person(models.Model):
     """A contributor: reporter, correspondent, photographer, ..."""
 
     name = models.CharField(_("姓名"), max_length=100, unique=True)
+    # How the name is spelled in pinyin (full and initials, each reading of the surname), for
+    # finding it by sound; derived from the name on every save (newsroom/lib/pinyin.py).
+    name_pinyin = models.CharField(_("拼音"), max_length=400, blank=True, editable=False)
     version = models.PositiveIntegerField(
         _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人修改。")
     )
@@ -38,6 +58,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin = spellings(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:person", kwargs={"pk": self.pk})

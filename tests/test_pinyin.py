@@ -1,0 +1,61 @@
+"""Contributors found by pinyin and initials: in the API's filter and the desk's search and autocomplete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from importers.load import import_paths
+from newsroom.lib.pinyin import fold_query, spellings
+from newsroom.models import Person
+from tests.factories import make_person, make_user
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_a_name_is_spelled_in_full_and_by_initials_with_each_reading_of_its_surname():
+    assert spellings("阮向民").split()[:2] == ["ruanxiangmin", "rxm"]
+    assert {"danyuzifeng", "shanyuzifeng", "syzf"} <= set(spellings("单玉紫枫").split())
+    assert spellings("John Smith") == ""
+
+
+@pytest.mark.parametrize(("query", "folded"), [
+    ("Ruan Xiangmin", "ruanxiangmin"), ("ruan'xiang min", "ruanxiangmin"), ("RXM", "rxm"),
+    ("阮向民", None), ("ruan1", None), ("", None),
+])
+def test_a_query_is_folded_only_when_it_is_pinyin(query, folded):
+    assert fold_query(query) == folded
+
+
+@pytest.mark.django_db
+def test_the_importer_and_a_rename_keep_the_spelling():
+    assert import_paths([SEEDS]).ok
+    assert Person.objects.get(name="阮向民").name_pinyin.startswith("ruanxiangmin rxm")
+    person = make_person("张浩")
+    person.name = "李华"
+    person.save(update_fields=["name"])
+    person.refresh_from_db()
+    assert person.name_pinyin.startswith("lihua lh")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["ruan xiangmin", "ruanxiangmin", "rxm", "Ruan", "阮向"])
+def test_the_api_finds_a_contributor_by_pinyin(client, query):
+    make_person("阮向民")
+    make_person("金钩")
+    names = [p["name"] for p in client.get(reverse("api:person-list"), {"name": query}).json()["results"]]
+    assert names == ["阮向民"]
+
+
+@pytest.mark.django_db
+def test_the_desk_finds_a_contributor_by_pinyin_in_its_list_and_the_credit_autocomplete(client):
+    make_person("阮向民")
+    make_person("金钩")
+    client.force_login(make_user("editor1", role="editor"))
+    page = client.get(reverse("admin:newsroom_person_changelist"), {"q": "ruan xiangmin"}).content.decode()
+    assert "阮向民" in page and "金钩" not in page
+    found = client.get(reverse("admin:autocomplete"), {
+        "app_label": "newsroom", "model_name": "credit", "field_name": "person", "term": "rxm"}).json()
+    assert [row["text"] for row in found["results"]] == ["阮向民"]
