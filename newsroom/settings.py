@@ -215,7 +215,7 @@ EXPORT_DIR = Path(env_str("EXPORT_DIR", str(DATA_DIR / "exports")))
 EXPORT_PREFIX = env_str("EXPORT_PREFIX", "zjgrrb")
 # The day's intake (newsroom/intake/): what an editor may upload at once.
 INTAKE_MAX_FILE_BYTES = env_int("INTAKE_MAX_FILE_BYTES", 100 * 1024 * 1024)
-INTAKE_MAX_TOTAL_BYTES = env_int("INTAKE_MAX_TOTAL_BYTES", 1024 * 1024 * 1024)
+INTAKE_MAX_TOTAL_BYTES = env_int("INTAKE_MAX_TOTAL_BYTES", 300 * 1024 * 1024)
 INTAKE_MAX_FILES = env_int("INTAKE_MAX_FILES", 400)
 # Django refuses a request with more files than this before any view reads it.
 DATA_UPLOAD_MAX_NUMBER_FILES = INTAKE_MAX_FILES + 10
