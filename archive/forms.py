@@ -65,7 +65,7 @@ class SearchForm(forms.Form):
             # A subquery, not a join, so the search module's ordering and annotations stay intact.
             articles = articles.filter(pk__in=Article.objects.filter(tags__slug=data["tag"]).values("pk"))
         if data.get("contributor"):
-            articles = articles.by_person(Person.objects.named(data["contributor"]).values("pk"))
+            articles = articles.by_person(Person.objects.named_or_spelled(data["contributor"]).values("pk"))
         return articles
 
     def _filtered(self):

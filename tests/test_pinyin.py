@@ -59,3 +59,15 @@ def test_the_desk_finds_a_contributor_by_pinyin_in_its_list_and_the_credit_autoc
     found = client.get(reverse("admin:autocomplete"), {
         "app_label": "newsroom", "model_name": "credit", "field_name": "person", "term": "rxm"}).json()
     assert [row["text"] for row in found["results"]] == ["阮向民"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["阮向民", "ruan xiangmin", "rxm"])
+def test_the_contributor_filters_take_a_name_or_its_pinyin(client, query):
+    assert import_paths([SEEDS]).ok
+    api = client.get(reverse("api:article-list"), {"contributor": query}).json()["results"]
+    assert api and all("阮向民" in str(article) for article in api)
+    page = client.get(reverse("archive:search"), {"contributor": query}).content.decode()
+    assert "以党史学习教育为契机" in page
+    # Initials that are a part of another spelling, or a syllable, name nobody on their own.
+    assert client.get(reverse("api:article-list"), {"contributor": "xm"}).json()["results"] == []

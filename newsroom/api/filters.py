@@ -167,10 +167,10 @@ def ordering_filter(choices: dict[str, str], default: str) -> django_filters.Cho
 
 
 def _people_matching(value: str):
-    """Return the people a contributor parameter names: an id, or a name or alias."""
+    """Return the people a contributor parameter names: an id, a name or alias, or its pinyin."""
     if value.isdigit():
         return Person.objects.filter(pk=int(value)) if int(value) <= MAX_ID else Person.objects.none()
-    return Person.objects.named(value).values("pk")
+    return Person.objects.named_or_spelled(value).values("pk")
 
 
 # --- publications ------------------------------------------------------------------------------
@@ -268,7 +268,8 @@ class ArticleFilterSet(OrderedFilterSet):
     )
     contributor = django_filters.CharFilter(
         field_name="credits__person", method="filter_contributor", max_length=100,
-        help_text="A person credited on the article or its photos: an id, or a name or alias.",
+        help_text="A person credited on the article or its photos: an id, a name or alias, or its "
+                  "pinyin in full or by initials (`ruan xiangmin`, `rxm`).",
     )
     role = django_filters.ChoiceFilter(
         field_name="credits__role", method="filter_role", choices=Role.choices,

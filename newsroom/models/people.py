@@ -18,6 +18,16 @@ class PersonQuerySet(models.QuerySet):
         """Return the people whose display name or an alias is exactly this name."""
         return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
 
+    def named_or_spelled(self, text: str) -> PersonQuerySet:
+        """Return the people this exact name or alias names, or, for pinyin, whose name is spelled
+        so in full or by initials (``ruan xiangmin``, ``rxm``): a contributor filter's rule."""
+        condition = Q(name=text) | Q(aliases__name=text)
+        folded = fold_query(text)
+        if folded:
+            condition |= (Q(name_pinyin=folded) | Q(name_pinyin__startswith=f"{folded} ")
+                          | Q(name_pinyin__endswith=f" {folded}") | Q(name_pinyin__contains=f" {folded} "))
+        return self.filter(condition).distinct()
+
     def matching(self, text: str) -> PersonQuerySet:
         """Return the people whose name or an alias contains ``text``, or whose name's pinyin does
         (``ruan xiangmin``, ``ruanxiangmin``, ``rxm``: newsroom/lib/pinyin.py)."""
