@@ -66,6 +66,7 @@ from newsroom.models import (
     ScanRelease,
 )
 from newsroom.models.continuations import MAX_PARTS
+from newsroom.models.tags import spell_tag
 
 logger = logging.getLogger(__name__)
 
@@ -441,9 +442,16 @@ def _issue_saved(sender, instance, created, using, raw=False, **kwargs) -> None:
     _remember(instance, "date", "edition", "held")
 
 
+def _tag_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        spell_tag(instance)
+
+
 def connect() -> None:
     """Connect every trigger (called once from NewsroomConfig.ready)."""
     uid = "newsroom.changes"
+    # A tag's pinyin spellings follow its name (newsroom/models/tags.py).
+    post_save.connect(_tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag-spelling")
     both = ((post_save, "saved"), (post_delete, "deleted"))
     # The archive generation: any committed change to a row a public page shows.
     for model, derived in DERIVED.items():

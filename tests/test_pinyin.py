@@ -71,3 +71,32 @@ def test_the_contributor_filters_take_a_name_or_its_pinyin(client, query):
     assert "以党史学习教育为契机" in page
     # Initials that are a part of another spelling, or a syllable, name nobody on their own.
     assert client.get(reverse("api:article-list"), {"contributor": "xm"}).json()["results"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["gonghui", "gong hui", "gh", "工会"])
+def test_a_tag_is_found_by_its_pinyin_in_the_api_and_the_desk(client, query):
+
+    from tests.factories import make_article, make_issue
+
+    issue = make_issue()
+    make_article(issue, tags=["工会"])  # the API lists the tags of public articles
+    make_article(issue, tags=["教育"])
+    assert [t["name"] for t in client.get(reverse("api:tag-list"), {"name": query}).json()["results"]] == ["工会"]
+    client.force_login(make_user("editor1", role="editor"))
+    found = client.get(reverse("admin:newsroom_article_tag_suggestions"), {"q": query}).json()["results"]
+    assert found == ["工会"]
+    page = client.get(reverse("admin:taggit_tag_changelist"), {"q": query}).content.decode()
+    assert "工会" in page and "教育" not in page
+
+
+@pytest.mark.django_db
+def test_a_renamed_tag_is_spelled_again():
+    from taggit.models import Tag
+
+    tag = Tag.objects.create(name="工会", slug="gonghui")
+    tag.name = "教育"
+    tag.save()
+    from newsroom.models import TagSpelling
+
+    assert TagSpelling.objects.get(tag=tag).spellings.split()[:2] == ["jiaoyu", "jy"]

@@ -323,7 +323,7 @@ class ArticleAdmin(ArticleContinuationMixin, ArticleWorkflowMixin, EditorialSave
         term = request.GET.get("q", "").strip()
         tags = Tag.objects.order_by("name")
         if term:
-            tags = tags.filter(name__icontains=term)
+            tags = tags.filter(models.tag_matching(term))  # the name, or its pinyin
         return JsonResponse({"results": list(tags.values_list("name", flat=True)[:20])})
 
     def get_search_results(self, request, queryset, search_term):

@@ -52,6 +52,9 @@ class AddTagsForm(forms.Form):
 class TagAdmin(ChangelistGuardMixin, TaggitTagAdmin):
     """Taggit's tag admin, with its merge view and action limited to those who may retag."""
 
+    # The tag's pinyin too: "gonghui" or "gh" finds 工会 (newsroom/models/tags.py).
+    search_fields = [*TaggitTagAdmin.search_fields, "spelling__spellings"]
+
     def has_merge_permission(self, request, obj=None):
         # Merging rewrites and deletes tagged items; taggit's own view checks nothing.
         return all(

@@ -32,6 +32,7 @@ from newsroom.models import (
     Role,
     Visibility,
 )
+from newsroom.models.tags import tag_matching
 from newsroom.search import search_articles
 
 # Bounds of the integer columns behind the filters, so no value reaches the database
@@ -408,11 +409,14 @@ class PersonFilterSet(OrderedFilterSet):
 
 
 class TagFilterSet(OrderedFilterSet):
+    def filter_name(self, queryset, name, value: str):
+        return queryset.filter(tag_matching(value))
+
     orderings = {"name": ("name", "pk")}
     default_ordering = "name"
     name = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=100,
-        help_text="The tag's name contains this.",
+        field_name="name", method="filter_name", max_length=100,
+        help_text="The tag's name contains this, or its pinyin does (`gonghui` or `gh` finds 工会).",
     )
 
     class Meta:

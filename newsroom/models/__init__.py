@@ -35,6 +35,7 @@ from newsroom.models.papers import Issue, IssueQuerySet, Publication, public_iss
 from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
 from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
 from newsroom.models.scans import ScanRelease
+from newsroom.models.tags import TagSpelling, spell_tag, tag_matching
 
 __all__ = [
     "Advertisement",
@@ -67,6 +68,7 @@ __all__ = [
     "SnapshotField",
     "SourceFile",
     "StaffRole",
+    "TagSpelling",
     "Visibility",
     "credited_names",
     "in_range",
@@ -75,5 +77,7 @@ __all__ = [
     "public_issue",
     "record_article_tags",
     "sees_unpublished",
+    "spell_tag",
+    "tag_matching",
     "within",
 ]
