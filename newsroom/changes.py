@@ -442,7 +442,7 @@ def _issue_saved(sender, instance, created, using, raw=False, **kwargs) -> None:
     _remember(instance, "date", "edition", "held")
 
 
-def _tag_saved(sender, instance, raw=False, **kwargs) -> None:
+def _tag_spelled(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         spell_tag(instance)
 
@@ -451,7 +451,7 @@ def connect() -> None:
     """Connect every trigger (called once from NewsroomConfig.ready)."""
     uid = "newsroom.changes"
     # A tag's pinyin spellings follow its name (newsroom/models/tags.py).
-    post_save.connect(_tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag-spelling")
+    post_save.connect(_tag_spelled, sender=Tag, dispatch_uid=f"{uid}.tag-spelling")
     both = ((post_save, "saved"), (post_delete, "deleted"))
     # The archive generation: any committed change to a row a public page shows.
     for model, derived in DERIVED.items():
