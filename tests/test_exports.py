@@ -92,3 +92,13 @@ def test_a_held_issue_is_not_exported(exports, seeded):
     assert {entry["year"] for entry in json.loads((exports / "index.json").read_text())} == {2021}
     call_command("export_archive", "2022")
     assert lines(exports / "zjgrrb-2022-ninjs.jsonl.gz") == []
+
+
+def test_an_export_reads_a_fixed_number_of_queries_whatever_the_number_of_articles(
+        exports, seeded, django_assert_max_num_queries):
+    from newsroom.exports import export_year
+
+    # The API's prefetching QuerySet, read in chunks: one query per table per chunk, no query per article.
+    with django_assert_max_num_queries(8):
+        made = export_year(2021)
+    assert made[0].articles >= 4

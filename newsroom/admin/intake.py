@@ -10,6 +10,7 @@ linked to its import run and files. Every step needs ``newsroom.import_pages``.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -110,8 +111,8 @@ class IntakeAdmin(ChangelistGuardMixin, admin.ModelAdmin):
             "opts": self.model._meta,
             "title": gettext("上传当天的版面"),
             "form": form,
-            "limits": {"files": _setting("INTAKE_MAX_FILES"), "file_mb": _setting("INTAKE_MAX_FILE_BYTES") // 2**20,
-                       "total_mb": _setting("INTAKE_MAX_TOTAL_BYTES") // 2**20},
+            "limits": {"files": settings.INTAKE_MAX_FILES, "file_mb": settings.INTAKE_MAX_FILE_BYTES // 2**20,
+                       "total_mb": settings.INTAKE_MAX_TOTAL_BYTES // 2**20},
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/newsroom/intake/upload.html", context)
@@ -180,9 +181,3 @@ class IntakeAdmin(ChangelistGuardMixin, admin.ModelAdmin):
         if intake is None:
             raise Http404(gettext("没有这次导入。"))
         return intake
-
-
-def _setting(name: str) -> int:
-    from django.conf import settings
-
-    return getattr(settings, name)

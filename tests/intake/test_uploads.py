@@ -86,3 +86,22 @@ def test_kept_files_and_rows_come_together(django_user_model):
 
     assert intake_storage().open(rows[0].stored_name).read() == seed_files()[0].read_bytes()
     assert IntakeFile.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_intake_list_costs_the_same_queries_for_1_or_5_intakes(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_user
+
+    editor = make_user("editor1", role="editor")
+    client.force_login(editor)
+    counts = []
+    for total in (1, 5):
+        while Intake.objects.count() < total:
+            keep_intake(read_uploads(seed_uploads()), editor)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/newsroom/intake/").status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
