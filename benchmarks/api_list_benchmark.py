@@ -3,13 +3,17 @@
 Fills its own PostgreSQL database (``newsroom_bench_apispeed``) with generated pages through the
 real importer once, then calls ``/api/v1/articles/?page_size=20`` (and the harvesting variant
 ``&fields=full``) through Django's test client with production settings (DEBUG off), as an
-anonymous reader and as an editor with an API token (never cached), N times each after a warm-up, and prints CPU and wall ms per request and the queries one request runs.
+anonymous reader (whose lists the page cache answers: after the first request, these are cache
+hits) and as a staff editor with an API token (the benchmark makes the account and its token;
+lists for staff are never cached), N times each after a warm-up, and prints CPU and wall ms per
+request, the queries one request runs and how the page cache answered (X-Page-Cache).
 CPU time (``time.process_time``) is this process only: Django, DRF and the serializers, not
 PostgreSQL's own work.
 
     .venv/bin/python benchmarks/api_list_benchmark.py [--requests 50] [--pages 30] [--profile]
 
-``--profile`` also prints the 25 functions with the most own time (cProfile, CPU) of the list.
+``--profile`` also prints the 25 functions with the most own time (cProfile, CPU) of the staff
+list (the uncached one).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import pstats
 import sys
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,18 +56,29 @@ def fill(page_count: int) -> int:
 
 
 def staff_token() -> str:
-    """Return the API token of the benchmark's editor (in the editor group), made once."""
+    """Return the API token of the benchmark's editor: a staff account (staff see withdrawn
+    articles, so their lists are never cached), in the editor group where the database has it;
+    made, or made staff again, when needed."""
     from django.contrib.auth.models import Group, User
     from rest_framework.authtoken.models import Token
 
     user, created = User.objects.get_or_create(username="benchmark-editor", defaults={"is_staff": True})
-    if created:
-        user.groups.add(Group.objects.get(name="editor"))
-    return Token.objects.get_or_create(user=user)[0].key
+    if not (user.is_staff and user.is_active):
+        user.is_staff = user.is_active = True
+        user.save(update_fields=["is_staff", "is_active"])
+    group = Group.objects.filter(name="editor").first()  # `flush` empties the groups
+    if group is not None:
+        user.groups.add(group)
+    token, token_created = Token.objects.get_or_create(user=user)
+    print(f"staff account benchmark-editor: {'made' if created else 'reused'}, token "
+          f"{'made' if token_created else 'reused'}")
+    return token.key
 
 
-def measure(client, url: str, requests: int) -> tuple[float, float, int]:
-    """Return (CPU ms, wall ms) per request over `requests` calls, and the queries of one call."""
+def measure(client, url: str, requests: int) -> tuple[float, float, int, Counter]:
+    """Return (CPU ms, wall ms) per request over `requests` calls, the queries of one call and
+    how the page cache answered the timed calls (X-Page-Cache: hit, miss, or - when it was
+    not asked)."""
     from django.db import connection
 
     for _ in range(3):  # warm-up: URL resolver, serializer fields, connection
@@ -73,11 +89,12 @@ def measure(client, url: str, requests: int) -> tuple[float, float, int]:
     queries = []
     with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
         client.get(url)
+    answers = Counter()
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(requests):
-        client.get(url)
+        answers[client.get(url).get("X-Page-Cache", "-")] += 1
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    return cpu * 1000 / requests, wall * 1000 / requests, len(queries)
+    return cpu * 1000 / requests, wall * 1000 / requests, len(queries), answers
 
 
 def main() -> None:
@@ -102,13 +119,16 @@ def main() -> None:
         "staff token": Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {staff_token()}"),
     }
     print(f"{articles} articles; {args.requests} requests a URL after 3 warm-up requests")
-    print(f"{'client':<12} {'url':<58} {'CPU ms/req':>10} {'wall ms/req':>11} {'SQL':>4}")
+    print(f"{'client':<12} {'url':<64} {'CPU ms/req':>10} {'wall ms/req':>11} {'SQL':>4}  page cache")
     for who, client in clients.items():
         for name, url in URLS.items():
-            cpu, wall, queries = measure(client, url, args.requests)
-            print(f"{who:<12} {name + ' ' + url:<58} {cpu:>10.1f} {wall:>11.1f} {queries:>4}")
+            cpu, wall, queries, answers = measure(client, url, args.requests)
+            cache = ", ".join(f"{'not asked' if answer == '-' else answer} {n}"
+                              for answer, n in sorted(answers.items()))
+            print(f"{who:<12} {name + ' ' + url:<64} {cpu:>10.1f} {wall:>11.1f} {queries:>4}  {cache}")
 
     if args.profile:
+        client = clients["staff token"]
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(args.requests):

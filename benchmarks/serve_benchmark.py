@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/serve_benchmark.py                 # fills the database once
     .venv/bin/python benchmarks/serve_benchmark.py --duration 5 --articles 20000
+    .venv/bin/python benchmarks/serve_benchmark.py --only article,issue --paths 20000 \
+        --distinct --save-every      # the long tail, an editor saving every 2 s
 
 Steps: (1) fill its own PostgreSQL database (newsroom_bench_serve) with --articles articles from
 generated pages, parsed by the real parser and written with bulk_create (the importer's own speed
@@ -9,11 +11,17 @@ is import_benchmark.py's business), then rebuild the search index and ANALYZE; a
 is reused. (2) collectstatic into a temporary folder and start gunicorn with gunicorn.conf.py and
 production settings (DEBUG=0, HTTPS enforced, hashed static files) on 127.0.0.1. (3) drive each
 URL with wrk on the loopback for --duration seconds, walking many different articles, issues
-and years (wrk_paths.lua: each wrk thread its own shuffled share of the paths, so no path is asked
-twice back to back, and none twice at all when --paths is at least the number of requests; the
-2-second warm-up asks for other articles and issues than the measured run), and report requests/s, the client's p50/p95 and the server's own p50/p95 read
-from gunicorn's access log (rt_us), beside the targets. (4) --profile: profile each URL that
-missed its target in-process with pyinstrument (pip install pyinstrument into .venv).
+and years (wrk_paths.lua: each wrk thread its own share of the paths, shuffled with its own seed,
+so no path is asked twice back to back; --distinct: no path twice at all, a thread stopping when
+its share runs out). Before each run, --warm-up seconds (default 2, 0 for none) over other
+articles and issues than the measured ones (the first request and the query count ask for those
+too), so the page cache holds none of the measured pages unless --warm-every-path asks for each
+once. --save-every [SECONDS] (2 when no number is given): a separate process saves an editor's
+correction (editorial.edit_article) to a random article that often during each measured run.
+Report requests/s, the client's p50/p95 and the server's own p50/p95, the page cache's hit share
+(cache=hit/miss) and the distinct paths answered, all read from gunicorn's access log, beside
+the targets. (4) --profile: profile each URL that missed its target in-process with
+pyinstrument (pip install pyinstrument into .venv).
 Only 127.0.0.1 is ever contacted; every wrk run stops by itself.
 """
 
@@ -22,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -32,9 +41,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -56,6 +66,7 @@ LAST_DAY = dt.date(2022, 6, 16)  # the day before the newest seed page
 ARTICLES_PER_PAGE = 4.5  # what the generator averages
 BATCH = 400
 WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
+WRK_THREADS = 2
 
 
 # --------------------------------------------------------------------------- filling the database
@@ -209,7 +220,8 @@ class _Writer:
 def url_sets(count: int, rng: random.Random, *, exclude: dict | None = None) -> dict[str, list[str]]:
     """Return, per benchmarked page, the paths wrk cycles through; with ``exclude`` (another
     call's result), article and issue paths other than those (for a warm-up that warms the
-    workers, not the page cache of the measured paths), as far as the archive has others."""
+    workers, not the page cache of the measured paths): as many as the archive has others,
+    maybe none."""
     from newsroom.models import Article, Issue
 
     public = Article.objects.public()
@@ -218,8 +230,8 @@ def url_sets(count: int, rng: random.Random, *, exclude: dict | None = None) -> 
     years = sorted({d.year for d in dates})
     if exclude:
         taken = {p for name in ("article page", "issue page") for p in exclude.get(name, ())}
-        ids = [pk for pk in ids if f"/articles/{pk}/" not in taken] or ids
-        dates = [d for d in dates if f"/issues/{d.isoformat()}/" not in taken] or dates
+        ids = [pk for pk in ids if f"/articles/{pk}/" not in taken]
+        dates = [d for d in dates if f"/issues/{d.isoformat()}/" not in taken]
     return {
         "trivial view (/healthz)": ["/healthz"],
         "article page": [f"/articles/{pk}/" for pk in rng.sample(ids, min(count, len(ids)))],
@@ -231,6 +243,8 @@ def url_sets(count: int, rng: random.Random, *, exclude: dict | None = None) -> 
         "API issues": ["/api/v1/issues/"],
     }
 
+
+LONG_TAIL = ("article page", "issue page")  # many paths: the warm-up asks for others
 
 TARGETS = {
     "article page": ("p95<30ms, >=50% of trivial req/s", 30, 0.5),
@@ -336,17 +350,22 @@ def worker_rss_mb(server: subprocess.Popen) -> list[float]:
 _wrk_runs = 0
 
 
-def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, workdir: Path) -> dict:
+def run_wrk(port: int, paths: list[str], *, seconds: int, connections: int, workdir: Path,
+            distinct: bool = False) -> dict:
+    """Run wrk over ``paths`` (wrk_paths.lua) and return its figures; with ``distinct``, no path
+    is asked twice (a thread whose share runs out stops: ``threads_ran_out``)."""
     listing = workdir / "paths.txt"
     listing.write_text("\n".join(paths) + "\n")
     command = [
-        "wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-        "-H", "X-Forwarded-Proto: https", "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}",
+        "wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s",
+        "--timeout", "10s", "-H", "X-Forwarded-Proto: https", "-s", str(WRK_SCRIPT),
+        f"http://127.0.0.1:{port}",
     ]
     global _wrk_runs
     _wrk_runs += 1
     # WRK_THREADS: the script gives each thread its share of the paths; WRK_RUN: another shuffle.
-    wrk_env = {**os.environ, "WRK_PATHS": str(listing), "WRK_THREADS": "2", "WRK_RUN": str(_wrk_runs)}
+    wrk_env = {**os.environ, "WRK_PATHS": str(listing), "WRK_THREADS": str(WRK_THREADS),
+               "WRK_RUN": str(_wrk_runs), "WRK_DISTINCT": "1" if distinct else "0"}
     result = subprocess.run(command, env=wrk_env,
                             capture_output=True, text=True, timeout=seconds + 60)
     for line in result.stdout.splitlines():
@@ -421,53 +440,102 @@ def drain(log: Path, *, quiet: float = 1.5, limit: float = 180) -> None:
             return
 
 
-def server_times(log: Path, offset: int) -> tuple[list[int], dict[str, int], dict[str, int]]:
-    """Return the rt_us of the access-log lines after ``offset``, their status counts and their
-    page-cache answers (hit, miss, -)."""
-    times, statuses, cache = [], {}, {}
+@dataclass
+class LogFigures:
+    """What gunicorn's access log says about a run: the time of each request in the worker
+    (rt_us), the answers by status and by page cache (hit, miss, -), and the paths asked."""
+
+    times: list[int] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    cache: Counter = field(default_factory=Counter)
+    paths: Counter = field(default_factory=Counter)
+
+    @property
+    def hit_share(self) -> float | None:
+        """Return the share of the page cache's answers that were hits (None: it never answered)."""
+        answered = self.cache["hit"] + self.cache["miss"]
+        return self.cache["hit"] / answered if answered else None
+
+    @property
+    def repeated(self) -> int:
+        """Return how many requests asked for a path already asked in the same run."""
+        return sum(self.paths.values()) - len(self.paths)
+
+
+def read_access_log(lines) -> LogFigures:
+    """Return the figures of these access-log lines (gunicorn.conf.py's access_log_format:
+    ``... "GET /path HTTP/1.1" 200 ... cache=hit rt_us=1234``)."""
+    figures = LogFigures()
+    for line in lines:
+        if "rt_us=" not in line:
+            continue
+        figures.times.append(int(line.rsplit("rt_us=", 1)[1]))
+        request, _, rest = line.partition('" ')
+        figures.statuses[rest.split()[0] if rest else "?"] += 1
+        figures.cache[line.rsplit("cache=", 1)[1].split()[0] if "cache=" in line else "-"] += 1
+        words = request.rsplit('"', 1)[-1].split()  # GET /path HTTP/1.1
+        figures.paths[words[1] if len(words) >= 2 else "?"] += 1
+    return figures
+
+
+def server_times(log: Path, offset: int) -> LogFigures:
+    """Return the figures of the access-log lines written after ``offset``."""
     with log.open("rb") as handle:
         handle.seek(offset)
-        for raw in handle:
-            line = raw.decode("utf-8", "replace")
-            if "rt_us=" not in line:
-                continue
-            times.append(int(line.rsplit("rt_us=", 1)[1]))
-            status = line.split('" ', 1)[1].split()[0] if '" ' in line else "?"
-            statuses[status] = statuses.get(status, 0) + 1
-            answer = line.rsplit("cache=", 1)[1].split()[0] if "cache=" in line else "-"
-            cache[answer] = cache.get(answer, 0) + 1
-    return times, statuses, cache
+        return read_access_log(raw.decode("utf-8", "replace") for raw in handle)
 
 
-class Saver(threading.Thread):
-    """An editor saving a correction to a random public article every ``every`` seconds (the
-    desk at work while readers read): --save-every."""
+def save_corrections(every: float, stopped, saves, seed: int) -> None:
+    """Save an editor's correction to a random public article every ``every`` seconds until
+    ``stopped`` is set, counting them in ``saves`` (the desk at work while readers read). Runs
+    in its own process (Saver), as a desk's save runs in another worker than the readers'."""
+    from django.contrib.auth.models import User
+    from django.db import connection
 
-    def __init__(self, every: float):
-        super().__init__(daemon=True)
-        self.every, self.saves, self.stopped = every, 0, threading.Event()
+    from newsroom import editorial
+    from newsroom.models import Article
 
-    def run(self) -> None:
-        from django.contrib.auth.models import User
-        from django.db import connection
-
-        from newsroom import editorial
-        from newsroom.models import Article
-
+    try:
         # A superuser: the benchmark database is emptied with `flush`, which keeps no groups.
         user, _ = User.objects.update_or_create(
             username="benchmark-editor", defaults={"is_staff": True, "is_superuser": True})
         ids = list(Article.objects.public().values_list("pk", flat=True))
-        rng = random.Random(7)
-        try:
-            while not self.stopped.wait(self.every):
-                article = Article.objects.get(pk=rng.choice(ids))
-                headline = article.headline[:-1] if article.headline.endswith("·") else article.headline + "·"
-                editorial.edit_article(article, changes={"headline": headline},
-                                       expected_version=article.version, user=user)
-                self.saves += 1
-        finally:
-            connection.close()
+        rng = random.Random(seed)
+        while not stopped.wait(every):
+            article = Article.objects.get(pk=rng.choice(ids))
+            headline = article.headline[:-1] if article.headline.endswith("·") else article.headline + "·"
+            editorial.edit_article(article, changes={"headline": headline},
+                                   expected_version=article.version, user=user)
+            with saves.get_lock():
+                saves.value += 1
+    finally:
+        connection.close()
+
+
+class Saver:
+    """A separate process saving an editor's correction every ``every`` seconds (--save-every)."""
+
+    def __init__(self, every: float, seed: int):
+        from django.db import connections
+
+        context = multiprocessing.get_context("fork")  # Django is set up already: inherit it
+        self.stopped, self._saves = context.Event(), context.Value("i", 0)
+        connections.close_all()  # the child opens its own connection, never shares ours
+        self.process = context.Process(target=save_corrections, daemon=True,
+                                       args=(every, self.stopped, self._saves, seed))
+
+    @property
+    def saves(self) -> int:
+        return self._saves.value
+
+    def start(self) -> None:
+        self.process.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.process.join(timeout=60)
+        if self.process.exitcode:
+            print(f"  the editor's process exited with {self.process.exitcode} (see above)", flush=True)
 
 
 def percentile(values: list[int], pct: float) -> float:
@@ -493,15 +561,26 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile pages that miss a target")
     parser.add_argument("--populate-only", action="store_true", help="fill the database and stop")
     parser.add_argument("--only", help="comma-separated names of the pages to run (substrings)")
-    parser.add_argument("--save-every", type=float, default=0,
-                        help="an editor saves a correction to a random article every this many "
-                             "seconds during each measured run (0: no saves)")
+    parser.add_argument("--save-every", type=float, nargs="?", const=2.0, default=0,
+                        metavar="SECONDS",
+                        help="a separate process saves an editor's correction to a random "
+                             "article every this many seconds (2 when no number is given) "
+                             "during each measured run (default: no saves)")
+    parser.add_argument("--distinct", action="store_true",
+                        help="ask no path twice in a measured run (each wrk thread stops when "
+                             "its share of --paths runs out; the rate is then not measured)")
+    parser.add_argument("--warm-up", type=int, default=2, metavar="SECONDS",
+                        help="seconds of wrk over other articles and issues than the measured "
+                             "ones before each run (warms the workers, not the page cache of "
+                             "the measured paths; 0: none)")
     parser.add_argument("--warm-every-path", action="store_true",
                         help="ask for every path once before measuring (a warm page cache; with "
                              "PAGE_CACHE_LOCATION shared by the workers, every page is a hit)")
     args = parser.parse_args()
     if not 1 <= args.duration <= 60:
         parser.error("--duration must be between 1 and 60 seconds")
+    if args.save_every < 0 or args.warm_up < 0:
+        parser.error("--save-every and --warm-up take a number of seconds >= 0")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
@@ -521,9 +600,17 @@ def main() -> None:
     if args.only:
         wanted = [w.strip() for w in args.only.split(",")]
         paths = {k: v for k, v in paths.items() if k.startswith("trivial") or any(w in k for w in wanted)}
-    # The warm-up asks for other articles and issues: it warms the workers (imports, connections,
-    # query plans), not the page cache of the paths then measured.
+    # The warm-up (and the first request, and the in-process query count) asks for other
+    # articles and issues: it warms the workers (imports, connections, query plans), not the page
+    # cache of the paths then measured. The other pages are one hot path or a few (a year's
+    # calendar, a search, an API list): their warm-up asks the measured paths.
     warm_paths = url_sets(args.paths, random.Random(args.seed + 1), exclude=paths)
+    for name in LONG_TAIL:
+        if name in paths and not warm_paths[name] and len(paths[name]) > 1:
+            # The archive has no others: one measured path is given to the warm-up instead.
+            warm_paths[name] = [paths[name].pop()]
+            print(f"{name}: all {len(paths[name]) + 1} paths of the archive are measured but one, "
+                  f"{warm_paths[name][0]}, the warm-up's")
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=BENCH_DIR))
@@ -531,49 +618,63 @@ def main() -> None:
     env = serving_env(args.database_url, workdir, port, args.workers)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                    cwd=ROOT, env=env, check=True)
-    queries = queries_per_request(paths)
+    # Counted on the warm-up's paths: the measured ones are asked first by the measured run.
+    queries = queries_per_request({name: warm_paths[name] for name in paths})
+    print(f"wrk: {WRK_THREADS} threads x {args.connections} connections, {args.duration} s a page; "
+          + (f"{args.warm_up} s of warm-up over other paths; " if args.warm_up else "no warm-up; ")
+          + ("every measured path asked once beforehand (--warm-every-path); "
+             if args.warm_every_path else "")
+          + ("no path asked twice (--distinct)" if args.distinct
+             else "each thread cycles through its shuffled share of the paths")
+          + (f"; an editor's save every {args.save_every:g} s" if args.save_every else ""),
+          flush=True)
     server = start_gunicorn(env, port)
     rows = []
     try:
         for name, options in paths.items():
             print(f"{name}: {len(options)} paths ...", flush=True)
+            # The first request (is the page there at all?) asks for a warm-up path, so the
+            # measured paths are first asked by the measured run (unless --warm-every-path).
+            probe = warm_paths[name][0]
             try:
                 started = time.perf_counter()
-                status, body = fetch(port, options[0])
+                status, body = fetch(port, probe)
                 first_ms = (time.perf_counter() - started) * 1000
             except OSError as error:
-                print(f"{name}: {options[0]} did not answer ({error}); skipped", flush=True)
+                print(f"{name}: {probe} did not answer ({error}); skipped", flush=True)
                 continue
             if status != 200:
-                print(f"{name}: {options[0]} answered {status}; skipped: {body[:200]!r}")
+                print(f"{name}: {probe} answered {status}; skipped: {body[:200]!r}")
                 continue
             log = workdir / "access.log"
             if args.warm_every_path:
                 for path in options:  # the steady state of a cache: every page asked once
                     fetch(port, path)
-            warm = options if args.warm_every_path else warm_paths.get(name, options)
-            run_wrk(port, warm, seconds=2, connections=args.connections, workdir=workdir)
+            if args.warm_up:
+                run_wrk(port, warm_paths[name], seconds=args.warm_up,
+                        connections=args.connections, workdir=workdir)
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             offset = log.stat().st_size
             workers = child_pids(server.pid)
             app_before = cpu_seconds(workers)
             db_before = cpu_seconds(backend_pids(args.database_url))
-            saver = Saver(args.save_every) if args.save_every else None
+            saver = Saver(args.save_every, seed=args.seed + len(rows)) if args.save_every else None
             if saver is not None:
                 saver.start()
-            figures = run_wrk(port, options, seconds=args.duration,
-                              connections=args.connections, workdir=workdir)
+            # /healthz is one path: --distinct would stop it after its first request.
+            figures = run_wrk(port, options, seconds=args.duration, connections=args.connections,
+                              workdir=workdir, distinct=args.distinct and len(options) > WRK_THREADS)
             if saver is not None:
-                saver.stopped.set()
-                saver.join()
+                saver.stop()
                 if saver.saves == 0:
                     raise SystemExit(f"{name}: the editor saved nothing during the run (see above)")
             # The requests still queued when wrk stopped count for this URL.
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             app_cpu = cpu_used(app_before, cpu_seconds(workers))
             db_cpu = cpu_used(db_before, cpu_seconds(backend_pids(args.database_url)))
-            times, statuses, cache = server_times(log, offset)
-            answered = cache.get("hit", 0) + cache.get("miss", 0)
+            answers = server_times(log, offset)
+            times, statuses = answers.times, answers.statuses
+            ran_out = figures.get("threads_ran_out", 0)
             rows.append({
                 "name": name,
                 "first_request_ms": first_ms,
@@ -581,7 +682,12 @@ def main() -> None:
                 "db_cpu_ms": db_cpu * 1000 / max(1, len(times)),
                 "paths": len(options),
                 "queries": queries.get(name),
-                "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+                # wrk waits out -d when a thread ran out of paths: no rate then.
+                "rps": float("nan") if ran_out else figures["requests"] / (figures["duration_us"] / 1e6),
+                "requests": len(times),
+                "distinct_paths": len(answers.paths),
+                "repeated_requests": answers.repeated,
+                "threads_ran_out": ran_out,
                 "client_p50_ms": figures["p50_us"] / 1000,
                 "client_p95_ms": figures["p95_us"] / 1000,
                 "server_p50_ms": percentile(times, 50) / 1000,
@@ -589,7 +695,7 @@ def main() -> None:
                 "server_mean_ms": statistics.fmean(times) / 1000 if times else float("nan"),
                 "non_200": sum(n for s, n in statuses.items() if s != "200") + figures["status_errors"],
                 "socket_errors": figures["connect_errors"] + figures["read_errors"] + figures["timeouts"],
-                "cache_hit_share": cache.get("hit", 0) / answered if answered else None,
+                "cache_hit_share": answers.hit_share,
                 "saves": saver.saves if saver is not None else 0,
             })
             print(f"  {rows[-1]['rps']:.0f} req/s, server p50/p95 {rows[-1]['server_p50_ms']:.1f}/"
@@ -599,6 +705,13 @@ def main() -> None:
                   + (f", page cache hits {rows[-1]['cache_hit_share']:.0%}"
                      if rows[-1]["cache_hit_share"] is not None else "")
                   + (f", {rows[-1]['saves']} editor saves" if saver is not None else ""), flush=True)
+            print(f"  {len(times)} requests answered, {len(answers.paths)} distinct paths "
+                  f"({answers.repeated} requests asked for a path already asked in this run)",
+                  flush=True)
+            if ran_out:
+                print(f"  {ran_out} of {WRK_THREADS} wrk threads ran out of paths before "
+                      f"{args.duration} s: no rate measured (raise --paths or lower --duration)",
+                      flush=True)
         rss = worker_rss_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -607,28 +720,33 @@ def main() -> None:
     ceiling = next((r["rps"] for r in rows if r["name"].startswith("trivial")), None)
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     print(f"\nload average after the runs: {load_average()}")
-    print(f"gunicorn: {workers} sync workers, wrk 2 threads x {args.connections} connections, "
+    print(f"gunicorn: {workers} sync workers, wrk {WRK_THREADS} threads x {args.connections} connections, "
           f"{args.duration} s per URL, loopback; worker RSS after the run: "
           f"{', '.join(f'{m:.0f}' for m in rss)} MB")
     header = (f"{'page':<26} {'req/s':>7} {'server p50':>10} {'p95':>7} {'client p50':>10} "
-              f"{'p95':>7} {'SQL':>4} {'CPU app+db':>11} {'non-200':>7}  target")
+              f"{'p95':>7} {'SQL':>4} {'CPU app+db':>11} {'non-200':>7} {'hits':>5} "
+              f"{'paths/answered':>14}  target")
     print(header)
     print("-" * len(header))
     missed = []
     for r in rows:
         target = TARGETS.get(r["name"])
         verdict = ""
+        hits = "-" if r["cache_hit_share"] is None else f"{r['cache_hit_share']:.0%}"
         if target:
             label, p95_limit, share = target
             ok = r["server_p95_ms"] < p95_limit and (
                 share is None or (ceiling and r["rps"] >= share * ceiling))
             verdict = f"{label}: {'ok' if ok else 'MISSED'}"
+            if r["threads_ran_out"]:
+                verdict += " (no rate: the paths ran out)"
             if not ok:
                 missed.append(r["name"])
         print(f"{r['name']:<26} {r['rps']:>7.0f} {r['server_p50_ms']:>8.1f}ms {r['server_p95_ms']:>5.1f}ms "
               f"{r['client_p50_ms']:>8.1f}ms {r['client_p95_ms']:>5.1f}ms {r['queries']:>4} "
               f"{r['app_cpu_ms']:>5.1f}+{r['db_cpu_ms']:<5.1f}"
-              f"{r['non_200'] + r['socket_errors']:>7}  {verdict}")
+              f"{r['non_200'] + r['socket_errors']:>7} {hits:>5} "
+              f"{str(r['distinct_paths']) + '/' + str(r['requests']):>14}  {verdict}")
     print(json.dumps({"rows": rows, "worker_rss_mb": rss}, ensure_ascii=False), file=sys.stderr)
     shutil.rmtree(workdir, ignore_errors=True)
     if args.profile and missed:
