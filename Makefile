@@ -44,6 +44,7 @@ migrate: install
 
 seeds: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py import_pages
+	$(DEMO_ENV) $(BIN)/python manage.py verify_scans
 
 # The development server with a task worker beside it (scripts/serve-demo): desk uploads import.
 serve:

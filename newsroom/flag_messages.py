@@ -47,6 +47,9 @@ MESSAGES = {
     "file_date_mismatch": _(
         "文件名中的日期是 %(named)s，而版面印的是 %(date)s；已归入 %(date)s 一期，请核对该版是否属于这一天"
     ),
+    "scan_unreadable": _(
+        "第 %(page)s 版的版面图 %(file)s 无法解码（%(reason)s），读者看不到它；请换上完好的扫描件"
+    ),
     "removed_stray_line": _("已删除第 %(lines)s 行的 %(text)s：与第 %(copy)s 行重复的碎行"),
     "possible_duplicate_contributor": _(
         "%(name)s 可能与 %(other)s 是同一作者（都署名为%(role)s）；如是，请合并"

@@ -191,6 +191,10 @@ STORAGES = {
 SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 80 * 1024 * 1024)
 # 150 million pixels: a broadsheet page at 400 dpi (about 6,600 x 9,400) with room to spare.
 SCAN_MAX_PIXELS = env_int("SCAN_MAX_PIXELS", 150_000_000)
+# A scan's structure is checked when it comes in; it is decoded afterwards by the task queue's
+# worker (newsroom/editorial/scanchecks.py), and readers see it once it decoded. True: decode it
+# at once, in the transaction that set it (the tests; a site that runs no worker).
+SCAN_VERIFY_INLINE = env_bool("SCAN_VERIFY_INLINE", False)
 # Tiles and sizes made for IIIF requests: a cache (safe to delete), on this machine's disk.
 IIIF_CACHE_DIR = Path(env_str("IIIF_CACHE_DIR", str(DATA_DIR / "iiif-cache")))
 # The largest image an IIIF request may ask for (maxArea in info.json): bigger asks get 400.

@@ -67,6 +67,9 @@ def _scan_storage(tmp_path_factory):
                    "OPTIONS": {"location": str(root / "intake"), "base_url": None}},
     }
     settings.IIIF_CACHE_DIR = root / "iiif-cache"
+    # A new scan is decoded at once, in the test's own transaction (which never commits, so a
+    # task queued on commit would never run): tests/iiif/test_scan_verification.py tests the queue.
+    settings.SCAN_VERIFY_INLINE = True
     storages.__dict__.pop("backends", None)
     storages._backends = None
     storages._storages = {}

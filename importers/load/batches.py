@@ -23,7 +23,7 @@ from importers.load.joins import join_issues
 from importers.load.page import PageLoader, load_page
 from importers.load.pagerows import AwaitingFrontPage
 from importers.load.reports import FAILED, UNCHANGED, PageReport
-from importers.load.scans import ScanFile, check_and_store, read_scan
+from importers.load.scans import ScanFile, check_and_store, read_scan, verify_new_scans
 from importers.load.values import validate
 from importers.load.version import importer_version
 from importers.load.writes import commit_without_waiting, write_collected
@@ -191,6 +191,7 @@ def _load_new_issues(
         join_issues({issue_id: (loader.issue, loader.reason) for issue_id, loader in rejoin.items()})
         # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
         changes.archive_changed()
+        verify_new_scans(chosen.values())
     if people is not None:
         # As in load_page: only once (and if) the batch's transaction commits.
         transaction.on_commit(lambda: people.update(found))

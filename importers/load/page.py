@@ -21,7 +21,7 @@ from importers.load.merge import MergeMixin
 from importers.load.pagerows import PageRowMixin, paper_of_inside_page
 from importers.load.people import PeopleMixin
 from importers.load.reports import CREATED, UNCHANGED, UPDATED, PageReport
-from importers.load.scans import ScanFile, ScanMixin
+from importers.load.scans import ScanFile, ScanMixin, verify_new_scans
 from importers.load.values import (
     ADVERTISEMENT_TEXT_FIELDS,
     ARTICLE_TEXT_FIELDS,
@@ -89,6 +89,7 @@ def load_page(
         )
         loader.scan = scan
         loader.load()
+        verify_new_scans([loader])
     if people is not None:
         found = loader.people
         # Runs now when the page's transaction was the outermost; inside a dry run's

@@ -4,7 +4,10 @@ The OCR tool worked from scans, and each page's scan lies beside its Markdown fi
 same base name (``2021-03-19_02.md`` and ``2021-03-19_02.jpg``; ``.png``, ``.tif`` or ``.pdf``
 too; PAGES.md). A scan is optional. A scan that is refused (not really an image or PDF, over
 the limits: newsroom/scans/formats.py) fails its page with an error naming the scan, before
-anything of the page is written. A scan is stored under its hash before the page's
+anything of the page is written. The check reads the scan's structure only (cheap: see
+newsroom/scans/formats.py); the page's scan is pending until the task queue decoded it, queued
+when the page's transaction commits (newsroom/editorial/scanchecks.py; ``verify_new_scans``).
+A scan is stored under its hash before the page's
 transaction (a page that then fails leaves an unreferenced file, never a row naming a missing
 file); the same scan imported again writes nothing. A scan an editor attached in the desk
 since the last import is theirs: a re-import keeps it (counted as kept).
@@ -21,6 +24,7 @@ from pathlib import Path
 from importers.load.files import SCAN_SUFFIXES, PageFile
 from importers.load.reports import CREATED, KEPT, UNCHANGED, UPDATED
 from importers.records import ParseError
+from newsroom.editorial.scanchecks import verify_after_commit
 from newsroom.editorial.scans import SCAN_FIELDS, apply_scan
 from newsroom.scans.store import ScanError, StoredScan, check, store
 
@@ -91,7 +95,7 @@ def read_scan(file: PageFile) -> ScanFile | None:
 
 
 def check_and_store(scan: ScanFile, *, store_it: bool = True) -> None:
-    """Check a scan by decoding it and store it under its hash (unless ``store_it`` is False: a
+    """Check a scan's structure and store it under its hash (unless ``store_it`` is False: a
     dry run); raise ParseError naming it if refused."""
     try:
         scan.checked = check(scan.data, scan.name, sha256=scan.sha256)
@@ -105,6 +109,8 @@ class ScanMixin:
     """PageLoader's part that sets the page's scan (``self.scan``: a checked ScanFile, or None)."""
 
     scan: ScanFile | None = None
+    # The page row this loader gave a new scan (to be decoded once it is written).
+    scan_row = None
 
     def apply_page_scan(self, row) -> bool:
         """Set the file's scan on the page row (not saved); return whether the row changed.
@@ -121,6 +127,8 @@ class ScanMixin:
             return False
         before = row.scan_imported_sha256
         action = apply_scan(row, scan.checked, Path(scan.name).name, imported=True)
+        if action != "unchanged":
+            self.scan_row = row
         self.report.count("scans", {"created": CREATED, "updated": UPDATED}.get(action, UNCHANGED))
         for other in scan.others:
             self.report.notes.append(f"{other}: another scan of the page, not imported ({scan.name} was)")
@@ -131,3 +139,9 @@ class ScanMixin:
         if self.apply_page_scan(row):
             row._change_reason = self.reason
             row.save(update_fields=[*SCAN_FIELDS, "updated_at"])
+
+
+def verify_new_scans(loaders) -> None:
+    """Have the new scans these loaders wrote decoded once their transaction commits (their
+    rows are written: called at the end of the page's or the batch's transaction)."""
+    verify_after_commit(loader.scan_row.pk for loader in loaders if loader.scan_row is not None)

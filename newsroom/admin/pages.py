@@ -29,7 +29,7 @@ from newsroom import editorial, models
 from newsroom.admin.common import EDITORIAL_CSS, ReadOnlyInlineMixin, admin_path
 from newsroom.admin.history import HistoryCompareMixin
 from newsroom.admin.scans import SCAN_ANCHOR, viewer_context
-from newsroom.models.scans import withheld_articles
+from newsroom.models.scans import ScanVerification, withheld_articles
 
 
 class PageColumns:
@@ -192,6 +192,9 @@ class PageAdmin(PageColumns, HistoryCompareMixin, SimpleHistoryAdmin):
         """Say whether the page has a scan and whether readers see it (annotated ``scan_withheld``)."""
         if not obj.has_scan:
             return format_html('<span class="nr-scan-none">{}</span>', gettext("无"))
+        if obj.scan_verification != ScanVerification.VERIFIED:
+            # Not decoded yet, or failed to (newsroom/editorial/scanchecks.py): a field of the row.
+            return format_html('<span class="nr-scan-withheld">{}</span>', obj.get_scan_verification_display())
         if obj.scan_withheld:
             return format_html('<span class="nr-scan-withheld">{}</span>', gettext("有（暂不公开）"))
         return format_html('<span class="nr-scan-yes">{}</span>', gettext("有"))

@@ -1,9 +1,10 @@
 """A page's scan: attach or replace it, and release or withhold it while an article on it is withdrawn.
 
-``set_scan`` is the one way a scan reaches a page, for the importer (``user=None``) and the
-desk alike: the file is checked by decoding it (newsroom/scans/formats.py) and stored under its
-hash before the page row changes, so a refused file writes nothing and the same scan twice
-writes nothing the second time. Which scans readers see is newsroom/models/scans.py's rule;
+``set_scan`` is the desk's way a scan reaches a page, and ``apply_scan`` the row's part of it
+that the importer shares: the file's structure is checked (newsroom/scans/formats.py) and it is
+stored under its hash before the page row changes, so a refused file writes nothing and the
+same scan twice writes nothing the second time. A new scan is pending until the task queue
+decoded it (newsroom/editorial/scanchecks.py); the same scan again is not decoded again. Which scans readers see is newsroom/models/scans.py's rule;
 ``release_scan`` records a chief editor's decision against it, ``withhold_scan`` takes it back.
 """
 
@@ -15,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from newsroom.editorial.common import _history_user, _require, _write
-from newsroom.models import Page, ScanRelease
+from newsroom.editorial.scanchecks import verify_after_commit
+from newsroom.models import Page, ScanRelease, ScanVerification
 from newsroom.models.scans import withheld_articles
 from newsroom.scans.store import ScanError, StoredScan, check, store
 
@@ -36,7 +38,8 @@ class ScanChange:
 
 
 SCAN_FIELDS = ("scan_name", "scan_sha256", "scan_format", "scan_width", "scan_height", "scan_bytes",
-               "scan_original_name", "scan_imported_sha256")
+               "scan_original_name", "scan_imported_sha256", "scan_verification", "scan_verification_error",
+               "scan_verified_at")
 
 
 def apply_scan(page: Page, scan: StoredScan, original_name: str, *, imported: bool = False) -> str:
@@ -56,6 +59,10 @@ def apply_scan(page: Page, scan: StoredScan, original_name: str, *, imported: bo
     page.scan_height = scan.info.height
     page.scan_bytes = scan.size
     page.scan_original_name = original_name[-255:]
+    # Decoded later, in the background: until then only staff see it (newsroom/models/scans.py).
+    page.scan_verification = ScanVerification.PENDING
+    page.scan_verification_error = ""
+    page.scan_verified_at = None
     return action
 
 
@@ -63,7 +70,8 @@ def set_scan(page: Page, data: bytes, original_name: str, *, user=None, reason: 
     """Check a scan, store it and make it the page's scan; raise ScanError naming the file if refused.
 
     The file is written (once, under its hash) before the page row changes: a refused file
-    writes nothing, and a row never names a file that is not there.
+    writes nothing, and a row never names a file that is not there. A new scan is decoded
+    once the change commits (``verify_after_commit``).
     """
     _require(user, PERM_CHANGE_PAGE)
     scan = check(data, original_name)
@@ -73,6 +81,9 @@ def set_scan(page: Page, data: bytes, original_name: str, *, user=None, reason: 
         action = apply_scan(row, scan, original_name)
         if action != "unchanged":
             _write(row, user=user, reason=reason or (_("替换版面图") if action == "updated" else _("添加版面图")))
+            verify_after_commit([row.pk])
+            # Decoded already with SCAN_VERIFY_INLINE: the caller's page shows the outcome.
+            row.refresh_from_db(fields=["scan_verification", "scan_verification_error", "scan_verified_at"])
     for field in SCAN_FIELDS:
         setattr(page, field, getattr(row, field))
     return ScanChange(action=action, scan=scan, wrote_file=wrote)

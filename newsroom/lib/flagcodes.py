@@ -39,13 +39,16 @@ CONTINUATION_UNMATCHED = "continuation_unmatched"
 # A reader's suggestion (报错) of what the paper printed instead of a passage of the text
 # (newsroom/editorial/suggestions.py): accepting applies it, undoing rejects it.
 READER_SUGGESTION = "reader_suggestion"
+# A page's scan that passed the check at import but failed to decode in the background
+# (newsroom/editorial/scanchecks.py): readers do not see it until a sound scan replaces it.
+SCAN_UNREADABLE = "scan_unreadable"
 ALL_CODES = (
     JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED,
     TRUNCATED_ARTICLE, PHOTO_CREDIT_INFERRED, UNATTACHED_CREDIT, UNASSIGNED_TEXT,
     WEEKDAY_MISMATCH, LUNAR_DATE_MISMATCH, DECODED_ENCODING,
     MASTHEAD_MISMATCH, POSSIBLE_DUPLICATE_CONTRIBUTOR, IMPORT_CONFLICT, OTHER,
     JUMP_LINE, PAGE_SOURCE_CHANGED, JOINED_CONTINUATION, JUMP_PENDING, CONTINUATION_UNMATCHED,
-    FILE_DATE_MISMATCH, READER_SUGGESTION,
+    FILE_DATE_MISMATCH, READER_SUGGESTION, SCAN_UNREADABLE,
 )
 # The repairs an editor can undo: they replace a passage of the body.
 BODY_REPAIRS = (JOINED_PARAGRAPHS, REMOVED_STRAY_LINE, REMOVED_FURNITURE, CROSSHEAD_DETECTED, JUMP_LINE)

@@ -34,7 +34,7 @@ from newsroom.models.pages import Page, PageQuerySet, PageStaff, StaffRole
 from newsroom.models.papers import Issue, IssueQuerySet, Publication, public_issue
 from newsroom.models.people import Person, PersonAlias, PersonQuerySet, PersonRedirect, Role
 from newsroom.models.provenance import ImportedFile, ImportRun, SourceFile
-from newsroom.models.scans import ScanRelease
+from newsroom.models.scans import ScanRelease, ScanVerification
 from newsroom.models.tags import TagSpelling, spell_tag, tag_matching
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "ReviewFlagQuerySet",
     "Role",
     "ScanRelease",
+    "ScanVerification",
     "SnapshotField",
     "SourceFile",
     "StaffRole",

@@ -50,6 +50,7 @@ class ReviewFlag(models.Model):
         CONTINUATION_UNMATCHED = codes.CONTINUATION_UNMATCHED, _("接续部分无法归属")
         FILE_DATE_MISMATCH = codes.FILE_DATE_MISMATCH, _("文件名日期与版面日期不符")
         READER_SUGGESTION = codes.READER_SUGGESTION, _("读者报错")
+        SCAN_UNREADABLE = codes.SCAN_UNREADABLE, _("版面图无法解码")
         OTHER = codes.OTHER, _("其他")
 
     class Status(models.TextChoices):

@@ -22,7 +22,7 @@ from newsroom.models.fields import in_range, within
 from newsroom.models.papers import Issue
 from newsroom.models.people import Person
 from newsroom.models.provenance import SourceFile
-from newsroom.models.scans import PageScan, ScanQuerySet
+from newsroom.models.scans import PageScan, ScanQuerySet, ScanVerification
 
 
 class StaffRole(models.TextChoices):
@@ -71,6 +71,10 @@ class Page(PageScan, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "number"], name="page_unique_per_issue"),
             models.CheckConstraint(condition=in_range("number", PAGES), name="page_number_in_range"),
+            # A scan is pending, verified or failed; a page without one has no verification.
+            models.CheckConstraint(condition=Q(scan_name="", scan_verification="")
+                                   | (~Q(scan_name="") & Q(scan_verification__in=ScanVerification.values)),
+                                   name="page_scan_verification_with_scan"),
         ]
 
     def __str__(self) -> str:

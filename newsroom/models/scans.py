@@ -7,7 +7,10 @@ or manifest canvas, until a chief editor releases the scan (a ``ScanRelease`` fo
 withdrawn article, at the version it had). A release holds for what the chief editor saw:
 an article withdrawn later, or changed after the release, hides the scan again. Staff always
 see scans. A page of a held issue (not yet released: newsroom/models/papers.py ``public_issue``)
-has no public scan either. This module is the one place that rule lives:
+has no public scan either, nor a scan not yet verified: a scan is checked from its structure
+when it comes in and decoded in the background afterwards (newsroom/editorial/scanchecks.py);
+until that decode succeeded (``scan_verification``: pending) only staff see it, and a scan
+that fails it is served to no one. This module is the one place that rule lives:
 ``PageQuerySet.with_public_scan()``.
 """
 
@@ -28,6 +31,14 @@ from newsroom.models.access import sees_unpublished
 SCAN_FORMATS = [("jpeg", "JPEG"), ("png", "PNG"), ("tiff", "TIFF"), ("pdf", "PDF")]
 
 
+class ScanVerification(models.TextChoices):
+    """Whether a page's scan decoded in the background (newsroom/editorial/scanchecks.py)."""
+
+    PENDING = "pending", _("待校验")
+    VERIFIED = "verified", _("已校验")
+    FAILED = "failed", _("无法解码")
+
+
 class PageScan(models.Model):
     """The scan fields of a Page (newsroom/models/pages.py): where it is stored and what it is."""
 
@@ -44,6 +55,12 @@ class PageScan(models.Model):
     scan_imported_sha256 = models.CharField(_("导入的版面图SHA-256"), max_length=64, blank=True, editable=False)
     # The file it came from, as named on import or upload (shown to editors, never used as a path).
     scan_original_name = models.CharField(_("版面图原文件名"), max_length=255, blank=True, editable=False)
+    # Set to pending with each new scan; the background decode makes it verified or failed
+    # (with what the decoder said). Empty: the page has no scan.
+    scan_verification = models.CharField(_("版面图校验"), max_length=10, choices=ScanVerification.choices,
+                                         blank=True, default="", editable=False)
+    scan_verification_error = models.CharField(_("版面图校验问题"), max_length=500, blank=True, editable=False)
+    scan_verified_at = models.DateTimeField(_("版面图校验时间"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -62,7 +79,7 @@ class PageScan(models.Model):
         if not self.has_scan:
             return False
         if sees_unpublished(user):
-            return True
+            return self.scan_verification != ScanVerification.FAILED
         return type(self).objects.filter(pk=self.pk).with_public_scan().exists()
 
 
@@ -112,6 +129,10 @@ class ScanQuerySet(models.QuerySet):
     def with_scan(self):
         return self.exclude(scan_name="")
 
+    def with_servable_scan(self):
+        """Return the pages whose scan may be served to staff: any scan but one that failed to decode."""
+        return self.with_scan().exclude(scan_verification=ScanVerification.FAILED)
+
     def by_iiif_identifier(self, identifier: str):
         """Return the pages an IIIF identifier names (none, or one: paper, date, edition, page)."""
         issue, _sep, number = identifier.rpartition("_")
@@ -125,22 +146,25 @@ class ScanQuerySet(models.QuerySet):
         return withheld_articles(OuterRef("issue"), OuterRef("number"), OuterRef("pk"))
 
     def with_public_scan(self):
-        """Return the pages whose scan a reader may see: a scan, in an issue that is not held,
-        and no withdrawn article on the page that a chief editor has not released it for."""
+        """Return the pages whose scan a reader may see: a scan that decoded (verified), in an
+        issue that is not held, and no withdrawn article on the page that a chief editor has
+        not released it for."""
         from newsroom.models.papers import public_issue
 
-        return self.with_scan().filter(public_issue("issue__")).exclude(Exists(self.withheld_articles()))
+        return (self.with_scan().filter(public_issue("issue__"), scan_verification=ScanVerification.VERIFIED)
+                .exclude(Exists(self.withheld_articles())))
 
     def with_scan_visible_to(self, user):
-        return self.with_scan() if sees_unpublished(user) else self.with_public_scan()
+        return self.with_servable_scan() if sees_unpublished(user) else self.with_public_scan()
 
     def annotate_scan_withheld(self):
-        """Annotate ``scan_withheld``: the page's issue is held, or the page shows a withdrawn
-        article no release covers (readers may not see the scan)."""
+        """Annotate ``scan_withheld``: the page's issue is held, its scan is not verified, or the
+        page shows a withdrawn article no release covers (readers may not see the scan)."""
         from newsroom.models.papers import public_issue
 
         return self.annotate(scan_withheld=ExpressionWrapper(
-            ~public_issue("issue__") | Q(Exists(self.withheld_articles())), output_field=models.BooleanField()))
+            ~public_issue("issue__") | ~Q(scan_verification=ScanVerification.VERIFIED)
+            | Q(Exists(self.withheld_articles())), output_field=models.BooleanField()))
 
 
 class ScanRelease(models.Model):

@@ -2,9 +2,10 @@
 
 The name is the SHA-256 of the bytes (``3f/a2/3fa2…e1.jpg``), so the same scan is written
 once however many times it is imported or uploaded, two pages never share a name by accident,
-and no part of a name comes from what a user chose. A scan is checked (``formats.inspect``)
-before anything is written; a failed write leaves no file behind (``store`` writes the whole
-file or removes what it wrote).
+and no part of a name comes from what a user chose. A scan is checked from its structure
+(``formats.inspect``) before anything is written; a failed write leaves no file behind
+(``store`` writes the whole file or removes what it wrote). ``decode_stored`` is the second
+step of the check, on the stored file (newsroom/editorial/scanchecks.py runs it in the background).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from newsroom.scans.formats import Limits, ScanError, ScanInfo, inspect
+from newsroom.scans.formats import Limits, ScanError, ScanInfo, decode, inspect
 
-__all__ = ["ScanError", "StoredScan", "check", "limits", "open_scan", "scan_storage", "store"]
+__all__ = ["ScanError", "StoredScan", "check", "decode_stored", "limits", "open_scan", "scan_storage", "store"]
 
 
 def scan_storage():
@@ -43,7 +44,8 @@ class StoredScan:
 
 
 def check(data: bytes, name: str, *, sha256: str | None = None) -> StoredScan:
-    """Return the scan ``data`` as it would be stored; raise ScanError naming ``name`` if refused.
+    """Return the scan ``data`` as it would be stored; raise ScanError naming ``name`` if its
+    structure is refused (``decode_stored`` decodes it, later).
 
     ``sha256``: the data's digest when the caller has computed it already.
     """
@@ -82,3 +84,10 @@ def open_scan(name: str):
 def read_scan(name: str) -> bytes:
     with open_scan(name) as handle:
         return handle.read()
+
+
+def decode_stored(name: str, format_: str, label: str) -> None:
+    """Decode the stored scan ``name`` (of this format); raise ScanError naming ``label`` if it
+    cannot be decoded. A file storage cannot read raises its own error (OSError): the scan
+    stays unverified, to be tried again, rather than be judged by a failed read."""
+    decode(read_scan(name), label, format_)

@@ -224,16 +224,22 @@ def test_the_page_list_says_which_pages_have_a_scan_and_which_readers_cannot_see
     _page(issue, 2, scan=True, name="有图版")
     _page(issue, 3, scan=True, name="撤回版")
     make_article(issue, page=3, visibility=Visibility.WITHDRAWN)
+    # Not decoded yet, and failed to decode (newsroom/editorial/scanchecks.py): fields of the row.
+    _page(issue, 4, scan=True, name="待校验版")
+    _page(issue, 5, scan=True, name="坏图版")
+    Page.objects.filter(number=4).update(scan_verification="pending")
+    Page.objects.filter(number=5).update(scan_verification="failed", scan_verification_error="broken")
     client.force_login(editor_user)
     # + the paper filter's choices, count filtered, count all, pages with issue/paper/source
     #   joined, article counts and withheld scans in subqueries, their staff, the date
-    #   hierarchy's range and dates
+    #   hierarchy's range and dates: the same however many pages are pending or failed
     with django_assert_num_queries(LOGIN + 7):
         html = client.get(reverse("admin:newsroom_page_changelist")).content.decode()
     cells = dict(re.findall(r'<td class="field-name">(.*?)</td><td class="field-scan_status">(.*?)</td>', html))
     assert "版面图" in html
     assert "无" in cells["无图版"] and "有" in cells["有图版"] and "暂不公开" in cells["撤回版"]
     assert "暂不公开" not in cells["有图版"]
+    assert "待校验" in cells["待校验版"] and "无法解码" in cells["坏图版"]
 
 
 # ------------------------------------------------------------------- the article beside it

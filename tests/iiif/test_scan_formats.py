@@ -1,5 +1,9 @@
 """Hostile files offered as scans: judged by their content, refused with the file's name, and a
-refused file changes no page and writes nothing to the scans storage."""
+refused file changes no page and writes nothing to the scans storage.
+
+The check when a scan comes in reads its structure only (``check``: no pixel is decoded); what
+only a decoder finds (a JPEG damaged in its middle) is found by ``decode``, run in the
+background (tests/iiif/test_scan_verification.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from PIL import Image, ImageFile
 
 from newsroom.editorial import ScanError, set_scan
 from newsroom.editorial.scans import SCAN_FIELDS
+from newsroom.scans.formats import decode
 from newsroom.scans.store import check, scan_storage
 from tests.factories import make_page
 from tests.scans import page_scan, pdf_scan
@@ -96,13 +101,37 @@ def _truncated_png() -> bytes:
     return data[: len(data) // 2]
 
 
+def _truncated_tiff() -> bytes:
+    data = page_scan("TIFF", width=600, height=800)
+    return data[: len(data) // 2]
+
+
+def _png_changed_in_the_middle() -> bytes:
+    """A PNG with one byte of its image data changed (its chunk's checksum no longer fits)."""
+    data = bytearray(page_scan("PNG", width=600, height=800))
+    middle = data.index(b"IDAT") + 100
+    data[middle] ^= 0xFF
+    return bytes(data)
+
+
+def jpeg_damaged_in_the_middle(**kwargs) -> bytes:
+    """A JPEG whose middle is overwritten with a stray marker: whole in its structure (it starts
+    and ends as a JPEG must), but no decoder can read it."""
+    data = bytearray(page_scan("JPEG", **kwargs))
+    middle = len(data) // 2
+    data[middle:middle + 16] = b"\xff\xd8" * 8
+    return bytes(data)
+
+
 HOSTILE = {
     "a text file named .jpg": ("notes.jpg", lambda: "第一版 要闻\n".encode() * 50, "not a JPEG, PNG or TIFF"),
     "an HTML page named .png": ("page.png", lambda: b"<html><script>alert(1)</script></html>", "not a JPEG"),
     "a zip disguised as a JPEG": ("scan.jpg", zip_file, "not a JPEG, PNG or TIFF"),
     "a GIF": ("scan.gif", gif_file, "not a JPEG, PNG or TIFF"),
-    "a truncated JPEG": ("cut.jpg", _truncated_jpeg, "cannot be decoded"),
-    "a truncated PNG": ("cut.png", _truncated_png, "cannot be decoded"),
+    "a truncated JPEG": ("cut.jpg", _truncated_jpeg, "cut short"),
+    "a truncated PNG": ("cut.png", _truncated_png, "cut short"),
+    "a truncated TIFF": ("cut.tif", _truncated_tiff, "TIFF"),
+    "a PNG changed in its middle": ("changed.png", _png_changed_in_the_middle, "fails its checksum"),
     "a PDF of three pages": ("three.pdf", lambda: pdf_scan(pages=3, width=120, height=170), "3 pages"),
     "a PDF cut short": ("cut.pdf", lambda: pdf_scan(width=120, height=170)[:400], "PDF"),
     "an empty file": ("empty.jpg", lambda: b"", "empty"),
@@ -118,6 +147,41 @@ def test_a_hostile_file_is_refused_with_a_message_naming_it(case):
         check(make(), name)
     assert str(refused.value).startswith(f"{name}: ")
     assert reason in str(refused.value)
+
+
+def _no_decoding(monkeypatch):
+    def no_decoding(self, *args, **kwargs):
+        raise AssertionError("the check at import decoded pixels")
+
+    monkeypatch.setattr(Image.Image, "load", no_decoding)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_every_hostile_file_is_refused_from_its_structure_without_decoding(case, monkeypatch):
+    name, make, reason = HOSTILE[case]
+    data = make()
+    _no_decoding(monkeypatch)
+    with pytest.raises(ScanError, match=reason):
+        check(data, name)
+
+
+def test_a_sound_scan_passes_the_check_without_decoding_and_decodes(monkeypatch):
+    scans = {"a.jpg": page_scan("JPEG", width=300, height=420), "a.png": page_scan("PNG", width=300, height=420),
+             "a.tif": page_scan("TIFF", width=300, height=420), "a.pdf": pdf_scan(width=300, height=420)}
+    with monkeypatch.context() as patched:
+        _no_decoding(patched)
+        checked = {name: check(data, name) for name, data in scans.items()}
+    for name, data in scans.items():
+        decode(data, name, checked[name].info.format)  # no error
+
+
+def test_a_jpeg_damaged_in_its_middle_passes_the_check_and_fails_to_decode_naming_it():
+    data = jpeg_damaged_in_the_middle(width=600, height=800)
+    scan = check(data, "2021-03-19_02.jpg")
+    assert scan.info.format == "jpeg"
+    with pytest.raises(ScanError, match=r"^2021-03-19_02\.jpg: the JPEG image cannot be decoded"):
+        decode(data, "2021-03-19_02.jpg", "jpeg")
 
 
 def test_a_decompression_bomb_is_refused_from_its_header_without_decoding(monkeypatch):

@@ -8,8 +8,9 @@ import pytest
 
 from importers.load import import_paths
 from newsroom.editorial import set_scan
-from newsroom.models import Page
+from newsroom.models import Page, ReviewFlag, ScanVerification
 from newsroom.scans.store import scan_storage
+from tests.iiif.test_scan_formats import jpeg_claiming, jpeg_damaged_in_the_middle
 from tests.load.pages import SEED_2021, SEED_2022
 from tests.scans import page_scan, pdf_scan
 
@@ -86,10 +87,12 @@ def test_a_scan_an_editor_attached_is_kept_by_a_reimport(tmp_path, editor_user):
     ("data", "reason"),
     [
         (b"PK\x03\x04" + b"\0" * 200, "not a JPEG, PNG or TIFF image"),
-        (page_scan("JPEG")[:5000], "cannot be decoded"),
+        (page_scan("JPEG")[:5000], "cut short"),
         (pdf_scan(pages=3), "3 pages"),
+        (jpeg_claiming(40_000, 40_000), "40,000 x 40,000"),
+        ("第一版 要闻\n".encode() * 50, "not a JPEG, PNG or TIFF image"),
     ],
-    ids=["zip-as-jpeg", "truncated", "pdf-of-three-pages"],
+    ids=["zip-as-jpeg", "truncated", "pdf-of-three-pages", "bomb", "text-as-jpeg"],
 )
 def test_a_refused_scan_fails_its_page_naming_the_scan_and_writes_nothing(tmp_path, data, reason):
     day_folder(tmp_path, data)
@@ -143,3 +146,18 @@ def test_a_scan_put_beside_a_page_after_its_import_is_found_by_the_next_one(tmp_
     (tmp_path / "2021-03-19_01.png").write_bytes(page_scan("PNG", width=800, height=1000))
     assert import_paths([tmp_path]).ok
     assert front_page().scan_format == "png"
+
+
+def test_a_jpeg_damaged_in_its_middle_imports_then_fails_to_decode_and_is_flagged(tmp_path):
+    day_folder(tmp_path, jpeg_damaged_in_the_middle(width=600, height=800))
+    result = import_paths([tmp_path])
+    assert result.ok  # the check at import reads the structure only
+    page = front_page()
+    assert page.has_scan and page.scan_verification == ScanVerification.FAILED
+    assert "cannot be decoded" in page.scan_verification_error
+    flag = ReviewFlag.objects.get(code="scan_unreadable")
+    assert flag.issue_id == page.issue_id and "2021-03-19_01.jpg" in flag.message
+    assert not Page.objects.with_public_scan().exists()
+    # The same scan again writes nothing and is not decoded again.
+    assert import_paths([tmp_path]).files[0].status == "unchanged"
+    assert ReviewFlag.objects.filter(code="scan_unreadable").count() == 1
