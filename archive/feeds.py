@@ -1,4 +1,4 @@
-"""Atom feeds of recent issues, of a tag and of a contributor.
+"""Atom feeds of recent issues, of a tag, of a contributor and of a saved search.
 
 Summaries are HTML in Atom (type="html"), so every OCR'd string in them is escaped
 here; titles are escaped too, as Django recommends, because readers render them.
@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from archive import queries
+from archive.forms import SearchForm
 from archive.templatetags.archive_tags import lead_text
 from newsroom.models import Article, Person
 from newsroom.siteurl import absolute_url
@@ -155,3 +157,42 @@ class PersonFeed(ArticleFeed):
 
     def items(self, person):
         return self.articles().by_person(person)[:FEED_SIZE]
+
+
+class SearchFeed(ArticleFeed):
+    """A saved search: the newest public articles matching ?q= and the search page's filters.
+
+    The same SearchForm validates it; input it refuses (or no criteria at all) answers 400
+    with what to fix. Queries: those of the search page's results in date order (the count,
+    the page of articles with issues, credits and photos).
+    """
+
+    def __call__(self, request, *args, **kwargs):
+        form = SearchForm(request.GET)
+        if not form.is_valid() or not form.has_criteria():
+            errors = "; ".join(str(e) for errors in form.errors.values() for e in errors) if form.is_bound else ""
+            message = _("检索订阅需要有效的检索词或筛选条件，例如 /search/feed/?q=工会。")
+            return HttpResponseBadRequest(f"{message} {errors}".strip(), content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request) -> SearchForm:
+        form = SearchForm(request.GET)
+        form.is_valid()
+        # A feed is newest first whatever order the page was sorted in.
+        form.cleaned_data["order"] = "date"
+        return form
+
+    def title(self, form) -> str:
+        query = form.cleaned_data.get("q")
+        if query:
+            return _("检索：%(query)s") % {"query": query}
+        return _("检索结果")
+
+    def link(self, form) -> str:
+        return self.absolute(f"{reverse('archive:search')}?{form.querystring()}")
+
+    def feed_path(self, form) -> str:
+        return f"{reverse('archive:search-feed')}?{form.querystring(exclude=('order',))}"
+
+    def items(self, form):
+        return list(form.results()[:FEED_SIZE])

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from archive.queries import credits_prefetch
-from newsroom.models import Article, Person
+from newsroom.models import Article, Page, Person
 from newsroom.search import search_public, year_facets
 
 ORDER_CHOICES = [("relevance", _("按相关度")), ("date", _("按日期"))]
@@ -30,12 +31,21 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类别"), required=False, choices=[("", _("全部")), *Article.Kind.choices]
     )
+    pageno = forms.IntegerField(label=_("版次"), required=False, min_value=1, max_value=99)
     year = forms.IntegerField(
         label=_("年份"), required=False, min_value=1900, max_value=2999, widget=forms.HiddenInput
     )
+    month = forms.IntegerField(
+        label=_("月份"), required=False, min_value=1, max_value=12, widget=forms.HiddenInput
+    )
+    pagename = forms.CharField(
+        label=_("版名"), required=False, max_length=50, widget=forms.HiddenInput
+    )
     order = forms.ChoiceField(label=_("排序"), required=False, choices=ORDER_CHOICES)
 
-    FILTERS = ("start", "end", "contributor", "tag", "kind", "year")
+    FILTERS = ("start", "end", "contributor", "tag", "kind", "pageno", "year", "month", "pagename")
+    # The facets' own filters: a facet link replaces them, the others stay.
+    FACETS = ("year", "month", "pagename")
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -45,6 +55,8 @@ class SearchForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("截止日期不能早于起始日期。"))
+        if cleaned.get("month") and not cleaned.get("year"):
+            cleaned["month"] = None  # a month means nothing without its year
         return cleaned
 
     def has_criteria(self) -> bool:
@@ -77,6 +89,13 @@ class SearchForm(forms.Form):
             articles = articles.filter(issue__date__gte=data["start"])
         if data.get("end"):
             articles = articles.filter(issue__date__lte=data["end"])
+        if data.get("pageno"):
+            articles = articles.filter(page=data["pageno"])
+        if data.get("pagename"):
+            articles = articles.filter(
+                Exists(Page.objects.filter(issue=OuterRef("issue"), number=OuterRef("page"),
+                                           name=data["pagename"]))
+            )
         return articles.in_page_order(by_edition=False)
 
     @staticmethod
@@ -101,6 +120,9 @@ class SearchForm(forms.Form):
                 start=data.get("start"),
                 end=data.get("end"),
                 year=data.get("year"),
+                month=data.get("month"),
+                page_name=data.get("pagename") or None,
+                page_number=data.get("pageno"),
                 order=data.get("order") or "relevance",
             )
         return self._search
@@ -110,6 +132,14 @@ class SearchForm(forms.Form):
         if self.cleaned_data.get("q"):
             return self.search().year_facets()
         return year_facets(self._filtered())
+
+    def month_facets(self) -> list[tuple[int, int]]:
+        """Return (month, count) within the chosen year, for a search with a query."""
+        return self.search().month_facets() if self.cleaned_data.get("q") else []
+
+    def page_name_facets(self) -> list[tuple[str, int]]:
+        """Return (page name, count), most first, for a search with a query."""
+        return self.search().page_name_facets() if self.cleaned_data.get("q") else []
 
     def results(self):
         """Return the matching public articles, ready for display and pagination.
@@ -122,6 +152,8 @@ class SearchForm(forms.Form):
         articles = self._filtered()
         if self.cleaned_data.get("year"):
             articles = articles.filter(issue__date__year=self.cleaned_data["year"])
+            if self.cleaned_data.get("month"):
+                articles = articles.filter(issue__date__month=self.cleaned_data["month"])
         return self._displayed(articles)
 
     def querystring(self, *, exclude: tuple[str, ...] = ()) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import citing, converters, exports, feeds, suggestions, views
+from archive import citing, converters, exports, feeds, suggestions, typeahead, views
 
 register_converter(converters.IsoDateConverter, "isodate")
 register_converter(converters.YearConverter, "year")
@@ -21,6 +21,8 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", typeahead.search_suggestions, name="search-suggest"),
+    path("search/feed/", feeds.SearchFeed(), name="search-feed"),
     path("feeds/issues/", feeds.LatestIssuesFeed(), name="issues-feed"),
     # An index of sections, each cut into pages of ArchiveSitemap.limit addresses (?p=2, ...).
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

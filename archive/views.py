@@ -42,7 +42,7 @@ from archive.templatetags.archive_tags import lead_text
 from newsroom.iiif.presentation import manifest_path
 from newsroom.models import Article, Person, PersonRedirect, sees_unpublished
 from newsroom.pagecache import cached_public_page
-from newsroom.search import highlight, parse_query, snippet
+from newsroom.search import highlight, ocr_matches, parse_query, snippet
 from newsroom.siteurl import site_root
 
 PER_PAGE = 20
@@ -380,7 +380,8 @@ def search(request: HttpRequest) -> HttpResponse:
     """Render search results with filters, year facets, highlighted snippets and pages.
 
     Queries when something is asked: the result count, the page of results with their
-    issues, their credits, their photos, the year facets.
+    issues, their credits, their photos, the year facets, and which results were found in
+    the original OCR only (shown with the OCR's passage instead of the text's).
     """
     form = SearchForm(request.GET or None)
     context = {"form": form, "searched": False}
@@ -389,6 +390,7 @@ def search(request: HttpRequest) -> HttpResponse:
         parsed = parse_query(query) if query else None
         results = form.results()
         page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+        in_ocr = ocr_matches(page.object_list, parsed) if parsed else {}
         items = [
             {
                 "article": article,
@@ -398,7 +400,11 @@ def search(request: HttpRequest) -> HttpResponse:
                 "subheadline": (
                     highlight(article.subheadline, parsed) if parsed else article.subheadline
                 ),
-                "snippet": snippet(article, parsed) if parsed else lead_text(article)[:120],
+                "snippet": (
+                    in_ocr[article.pk] if article.pk in in_ocr
+                    else snippet(article, parsed) if parsed else lead_text(article)[:120]
+                ),
+                "found_in_ocr": article.pk in in_ocr,
             }
             for article in page.object_list
         ]
@@ -407,11 +413,16 @@ def search(request: HttpRequest) -> HttpResponse:
             page=page,
             items=items,
             facets=form.year_facets(),
+            month_facets=form.month_facets(),
+            page_facets=form.page_name_facets(),
             # A reader's search may estimate a large total (newsroom/search/results.py).
             count_is_exact=getattr(results, "is_exact", True),
             query=query,
             querystring=form.querystring(exclude=("page",)),
-            facet_querystring=form.querystring(exclude=("page", "year")),
+            # Each facet's links replace its own filter (a year, its month too).
+            facet_querystring=form.querystring(exclude=("page", "year", "month")),
+            month_querystring=form.querystring(exclude=("page", "month")),
+            pagename_querystring=form.querystring(exclude=("page", "pagename")),
         )
     return render(request, "archive/search.html", context)
 

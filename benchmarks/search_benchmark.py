@@ -11,8 +11,10 @@ their snippets, and the count.
     .venv/bin/python benchmarks/search_benchmark.py --database-url postgres://.../newsroom_bench_x
 
 The database (default newsroom_bench_search; only names starting newsroom_bench are accepted) is
-created and filled when missing or empty. One holding another number of articles is refused,
-naming the count, unless --refill empties and refills it.
+created and filled when missing or empty, and measured as it is when it holds exactly --articles
+articles. One holding another number is refused (exit status 2), naming the count, unless
+--rebuild is given: then it is emptied and filled with --articles articles, and the script says
+so before it starts.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=25, help="queries per kind")
-    parser.add_argument("--refill", action="store_true", help="rebuild the archive even if full")
+    parser.add_argument("--rebuild", "--refill", dest="rebuild", action="store_true",
+                        help="empty the benchmark database and write --articles articles, "
+                             "whatever it holds")
     # Its own database, never DATABASE_URL's: a refill empties the archive.
     parser.add_argument("--database-url", default=DEFAULT_URL)
     return parser.parse_args()
@@ -150,12 +154,25 @@ def make_queries(sentences: list[str], rng: random.Random, count: int) -> dict[s
     for sentence in rng.sample(sentences, count):
         cut = [w for w in rjieba.cut(sentence, hmm=False) if len(w) >= 2 and CJK.match(w)]
         multi.append(" ".join(rng.sample(cut, min(len(cut), rng.choice((2, 3))))))
-    return {
+    kinds = {
         "1 character": rng.sample(chars, count),
         "2 characters": rng.sample(two, count),
         "4 characters": rng.sample(sorted(set(four)), count),
         "several words": multi,
     }
+    # A reader in Hong Kong or Taiwan types the same words in traditional characters (from
+    # OpenCC's simplified-to-traditional table; only queries that differ are kept).
+    for kind in ("2 characters", "4 characters", "several words"):
+        pool = [t for q in kinds[kind] if (t := _traditional(q)) != q]
+        kinds[f"{kind[:6]} trad."] = pool[:count]
+    return kinds
+
+
+def _traditional(text: str) -> str:
+    from newsroom.lib.hanzi import read_table
+
+    table = {key: values[0] for key, values in read_table("STCharacters.txt").items()}
+    return "".join(table.get(char, char) for char in text)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -176,20 +193,22 @@ def run_queries(queries: dict[str, list[str]]) -> None:
     from django.core.cache import cache
 
     from newsroom.models import Article
-    from newsroom.search import parse_query, search_public, snippet
+    from newsroom.search import ocr_matches, parse_query, search_public, snippet
 
     articles = Article.objects.public().prefetch_related("photos")
 
     def top_page(q: str) -> int:
         parsed = parse_query(q)
         page = search_public(parsed, articles=articles)[0:20]
+        in_ocr = ocr_matches(page, parsed)
         for article in page:
-            snippet(article, parsed)
+            in_ocr.get(article.pk) or snippet(article, parsed)
         return len(page)
 
     def count(q: str) -> tuple[int, bool]:
         results = search_public(q, articles=articles)
         results.year_facets()
+        results.page_name_facets()
         return results.count(), results.is_exact
 
     for qs in queries.values():  # warm the caches once
@@ -259,12 +278,22 @@ def main() -> None:
     sentences = seed_sentences()
     print(f"seed: {len(sentences)} sentences")
     found = Article.objects.count()
-    if found and found != args.articles and not args.refill:
-        raise SystemExit(
-            f"the benchmark database holds {found} articles, not {args.articles}: pass --refill to "
-            f"empty it and write {args.articles}, or --articles {found} to measure it as it is"
+    database = connection.settings_dict["NAME"]
+    if found and found != args.articles and not args.rebuild:
+        print(
+            f"search_benchmark.py: the benchmark database {database} holds {found} articles, "
+            f"not {args.articles}; nothing was changed. Pass --rebuild to empty it and write "
+            f"{args.articles}, or --articles {found} to measure it as it is.",
+            file=sys.stderr,
         )
-    if args.refill or not found:
+        raise SystemExit(2)
+    if args.rebuild or not found:
+        print(
+            f"database {database}: "
+            + (f"emptying its {found} articles (--rebuild), then " if found else "empty; ")
+            + f"writing {args.articles} articles and rebuilding the search index",
+            flush=True,
+        )
         fill_archive(args.articles, sentences, rng)
         started = time.perf_counter()
         indexed = rebuild_index()
@@ -272,6 +301,8 @@ def main() -> None:
         print(f"rebuild_index: {indexed} articles in {elapsed:.0f} s ({indexed / elapsed:.0f}/s)")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    else:
+        print(f"database {database}: {found} articles, as asked; measured as they are")
     describe_machine()
     run_queries(make_queries(sentences, random.Random(SEED + 1), args.queries))
 

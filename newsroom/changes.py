@@ -300,6 +300,15 @@ def _page_changed(sender, instance, using, raw=False, **kwargs) -> None:
     # The issue page heads each page with its name; the article page names its page.
     if not raw:
         touch_issues([instance.issue_id], using=using)
+    # The search documents of its articles hold its name (the reader's facet by 版名).
+    if not raw and kwargs.get("signal") is post_save and instance.name != _loaded(instance, "name"):
+        on_page = Article.objects.using(using).filter(issue_id=instance.issue_id, page=instance.number)
+        articles_changed(on_page.values_list("pk", flat=True), using=using)
+    _remember(instance, "name")
+
+
+def _page_loaded(sender, instance, **kwargs) -> None:
+    _remember(instance, "name")
 
 
 def _scan_release_changed(sender, instance, using, raw=False, **kwargs) -> None:
@@ -471,6 +480,7 @@ def connect() -> None:
     post_init.connect(_credit_loaded, sender=Credit, dispatch_uid=f"{uid}.credit_loaded")
     post_init.connect(_person_loaded, sender=Person, dispatch_uid=f"{uid}.person_loaded")
     post_init.connect(_alias_loaded, sender=PersonAlias, dispatch_uid=f"{uid}.alias_loaded")
+    post_init.connect(_page_loaded, sender=Page, dispatch_uid=f"{uid}.page_loaded")
     # The validator stamps (and the search documents of an issue's articles).
     for signal, name in both:
         signal.connect(_advertisement_changed, sender=Advertisement,

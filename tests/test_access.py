@@ -419,6 +419,11 @@ def public_urls(archive, withdrawn) -> list[str]:
         # Queries that find the article (the page shows the query, never the whole secret).
         reverse("archive:search") + f"?q={SEARCH_TITLE}",
         reverse("archive:search") + f"?q={SEARCH_BODY}",
+        reverse("archive:search-feed") + f"?q={SEARCH_TITLE}",
+        reverse("archive:search-feed") + f"?q={SEARCH_BODY}",
+        # The search box's suggestions (headlines, people, tags) for the withdrawn headline.
+        reverse("archive:search-suggest") + f"?q={SEARCH_TITLE}",
+        reverse("archive:search-suggest") + f"?q={SECRET[:4]}",
         reverse("archive:issues-feed"),
         # The yearly exports' page and a file of it (the exports' own test reads inside the files).
         reverse("archive:exports"),

@@ -172,3 +172,49 @@ def test_the_sitemap_costs_a_fixed_number_of_queries(client, django_assert_num_q
         # the section's count, then its page of rows
         with django_assert_num_queries(2):
             assert client.get(f"/sitemap-{section}.xml").status_code == 200
+
+
+# ------------------------------------------------------------------- a saved search's feed
+
+
+def test_a_saved_search_is_a_feed_of_the_newest_public_matches(client):
+    from newsroom.changes import rebuild_search_index
+    from tests.factories import make_issue
+
+    old = make_article(make_issue(date=MARCH_19), headline="红色工会", tags=["劳模"])
+    new = make_article(make_issue(date=dt.date(2022, 6, 17), number=12135), headline="工会数字化")
+    gone = make_article(new.issue, headline="撤回的工会秘密", visibility=Visibility.WITHDRAWN)
+    make_article(new.issue, headline="消防比武")
+    rebuild_search_index()
+    response = client.get("/search/feed/", {"q": "工会", "order": "relevance"})
+    entries = atom_entries(response)
+    site = "https://archive.example.org"
+    assert [e["link"] for e in entries] == [f"{site}/articles/{new.pk}/", f"{site}/articles/{old.pk}/"]
+    assert "撤回的工会秘密" not in response.content.decode()
+    root = ET.fromstring(response.content)
+    assert root.findtext(f"{ATOM}title") == "检索：工会"
+    assert gone.pk
+    # The search page's filters narrow it too.
+    assert [e["link"] for e in atom_entries(client.get("/search/feed/", {"q": "工会", "tag": "劳模"}))] == [
+        f"{site}/articles/{old.pk}/"]
+    assert [e["link"] for e in atom_entries(client.get("/search/feed/", {"q": "工会", "year": 2021}))] == [
+        f"{site}/articles/{old.pk}/"]
+    assert atom_entries(client.get("/search/feed/", {"q": "工会", "start": "2023-01-01"})) == []
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "工会", "start": "not a date"},
+                                    {"q": "工会", "start": "2022-01-01", "end": "2021-01-01"},
+                                    {"q": "工会", "year": "99999"}, {"q": "x" * 300}])
+def test_a_saved_search_with_bad_or_no_criteria_is_a_400_that_says_why(client, params):
+    response = client.get("/search/feed/", params)
+    assert response.status_code == 400
+    assert "检索订阅需要有效的检索词或筛选条件" in response.content.decode()
+
+
+def test_the_search_page_links_its_feed_when_something_is_asked(client):
+    make_article(headline="红色工会")
+    page = client.get("/search/", {"q": "工会"}).content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in page
+    assert 'href="/search/feed/?q=%E5%B7%A5%E4%BC%9A' in page
+    assert "订阅这个检索" in page
+    assert "/search/feed/" not in client.get("/search/").content.decode()

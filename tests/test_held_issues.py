@@ -103,6 +103,11 @@ def reader_urls(rows) -> list[str]:
         reverse("archive:tag-feed", kwargs={"slug": "工会"}),
         reverse("archive:search") + f"?q={SECRET_WORD}",
         reverse("archive:search") + "?q=第一段",
+        reverse("archive:search-feed") + f"?q={SECRET_WORD}",
+        reverse("archive:search-feed") + "?q=第一段",
+        reverse("archive:search-suggest") + f"?q={SECRET_WORD}",
+        # The answer repeats its q: ask part of the tag's name, so the whole never comes back.
+        reverse("archive:search-suggest") + f"?q={SECRET_TAG[:-1]}",
         reverse("archive:issues-feed"),
         reverse("archive:sitemap"),
         *(reverse("archive:sitemap-section", kwargs={"section": section})

@@ -200,11 +200,13 @@ def test_a_correction_is_searchable_as_soon_as_it_is_saved(archive, committed):
     assert search_articles("锡剧").count() == 0
 
 
-def test_the_corrected_text_is_searched_not_the_original(committed):
+def test_the_corrected_text_is_searched_and_the_original_ocr_too(committed):
+    # tests/test_search_ocr.py: which one matched, and the corrected text ranked first.
     with committed():
         make_article(headline="校对", body="职工之家", original_text="职工之冢")
     assert headlines(search_articles("之家")) == ["校对"]
-    assert search_articles("之冢").count() == 0
+    assert headlines(search_articles("之冢")) == ["校对"]
+    assert search_articles("之窝").count() == 0
 
 
 def test_a_photo_caption_is_searchable_and_follows_the_photo(archive, committed):

@@ -158,11 +158,17 @@ def test_no_text_can_break_out_of_a_lexeme_in_the_vector_literal(text):
 
 
 def test_a_phrase_becomes_bigrams_at_their_character_distances():
-    assert PostgresBackend().tsquery(parse_query('"工会 工作"')) == "('工会' <3> '工作')"
-    assert PostgresBackend().tsquery(parse_query('"阮向民"')) == (
+    backend = PostgresBackend()
+    assert backend.tsquery(parse_query('"工会 工作"'), ocr=False) == "('工会' <3> '工作')"
+    assert backend.tsquery(parse_query('"阮向民"'), ocr=False) == (
         "('阮向民' | ('阮向' <-> '向民'))"
     )
-    assert PostgresBackend().tsquery(parse_query("工会 -劳模")) == "'工会' & !'劳模'"
+    assert backend.tsquery(parse_query("工会 -劳模"), ocr=False) == "'工会' & !'劳模'"
+    # With the OCR's passages: each required element in either; an exclusion in the text only.
+    assert backend.tsquery(parse_query("工会 -劳模")) == "('工会' | 'o:工会') & !'劳模'"
+    assert backend.tsquery(parse_query('"工会 工作"')) == (
+        "(('工会' <3> '工作') | ('o:工会' <3> 'o:工作'))"
+    )
 
 
 @pytest.mark.parametrize(

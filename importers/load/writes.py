@@ -86,7 +86,7 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
     ).order_by("name").values_list("person_id", "name"):
         aliases[person_id].append(name)
 
-    def texts(article: Article) -> tuple[str, str, str]:
+    def texts(article: Article) -> tuple[str, str, str, str]:
         on_photos = photos_of[id(article)]
         credited = [*credits_of[id(article)], *(c for p in on_photos for c in credits_of[id(p)])]
         return document_texts(

@@ -4,10 +4,12 @@ The public interface (other modules code against exactly these names)::
 
     search_articles(query, queryset=None, *, order="relevance") -> QuerySet[Article]
     search_public(query, *, articles=None, among=None, start=None, end=None, year=None,
+                  month=None, page_name=None, page_number=None,
                   order="relevance") -> SearchResults
     parse_query(text) -> ParsedQuery
     highlight(text, query, *, max_chars=None) -> SafeString
     snippet(article, query, *, max_chars=120) -> SafeString
+    ocr_matches(articles, query) -> dict[int, SafeString]
     year_facets(queryset) -> list[tuple[int, int]]
     index_articles(article_ids) -> None
 
@@ -79,6 +81,9 @@ def search_public(
     start=None,
     end=None,
     year: int | None = None,
+    month: int | None = None,
+    page_name: str | None = None,
+    page_number: int | None = None,
     order: str = "relevance",
 ) -> SearchResults:
     """Return a reader's search: the public articles matching, by page, with totals and facets.
@@ -86,8 +91,9 @@ def search_public(
     Cheap at archive scale on PostgreSQL (see newsroom/search/results.py): it reads only
     the rows of the page it shows. `articles` is where the results are read from
     (default: Article.objects.public(); add select_related/prefetch_related), `among`
-    narrows the search to a queryset of articles, `start`/`end`/`year` to dates. Same
-    order and matching as search_articles().
+    narrows the search to a queryset of articles, `start`/`end` to dates, `page_number`
+    to one page (第N版); `year`, `month` and `page_name` (版名) are the facets' filters.
+    Same order and matching as search_articles().
     """
     from newsroom.models import Article
     from newsroom.search.results import SearchResults
@@ -98,7 +104,8 @@ def search_public(
     if articles is None:
         articles = Article.objects.public()
     return SearchResults(
-        parsed, articles=articles, among=among, start=start, end=end, year=year, order=order
+        parsed, articles=articles, among=among, start=start, end=end, year=year, month=month,
+        page_name=page_name, page_number=page_number, order=order,
     )
 
 
@@ -127,6 +134,33 @@ def snippet(article: Article, query: str | ParsedQuery, *, max_chars: int = 120)
     if best is None:
         best = article.body_text or article.full_heading
     return highlight(best, parsed, max_chars=max_chars)
+
+
+def ocr_matches(articles, query: str | ParsedQuery, *, max_chars: int = 120) -> dict:
+    """Return, for the matching articles found in the original OCR only, the OCR's passage.
+
+    A result whose corrected text does not match was found in the lines of the original
+    OCR that an editor (or the importer) corrected: the reader is told so and shown that
+    passage, highlighted, as the page printed it. {article id: highlighted passage}; one
+    query for all the articles.
+    """
+    from newsroom.search.backends import get_backend
+    from newsroom.search.text import as_parsed, find_spans
+
+    articles = list(articles)
+    parsed = as_parsed(query)
+    if not articles or parsed.is_empty:
+        return {}
+    using = articles[0]._state.db or DEFAULT_DB_ALIAS
+    found = get_backend(type(articles[0]).objects.using(using)).ocr_only(
+        [a.pk for a in articles], parsed, using=using
+    )
+    passages = {}
+    for pk, text in found.items():
+        lines = (text or "").splitlines()
+        best = max(lines, key=lambda line: len(find_spans(line, parsed)), default="")
+        passages[pk] = highlight(best, parsed, max_chars=max_chars)
+    return passages
 
 
 def year_facets(queryset: QuerySet) -> list[tuple[int, int]]:
@@ -184,6 +218,7 @@ __all__ = [
     "document_texts",
     "highlight",
     "index_articles",
+    "ocr_matches",
     "parse_query",
     "rebuild_index",
     "search_articles",

@@ -7,6 +7,11 @@ answers; they differ only in the machinery:
 - PostgreSQL: one tsvector per article (GIN index), queried with a tsquery literal;
 - SQLite: two FTS5 tables, trigram (exact substrings of 3+ characters) and word
   (unigrams, bigrams, words and Latin runs, for everything shorter).
+
+A word matches in the corrected text or in the original OCR's passages the corrected text
+no longer holds (newsroom/search/indexing.py ocr_passages); `corrected_condition` tells the
+two apart, so relevance ranks the corrected text's matches first and the results page
+says which matched. An excluded word is looked for in the corrected text only.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from newsroom.models import Article, page_order
-from newsroom.search.text import MAX_POSITION, Element, ParsedQuery, is_cjk
+from newsroom.search.text import MAX_POSITION, OCR_PREFIX, Element, ParsedQuery, is_cjk
 
 
 def _fts5_string(text: str) -> str:
@@ -46,16 +51,47 @@ class SearchBackend:
     vendor = ""
 
     def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        """Return the articles of queryset that match the query, unordered."""
+        """Return the articles of queryset that match the query (text or OCR), unordered."""
+        raise NotImplementedError
+
+    def corrected_condition(self, parsed: ParsedQuery):
+        """Return a filter condition true of the articles whose corrected text matches."""
         raise NotImplementedError
 
     def rank(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        """Return the filtered queryset annotated and ordered by relevance."""
-        return queryset.annotate(search_headline_hits=_headline_hits(parsed)).order_by(
-            "-search_headline_hits", *page_order()
+        """Return the filtered queryset annotated and ordered by relevance.
+
+        Headline hits first, then matches in the corrected text before those found in
+        the original OCR only, then page order.
+        """
+        in_text = Case(
+            When(self.corrected_condition(parsed), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
         )
+        return queryset.annotate(
+            search_headline_hits=_headline_hits(parsed), search_in_text=in_text
+        ).order_by("-search_headline_hits", "-search_in_text", *page_order())
 
+    def ocr_only(self, article_ids, parsed: ParsedQuery, *, using: str) -> dict[int, str]:
+        """Return {id: OCR passages} of the articles (by id) that match the query in the
+        original OCR's passages but not in their corrected text (one query)."""
+        from newsroom.search.models import ArticleDocument
 
+        documents = ArticleDocument.objects.using(using).filter(pk__in=list(article_ids))
+        rows = (
+            self.filter(documents, parsed)
+            .annotate(
+                search_in_text=Case(
+                    When(self.corrected_condition(parsed), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .filter(search_in_text=False)
+            .values_list("pk", "ocr_text")
+        )
+        return {pk: text or "" for pk, text in rows}
 
 
 def _headline_hits(parsed: ParsedQuery):
@@ -107,13 +143,20 @@ class PostgresBackend(SearchBackend):
             return f"({_tsquery_lexeme(prefix + element.text)} | {phrase})"
         return phrase
 
-    def tsquery(self, parsed: ParsedQuery) -> str:
-        required = [self.element_tsquery(e) for e in parsed.required]
+    def matching_element_tsquery(self, element: Element) -> str:
+        """Return the tsquery true where the element occurs in the text or the OCR passages."""
+        return f"({self.element_tsquery(element)} | {self.element_tsquery(element, OCR_PREFIX)})"
+
+    def tsquery(self, parsed: ParsedQuery, *, ocr: bool = True) -> str:
+        """Return the query's tsquery: every required element in the corrected text (or,
+        with ocr, in the OCR passages), no excluded one in the corrected text."""
+        element = self.matching_element_tsquery if ocr else self.element_tsquery
+        required = [element(e) for e in parsed.required]
         forbidden = [f"!{self.element_tsquery(e)}" for e in parsed.forbidden]
         return " & ".join(required + forbidden)
 
     @staticmethod
-    def relaxed_element_tsquery(element: Element) -> str:
+    def relaxed_element_tsquery(element: Element, prefix: str = "") -> str:
         """Return a tsquery the GIN index answers exactly, true wherever the element occurs.
 
         Its tokens anywhere in the article, without their distances: the index needs
@@ -121,11 +164,11 @@ class PostgresBackend(SearchBackend):
         the element occurs, and of a few more where its tokens stand apart.
         """
         tokens = list(dict.fromkeys(lexeme for lexeme, _offset in element.tokens))
-        together = " & ".join(_tsquery_lexeme(t) for t in tokens)
+        together = " & ".join(_tsquery_lexeme(prefix + t) for t in tokens)
         if len(tokens) > 1:
             together = f"({together})"
         if len(element.text) >= 3 and is_cjk(element.text):
-            return f"({_tsquery_lexeme(element.text)} | {together})"
+            return f"({_tsquery_lexeme(prefix + element.text)} | {together})"
         return together
 
     def relaxed_tsquery(self, parsed: ParsedQuery) -> str:
@@ -136,10 +179,16 @@ class PostgresBackend(SearchBackend):
         """
         if not parsed.forbidden and all(len(e.tokens) == 1 for e in parsed.required):
             return self.tsquery(parsed)
-        return " & ".join(self.relaxed_element_tsquery(e) for e in parsed.required)
+        return " & ".join(
+            f"({self.relaxed_element_tsquery(e)} | {self.relaxed_element_tsquery(e, OCR_PREFIX)})"
+            for e in parsed.required
+        )
 
     def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         return queryset.filter(MatchesTsQuery(self.tsquery(parsed)))
+
+    def corrected_condition(self, parsed: ParsedQuery):
+        return MatchesTsQuery(self.tsquery(parsed, ocr=False))
 
 
 class MatchesTsQuery(Func):
@@ -183,33 +232,50 @@ class SQLiteBackend(SearchBackend):
     """FTS5: trigram table for 3+ characters, word table for shorter elements."""
 
     vendor = "sqlite"
+    # The columns of the corrected text in each FTS5 table (the last, ocr, is left out).
+    CORRECTED = {
+        "search_trigram": "{title body extra}",
+        "search_words": "{title_words body_words extra_words}",
+    }
 
-    @staticmethod
-    def element_condition(element: Element) -> tuple[str, str]:
+    @classmethod
+    def element_condition(cls, element: Element, *, ocr: bool = True) -> tuple[str, str]:
         """Return (table, MATCH expression) that is true exactly where the element occurs.
 
         FTS5's trigram tokenizer finds any substring of three or more characters (and
         returns nothing for shorter ones); shorter elements are looked up in the word
-        table, where every unigram and bigram is a token.
+        table, where every unigram and bigram is a token. Without ocr, only in the
+        corrected text's columns.
         """
         if element.is_single_token and not is_cjk(element.text):
-            return "search_words", _fts5_string(element.text)
-        if len(element.text) >= 3:
-            return "search_trigram", _fts5_string(element.text)
-        return "search_words", " AND ".join(_fts5_string(t) for t, _offset in element.tokens)
+            table, match = "search_words", _fts5_string(element.text)
+        elif len(element.text) >= 3:
+            table, match = "search_trigram", _fts5_string(element.text)
+        else:
+            table = "search_words"
+            match = " AND ".join(_fts5_string(t) for t, _offset in element.tokens)
+        if not ocr:
+            match = f"{cls.CORRECTED[table]} : ({match})"
+        return table, match
 
-    def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    def _condition(self, parsed: ParsedQuery, *, ocr: bool) -> Q:
         by_table: dict[str, list[str]] = {}
         for element in parsed.required:
-            table, match = self.element_condition(element)
+            table, match = self.element_condition(element, ocr=ocr)
             by_table.setdefault(table, []).append(match)
         condition = Q()
         for table, matches in by_table.items():
             condition &= Q(pk__in=_match_subquery(table, " AND ".join(matches)))
         for element in parsed.forbidden:
-            table, match = self.element_condition(element)
+            table, match = self.element_condition(element, ocr=False)
             condition &= ~Q(pk__in=_match_subquery(table, match))
-        return queryset.filter(condition)
+        return condition
+
+    def filter(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        return queryset.filter(self._condition(parsed, ocr=True))
+
+    def corrected_condition(self, parsed: ParsedQuery):
+        return self._condition(parsed, ocr=False)
 
 
 def _match_subquery(table: str, match: str) -> RawSQL:

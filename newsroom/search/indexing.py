@@ -10,17 +10,19 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 
-from newsroom.models import Article
+from newsroom.models import Article, Page
 from newsroom.search.models import ArticleDocument
 from newsroom.search.text import (
     HEADLINE_PREFIX,
     MAX_POSITION,
+    OCR_PREFIX,
     SEGMENTER_VERSION,
     TOKEN_RUN,
     document_lexemes,
@@ -40,22 +42,30 @@ UPDATE_FIELDS = [
     "title_words",
     "body_words",
     "extra_words",
+    "ocr_text",
+    "ocr",
+    "ocr_words",
     "vector",
     "published_on",
     "published_month",
     "position_key",
+    "page_name",
     "is_public",
     "segmenter",
     "indexed_at",
 ]
 
 
-def article_texts(article: Article) -> tuple[str, str, str]:
-    """Return the raw (title, body, extra) texts search reads from a stored article.
+Texts = tuple[str, str, str, str]
 
-    Corrected text is what is searched: the current fields, never original_text.
-    Contributors are those credited on the article or on one of its photos, with
-    every alias, so an OCR variant of a name finds the article too.
+
+def article_texts(article: Article) -> Texts:
+    """Return the raw (title, body, extra, ocr) texts search reads from a stored article.
+
+    The corrected text (the current fields) first; then the lines of the original OCR
+    that the corrected text no longer holds (ocr_passages), so a reader who searches the
+    misread form still finds the article. Contributors are those credited on the article
+    or on one of its photos, with every alias, so an OCR variant of a name finds it too.
     """
     # A continued article is one article: the photos and credits of its parts are its own.
     parts = article.parts()
@@ -68,22 +78,57 @@ def article_texts(article: Article) -> tuple[str, str, str]:
         article,
         photos,
         [(c.person.name, [alias.name for alias in c.person.aliases.all()]) for c in credits],
+        originals=[part.original_text for part in parts],
     )
 
 
 def document_texts(
-    article: Article, photos: Iterable, credited: Iterable[tuple[str, Iterable[str]]]
-) -> tuple[str, str, str]:
-    """Return the (title, body, extra) texts of an article, its photos (in page order) and
-    the names credited on them (article credits first, each in credit order) with each
-    name's aliases (by name). Pure: the importer calls it with rows it has just written."""
+    article: Article,
+    photos: Iterable,
+    credited: Iterable[tuple[str, Iterable[str]]],
+    *,
+    originals: Iterable[str] | None = None,
+) -> Texts:
+    """Return the (title, body, extra, ocr) texts of an article, its photos (in page order)
+    and the names credited on them (article credits first, each in credit order) with each
+    name's aliases (by name). ``originals`` are the OCR texts of the article's parts (by
+    default its own). Pure: the importer calls it with rows it has just written."""
+    photos = list(photos)
     title = "\n".join(p for p in (article.kicker, article.headline, article.subheadline) if p)
     names: list[str] = []
     for name, aliases in credited:
         names.append(name)
         names.extend(aliases)
     extra = "\n".join([*(p.caption for p in photos if p.caption), *dict.fromkeys(names)])
-    return title, article.body_text, extra
+    body = article.body_text
+    if originals is None:
+        originals = [article.original_text]
+    ocr = ocr_passages(
+        [*originals, *(p.original_text for p in photos)],
+        [title, article.dateline, body, extra],
+    )
+    return title, body, extra, ocr
+
+
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def ocr_passages(originals: Iterable[str], corrected: Iterable[str]) -> str:
+    """Return the lines of the original OCR that the corrected text no longer holds.
+
+    A line is kept when its letters and digits (normalized; punctuation, spaces and
+    Markdown marks aside) occur nowhere in the corrected text's: a line an editor or the
+    importer changed a character of, a byline the importer took apart. A paragraph the
+    importer only moved or joined is found as it was and not kept twice.
+    """
+    present = _NOT_LETTERS.sub("", normalize("\n".join(t for t in corrected if t)))
+    kept: dict[str, None] = {}
+    for text in originals:
+        for line in (text or "").splitlines():
+            letters = _NOT_LETTERS.sub("", normalize(line))
+            if letters and letters not in present:
+                kept[line.strip()] = None
+    return "\n".join(kept)
 
 
 def tsvector_literal(fields: Iterable[tuple[str, str]], *, prefix: str = "") -> str:
@@ -133,26 +178,39 @@ def _position_labels(weight: str) -> list[str]:
     return table
 
 
-def document_values(texts: tuple[str, str, str], vendor: str) -> dict[str, str]:
-    """Return the index columns for raw (title, body, extra) texts (pure; runs in workers)."""
-    title, body, extra = (normalize(text) for text in texts)
+def document_values(texts: Texts, vendor: str) -> dict[str, str]:
+    """Return the index columns for raw (title, body, extra, ocr) texts (pure; runs in workers).
+
+    ``ocr_text`` keeps the OCR passages as printed, for the results page to show.
+    """
+    ocr_text = texts[3]
+    title, body, extra, ocr = (normalize(text) for text in texts)
     if vendor == "postgresql":
         vector = tsvector_literal([(title, "A"), (body, "B"), (extra, "C")])
         # The headline fields' tokens once more, marked (h:工会), at the same positions:
         # the one GIN index then also finds the articles with a word in their headline.
-        headline = tsvector_literal([(title, "A")], prefix=HEADLINE_PREFIX)
-        return {"title": title, "vector": f"{vector} {headline}" if headline else vector}
+        # The OCR passages' tokens marked too (o:工会): matched beside the corrected text,
+        # never mistaken for it (newsroom/search/backends.py).
+        marked = [
+            tsvector_literal([(title, "A")], prefix=HEADLINE_PREFIX),
+            tsvector_literal([(ocr, "D")], prefix=OCR_PREFIX),
+        ]
+        vector = " ".join(v for v in [vector, *marked] if v)
+        return {"title": title, "vector": vector, "ocr_text": ocr_text}
     return {
         "title": title,
         "body": body,
         "extra": extra,
+        "ocr_text": ocr_text,
+        "ocr": ocr,
         "title_words": " ".join(document_lexemes(title)),
         "body_words": " ".join(document_lexemes(body)),
         "extra_words": " ".join(document_lexemes(extra)),
+        "ocr_words": " ".join(document_lexemes(ocr)),
     }
 
 
-def placement_values(article: Article) -> dict:
+def placement_values(article: Article, page_name: str = "") -> dict:
     """Return the document's copy of where and when the article appeared, and if it is public.
 
     A reader's search filters and sorts on these without reading the article table
@@ -165,17 +223,28 @@ def placement_values(article: Article) -> dict:
         "published_month": issue.date.year * 100 + issue.date.month,
         "position_key": issue.edition * 100_000 + min(article.page, 99) * 1000
         + min(article.position, 999),
+        "page_name": page_name,
         # The conditions of Article.objects.public() (newsroom/models/articles.py published()):
         # a reader's totals and facets count the documents alone (newsroom/search/results.py).
         "is_public": article.is_public and not issue.held,
     }
 
 
-def build_document(article: Article, values: dict[str, str]) -> ArticleDocument:
+def build_document(article: Article, values: dict[str, str], page_name: str = "") -> ArticleDocument:
     """Return the unsaved index document of an article from its document_values()."""
     return ArticleDocument(
-        article_id=article.pk, segmenter=SEGMENTER_VERSION, **values, **placement_values(article)
+        article_id=article.pk,
+        segmenter=SEGMENTER_VERSION,
+        **values,
+        **placement_values(article, page_name),
     )
+
+
+def page_names(articles: Iterable[Article], using: str) -> dict[tuple[int, int], str]:
+    """Return the printed names of the articles' pages by (issue id, page number): one query."""
+    issues = {article.issue_id for article in articles}
+    rows = Page.objects.using(using).filter(issue_id__in=issues).exclude(name="")
+    return {(issue, number): name for issue, number, name in rows.values_list("issue", "number", "name")}
 
 
 def _articles_for_index(using: str):
@@ -207,8 +276,12 @@ def index_articles(
             values = [document_values(t, vendor) for t in texts]
         else:
             values = list(pool.map(document_values, texts, [vendor] * len(texts), chunksize=25))
+        names = page_names(articles, using)
         _write(
-            [build_document(article, v) for article, v in zip(articles, values, strict=True)],
+            [
+                build_document(article, v, names.get((article.issue_id, article.page), ""))
+                for article, v in zip(articles, values, strict=True)
+            ],
             using,
         )
 
@@ -222,8 +295,17 @@ def write_documents(
     issues): the documents commit with the articles, with nothing read back.
     """
     vendor = connections[using].vendor
+    articles = list(articles)
+    names = page_names([article for article, _texts in articles], using)
     _write(
-        [build_document(article, document_values(texts, vendor)) for article, texts in articles],
+        [
+            build_document(
+                article,
+                document_values(texts, vendor),
+                names.get((article.issue_id, article.page), ""),
+            )
+            for article, texts in articles
+        ],
         using,
     )
 

@@ -31,9 +31,11 @@ class ArticleDocument(models.Model):
     """What search knows about one article: normalized text and its tokens.
 
     ``title`` holds kicker, headline and subheadline; ``body`` the body text; ``extra``
-    photo captions and contributors' names and aliases. On PostgreSQL ``vector`` holds
-    every token and ``body``/``extra``/``*_words`` stay empty; on SQLite two FTS5 tables
-    (trigram and word) read these columns through triggers.
+    photo captions and contributors' names and aliases; ``ocr`` the lines of the original
+    OCR that the corrected text no longer holds (``ocr_text``: the same as printed, for the
+    results page). On PostgreSQL ``vector`` holds every token and ``body``/``extra``/``ocr``/
+    ``*_words`` stay empty; on SQLite two FTS5 tables (trigram and word) read these columns
+    through triggers.
     """
 
     article = models.OneToOneField(
@@ -49,12 +51,18 @@ class ArticleDocument(models.Model):
     title_words = models.TextField(_("标题词"), blank=True)
     body_words = models.TextField(_("正文词"), blank=True)
     extra_words = models.TextField(_("图片说明与作者词"), blank=True)
+    # Nullable so that adding them keeps SQLite's table (and the FTS5 triggers on it).
+    ocr_text = models.TextField(_("OCR原文片段"), null=True, blank=True)  # noqa: DJ001
+    ocr = models.TextField(_("OCR原文检索文本"), null=True, blank=True)  # noqa: DJ001
+    ocr_words = models.TextField(_("OCR原文词"), null=True, blank=True)  # noqa: DJ001
     vector = TsVectorField(_("检索向量"), null=True, blank=True)
     # What a reader's search filters and sorts on without leaving this table (PostgreSQL:
     # published_month and is_public are in the one GIN index, see docs/search.md).
     published_on = models.DateField(_("出版日期"), null=True, blank=True, db_index=True)
     published_month = models.IntegerField(_("出版年月"), null=True, blank=True)  # 202203
     position_key = models.IntegerField(_("版面顺序"), null=True, blank=True)
+    # The printed name of the article's page (要闻), for the reader's facet by 版名.
+    page_name = models.CharField(_("版名"), max_length=50, null=True, blank=True)  # noqa: DJ001
     is_public = models.BooleanField(_("公开"), null=True, blank=True)
     segmenter = models.CharField(_("分词器版本"), max_length=60)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)

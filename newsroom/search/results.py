@@ -1,4 +1,4 @@
-"""A reader's search at archive scale: a page of results, the total and the year facets.
+"""A reader's search at archive scale: a page of results, the total and the facets.
 
 `search_articles()` returns a QuerySet, which editors' and the API's code can filter and
 order at will; on PostgreSQL its cost grows with the number of matches (every match is
@@ -9,9 +9,11 @@ what a rare word costs (docs/search.md, "At archive scale"):
 
 - A page is taken newest first from a window of recent months, widened only when the
   window holds too few matches; in relevance order, headline hits come first and are
-  found through the headline vector. The matching, the window and "public" are all
+  found through the headline vector, then the corrected text's matches, then those
+  found in the original OCR's passages only. The matching, the window and "public" are all
   conditions of one GIN index, intersected inside it.
-- The total and the facets come from one pass of that index. A query the index answers
+- The total and the facets (newsroom/search/facets.py: by year, month and page name) come
+  from one pass of that index, counted by month and page name. A query the index answers
   exactly (words and characters) is counted exactly. A phrase (three or more characters
   in a row) or an excluded word needs each candidate's positions checked; beyond
   SAMPLE candidates, they are estimated from a checked sample and said to be estimates.
@@ -25,14 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.db import connections, router, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from newsroom.pagecache import for_generation
-from newsroom.search import search_articles, year_facets
+from newsroom.search import search_articles
 from newsroom.search.backends import PostgresBackend
+from newsroom.search.facets import Choice, Totals
 from newsroom.search.text import HEADLINE_PREFIX, ParsedQuery
 
 # Candidates checked one by one, at most, before a total becomes an estimate.
@@ -41,23 +44,16 @@ SAMPLE = 400
 DIRECT = 2000
 
 
-@dataclass(frozen=True)
-class Totals:
-    """How many articles match: in all, per year (newest first), and whether exactly."""
-
-    total: int
-    years: list[tuple[int, int]]
-    exact: bool
-
-
 class SearchResults:
     """The public articles matching a query, for a paginated reader's page.
 
     Django's Paginator takes it like a QuerySet: `count()` and slicing. `among` narrows
-    the search to a queryset of articles (kind, tag, contributor filters); `start`, `end`
-    and `year` to dates; `year_facets()` counts per year before the year filter, so the
-    reader can pick another year. `articles` is the queryset results are read from (add
-    select_related/prefetch_related there); it must hold only public articles.
+    the search to a queryset of articles (kind, tag, contributor filters); `start` and
+    `end` to dates, `page_number` to one page (第N版) of every issue. `year`, `month` (1-12,
+    with a year) and `page_name` (版名) are the facets' filters: `year_facets()`,
+    `month_facets()` and `page_name_facets()` count each under the others' filters but not
+    its own, so the reader can pick another. `articles` is the queryset results are read
+    from (add select_related/prefetch_related there); it must hold only public articles.
     """
 
     def __init__(
@@ -69,12 +65,17 @@ class SearchResults:
         start: dt.date | None = None,
         end: dt.date | None = None,
         year: int | None = None,
+        month: int | None = None,
+        page_name: str | None = None,
+        page_number: int | None = None,
         order: str = "relevance",
     ):
         self.parsed = parsed
         self.articles = articles
         self.among = among
-        self.start, self.end, self.year = start, end, year
+        self.start, self.end, self.page_number = start, end, page_number
+        self.choice = Choice(year=year, month=month if year else None, page_name=page_name or None)
+        self.year = year
         self.order = order
         self.using = articles.db or router.db_for_read(articles.model)
         self._totals: Totals | None = None
@@ -91,28 +92,25 @@ class SearchResults:
         if self._totals is not None:
             return self._totals
         if self.parsed.is_empty:
-            self._totals = Totals(total=0, years=[], exact=True)
+            self._totals = Totals()
             return self._totals
         strategy = self._strategy()
         described = repr((
             connections[self.using].vendor,
             [e.text for e in self.parsed.required], [e.text for e in self.parsed.forbidden],
-            self.start, self.end,
+            self.start, self.end, self.page_number,
             str(self.among.values("pk").query) if self.among is not None else "",
         ))
         digest = hashlib.sha256(described.encode()).hexdigest()[:40]
-        self._totals, strategy.candidates_by_month = for_generation(
+        self._totals, strategy.candidates = for_generation(
             f"search-totals:{digest}",
-            lambda: (strategy.totals(), strategy.candidates_by_month),
+            lambda: (strategy.totals(), strategy.candidates),
             using=self.using,
         )
         return self._totals
 
     def count(self) -> int:
-        totals = self.totals()
-        if self.year is None:
-            return totals.total
-        return dict(totals.years).get(self.year, 0)
+        return self.totals().count(self.choice)
 
     def __len__(self) -> int:
         return self.count()
@@ -122,7 +120,13 @@ class SearchResults:
         return self.totals().exact
 
     def year_facets(self) -> list[tuple[int, int]]:
-        return self.totals().years
+        return self.totals().year_facets(self.choice)
+
+    def month_facets(self) -> list[tuple[int, int]]:
+        return self.totals().month_facets(self.choice)
+
+    def page_name_facets(self) -> list[tuple[str, int]]:
+        return self.totals().page_name_facets(self.choice)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -151,12 +155,12 @@ def _in_order(articles: QuerySet, ids: list[int]) -> list:
 class _QuerySetResults:
     """Every database: the QuerySet of search_articles(), counted and sliced."""
 
-    candidates_by_month: dict[int, int] = {}  # only the PostgreSQL strategy uses them
+    candidates: dict = {}  # only the PostgreSQL strategy uses them
 
     def __init__(self, results: SearchResults):
         self.r = results
 
-    def _matches(self, *, with_year: bool) -> QuerySet:
+    def _matches(self, *, with_facets: bool, order: str | None = None) -> QuerySet:
         r = self.r
         articles = r.articles
         if r.among is not None:
@@ -165,16 +169,34 @@ class _QuerySetResults:
             articles = articles.filter(issue__date__gte=r.start)
         if r.end:
             articles = articles.filter(issue__date__lte=r.end)
-        if with_year and r.year:
-            articles = articles.filter(issue__date__year=r.year)
-        return search_articles(r.parsed, articles, order=r.order)
+        if r.page_number:
+            articles = articles.filter(page=r.page_number)
+        choice = r.choice
+        if with_facets and choice.year:
+            articles = articles.filter(issue__date__year=choice.year)
+        if with_facets and choice.month:
+            articles = articles.filter(issue__date__month=choice.month)
+        if with_facets and choice.page_name:
+            articles = articles.filter(search_document__page_name=choice.page_name)
+        return search_articles(r.parsed, articles, order=order or r.order)
 
     def totals(self) -> Totals:
-        years = year_facets(self._matches(with_year=False))
-        return Totals(total=sum(count for _year, count in years), years=years, exact=True)
+        rows = (
+            self._matches(with_facets=False, order="date")
+            .order_by()
+            .values(
+                search_year=ExtractYear("issue__date"),
+                search_month=ExtractMonth("issue__date"),
+                search_page=Coalesce("search_document__page_name", Value("")),
+            )
+            .annotate(search_count=Count("pk", distinct=True))
+            .values_list("search_year", "search_month", "search_page", "search_count")
+        )
+        groups = {(int(y) * 100 + int(m), name): int(n) for y, m, name, n in rows}
+        return Totals(groups=groups, exact=True)
 
     def page(self, offset: int, limit: int) -> list:
-        return list(self._matches(with_year=True)[offset : offset + limit])
+        return list(self._matches(with_facets=True)[offset : offset + limit])
 
 
 class _Where:
@@ -198,8 +220,9 @@ def _where(sql: str, *params) -> _Where:
 class _PostgresResults:
     """PostgreSQL: the document table alone, through its one GIN index (migration 0005)."""
 
-    # Matching candidates per YYYYMM month, from totals(): how far back a page must look.
-    candidates_by_month: dict[int, int] = {}
+    # Matching candidates per (YYYYMM month, page name), from totals(): how far back a
+    # page must look.
+    candidates: dict[tuple[int, str], int] = {}
 
     ORDER = "ORDER BY d.published_on DESC, d.position_key, d.article_id"
 
@@ -208,6 +231,7 @@ class _PostgresResults:
         self.connection = connections[results.using]
         backend = PostgresBackend()
         self.exact = backend.tsquery(results.parsed)
+        self.corrected = backend.tsquery(results.parsed, ocr=False)
         self.relaxed = backend.relaxed_tsquery(results.parsed)
         self.needs_check = self.exact != self.relaxed
         required = results.parsed.required
@@ -217,7 +241,7 @@ class _PostgresResults:
 
     # -- conditions
 
-    def filters(self, *, with_year: bool) -> _Where:
+    def filters(self, *, with_facets: bool) -> _Where:
         r = self.r
         where = _where("d.is_public")
         if r.start:
@@ -226,8 +250,18 @@ class _PostgresResults:
         if r.end:
             where &= _where("d.published_on <= %s", r.end)
             where &= _where("d.published_month <= %s", r.end.year * 100 + r.end.month)
-        if with_year and r.year:
-            where &= _where("d.published_month BETWEEN %s AND %s", r.year * 100, r.year * 100 + 99)
+        if r.page_number:
+            # position_key is edition * 100,000 + page * 1,000 + position (indexing.py).
+            where &= _where("mod(d.position_key / 1000, 100) = %s", r.page_number)
+        choice = r.choice
+        if with_facets and choice.month:
+            where &= _where("d.published_month = %s", choice.year * 100 + choice.month)
+        elif with_facets and choice.year:
+            where &= _where(
+                "d.published_month BETWEEN %s AND %s", choice.year * 100, choice.year * 100 + 99
+            )
+        if with_facets and choice.page_name:
+            where &= _where("d.page_name = %s", choice.page_name)
         if r.among is not None:
             sql, params = r.among.values("pk").query.sql_with_params()
             where &= _Where([f"d.article_id IN ({sql})"], params)
@@ -274,16 +308,16 @@ class _PostgresResults:
     # -- totals
 
     def totals(self) -> Totals:
-        where = self.filters(with_year=False)
+        where = self.filters(with_facets=False)
         with self.gin_only() as cursor:
-            per_month = self.count_by_month(cursor, self.matching(self.relaxed) & where)
-            self.candidates_by_month = per_month
-            candidates = sum(per_month.values())
+            groups = self.count_groups(cursor, self.matching(self.relaxed) & where)
+            self.candidates = groups
+            candidates = sum(groups.values())
             if not self.needs_check:
-                return self._totals(per_month, exact=True)
+                return Totals(groups=groups, exact=True)
             if candidates <= SAMPLE:
-                exact = self.count_by_month(cursor, self.matching(self.exact) & where)
-                return self._totals(exact, exact=True)
+                exact = self.count_groups(cursor, self.matching(self.exact) & where)
+                return Totals(groups=exact, exact=True)
             # Check a sample of the candidates' positions and scale every count by its share.
             sample = self.matching(self.relaxed) & where
             ((checked, found),) = self.fetch(
@@ -293,54 +327,53 @@ class _PostgresResults:
                 [self.exact, *sample.params, SAMPLE],
             )
         share = found / checked if checked else 0
-        return self._totals({m: count * share for m, count in per_month.items()}, exact=False)
+        return Totals(groups={g: count * share for g, count in groups.items()}, exact=False)
 
-    def count_by_month(self, cursor, where: _Where) -> dict[int, int]:
+    def count_groups(self, cursor, where: _Where) -> dict[tuple[int, str], int]:
+        """Return the matches by (YYYYMM month, page name): what every facet is made of."""
         rows = self.fetch(
             cursor,
-            "SELECT d.published_month, count(*) FROM search_articledocument d"
-            f" WHERE {where.sql} GROUP BY 1",
+            "SELECT d.published_month, coalesce(d.page_name, ''), count(*)"
+            f" FROM search_articledocument d WHERE {where.sql} GROUP BY 1, 2",
             where.params,
         )
-        return {int(month): int(count) for month, count in rows}
-
-    @staticmethod
-    def _totals(per_month: dict[int, float], *, exact: bool) -> Totals:
-        per_year: dict[int, float] = {}
-        for month, count in per_month.items():
-            per_year[month // 100] = per_year.get(month // 100, 0) + count
-        years = [(year, round(count)) for year, count in sorted(per_year.items(), reverse=True)]
-        years = [(year, count) for year, count in years if count]
-        return Totals(total=sum(count for _year, count in years), years=years, exact=exact)
+        return {(int(month), name): int(count) for month, name, count in rows}
 
     # -- a page
 
     def page(self, offset: int, limit: int) -> list:
         self.r.totals()  # the counts by month tell how far back to look
         wanted = offset + limit
-        where = self.matching(self.exact) & self.filters(with_year=True)
+        where = self.matching(self.exact) & self.filters(with_facets=True)
         with self.gin_only() as cursor:
             if self.r.order == "date" or not self.elements:
                 ids = self.newest(cursor, where, wanted)
             else:
                 ids = self.headline_hits(cursor, where, wanted)
                 if len(ids) < wanted:
-                    # Fewer than asked: these are all the headline hits; the rest by date.
-                    body_only = where & _where("d.article_id <> ALL(%s)", ids)
-                    ids += self.newest(cursor, body_only, wanted - len(ids))
+                    # Fewer than asked: these are all the headline hits; then the corrected
+                    # text's matches by date.
+                    in_text = self.matching(self.corrected) & self.filters(with_facets=True)
+                    in_text &= _where("d.article_id <> ALL(%s)", ids)
+                    ids += self.newest(cursor, in_text, wanted - len(ids))
+                if len(ids) < wanted and len(ids) < self._matches_known():
+                    # Fewer again: every match of the corrected text is in; the rest were
+                    # found in the original OCR only (rare, so no window needed).
+                    ocr_only = where & _where("d.article_id <> ALL(%s)", ids)
+                    ids += self.newest(cursor, ocr_only, wanted - len(ids), windows=[None])
         return _in_order(self.r.articles, ids[offset:wanted])
 
+    def _matches_known(self) -> float:
+        """Return how many articles match, or infinity where the total is an estimate."""
+        return self.r.count() if self.r.is_exact else float("inf")
+
     def months(self) -> list[tuple[int, int]]:
-        """Return (month, candidates) newest first, within the year filter if any."""
-        year = self.r.year
-        return sorted(
-            (
-                (month, count)
-                for month, count in self.candidates_by_month.items()
-                if year is None or month // 100 == year
-            ),
-            reverse=True,
-        )
+        """Return (month, candidates) newest first, within the reader's facet filters."""
+        per_month: dict[int, int] = {}
+        for (month, page_name), count in self.candidates.items():
+            if self.r.choice.admits(month, page_name):
+                per_month[month] = per_month.get(month, 0) + count
+        return sorted(per_month.items(), reverse=True)
 
     def windows(self, limit: int) -> list[int | None]:
         """Return the first months of the windows to try, newest first; None is everything.

@@ -3,9 +3,10 @@
 No database here. Every backend indexes and queries the same tokens, made by these
 functions, so the backends agree on what matches:
 
-- text is normalized one character at a time (NFKC, lower case), so full-width Latin
-  letters, digits and punctuation match their half-width forms and offsets in the
-  normalized text map back to the raw text for highlighting;
+- text is normalized one character at a time (NFKC, lower case, then traditional and
+  variant Chinese characters to one simplified form: newsroom/lib/hanzi.py), so 工會
+  matches 工会, full-width Latin letters, digits and punctuation match their half-width
+  forms, and offsets in the normalized text map back to the raw text for highlighting;
 - a document is indexed as every Chinese character (unigram), every pair of adjacent
   Chinese characters (bigram), the words rjieba cuts in search mode, and every run of
   letters or digits (a Latin "word"), each at its character offset;
@@ -27,14 +28,21 @@ import rjieba
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom.lib.hanzi import TABLE_VERSION, fold_char
+
 # Bump when the tokens or their positions change: documents indexed with another
 # version are stale and `manage.py rebuild_search_index --stale` re-indexes them.
-INDEX_SCHEME = 2
-SEGMENTER_VERSION = f"rjieba-{version('rjieba')}/scheme-{INDEX_SCHEME}"
+# Scheme 3: traditional and variant characters folded (newsroom/lib/hanzi.py); the
+# original OCR of corrected passages indexed beside the corrected text.
+INDEX_SCHEME = 3
+SEGMENTER_VERSION = f"rjieba-{version('rjieba')}/{TABLE_VERSION}/scheme-{INDEX_SCHEME}"
 
 # Headline tokens are indexed a second time with this mark (PostgreSQL); no token holds
 # a colon, so h:工会 can only be the headline's 工会.
 HEADLINE_PREFIX = "h:"
+# The original OCR's passages that the corrected text no longer holds are indexed with this
+# mark (PostgreSQL), so o:工会 is the OCR's 工会 and never the corrected text's.
+OCR_PREFIX = "o:"
 MAX_QUERY_CHARS = 100
 MAX_ELEMENTS = 12
 # PostgreSQL keeps at most 256 positions per lexeme and positions up to 16383.
@@ -55,7 +63,8 @@ _QUERY_PART = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 @lru_cache(maxsize=4096)
 def _normalize_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char).lower()
+    # One character to one wherever NFKC keeps it one: fold_char never changes a length.
+    return "".join(map(fold_char, unicodedata.normalize("NFKC", char).lower()))
 
 
 class _FoldTable(dict):
@@ -70,7 +79,7 @@ _FOLD = _FoldTable()
 
 
 def normalize(text: str) -> str:
-    """Return text folded for matching: NFKC and lower case, one character at a time."""
+    """Return text folded for matching: NFKC, lower case, simplified; one character at a time."""
     return text.translate(_FOLD)
 
 
