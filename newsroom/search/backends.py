@@ -190,6 +190,23 @@ class PostgresBackend(SearchBackend):
     def corrected_condition(self, parsed: ParsedQuery):
         return MatchesTsQuery(self.tsquery(parsed, ocr=False))
 
+    def ocr_only(self, article_ids, parsed: ParsedQuery, *, using: str) -> dict[int, str]:
+        """The same, testing the few rows' own vectors: search_matching_articles() would
+        find every match in the archive first (a phrase's check over all its candidates).
+        Only a document with OCR passages can match through them alone."""
+        ids = [int(i) for i in article_ids]
+        if not ids or parsed.is_empty:
+            return {}
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT article_id, ocr_text FROM search_articledocument"
+                " WHERE article_id = ANY(%s) AND coalesce(ocr_text, '') <> ''"
+                " AND coalesce(vector @@ %s::tsquery, false)"
+                " AND NOT coalesce(vector @@ %s::tsquery, false)",
+                [ids, self.tsquery(parsed), self.tsquery(parsed, ocr=False)],
+            )
+            return dict(cursor.fetchall())
+
 
 class MatchesTsQuery(Func):
     """True for the articles whose document matches a tsquery literal.

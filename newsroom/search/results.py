@@ -36,7 +36,7 @@ from newsroom.pagecache import for_generation
 from newsroom.search import search_articles
 from newsroom.search.backends import PostgresBackend
 from newsroom.search.facets import Choice, Totals
-from newsroom.search.text import HEADLINE_PREFIX, ParsedQuery
+from newsroom.search.text import HEADLINE_PREFIX, OCR_PREFIX, ParsedQuery
 
 # Candidates checked one by one, at most, before a total becomes an estimate.
 SAMPLE = 400
@@ -232,6 +232,11 @@ class _PostgresResults:
         backend = PostgresBackend()
         self.exact = backend.tsquery(results.parsed)
         self.corrected = backend.tsquery(results.parsed, ocr=False)
+        # True of every article with one of the query's elements in its OCR passages: few
+        # (only corrected articles have passages), and the GIN index answers it exactly.
+        self.in_ocr = " | ".join(
+            backend.relaxed_element_tsquery(e, OCR_PREFIX) for e in results.parsed.required
+        )
         self.relaxed = backend.relaxed_tsquery(results.parsed)
         self.needs_check = self.exact != self.relaxed
         required = results.parsed.required
@@ -349,17 +354,19 @@ class _PostgresResults:
             if self.r.order == "date" or not self.elements:
                 ids = self.newest(cursor, where, wanted)
             else:
-                ids = self.headline_hits(cursor, where, wanted)
+                # Headline hits among the corrected text's matches (their headline is).
+                corrected = self.matching(self.corrected) & self.filters(with_facets=True)
+                ids = self.headline_hits(cursor, corrected, wanted)
                 if len(ids) < wanted:
                     # Fewer than asked: these are all the headline hits; then the corrected
                     # text's matches by date.
-                    in_text = self.matching(self.corrected) & self.filters(with_facets=True)
-                    in_text &= _where("d.article_id <> ALL(%s)", ids)
+                    in_text = corrected & _where("d.article_id <> ALL(%s)", ids)
                     ids += self.newest(cursor, in_text, wanted - len(ids))
                 if len(ids) < wanted and len(ids) < self._matches_known():
                     # Fewer again: every match of the corrected text is in; the rest were
                     # found in the original OCR only (rare, so no window needed).
-                    ocr_only = where & _where("d.article_id <> ALL(%s)", ids)
+                    ocr_only = where & self.matching(self.in_ocr)
+                    ocr_only &= _where("d.article_id <> ALL(%s)", ids)
                     ids += self.newest(cursor, ocr_only, wanted - len(ids), windows=[None])
         return _in_order(self.r.articles, ids[offset:wanted])
 
