@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from contextlib import contextmanager
+from itertools import combinations
 
 from django.db import connections, router, transaction
 from django.db.models import Count, QuerySet, Value
@@ -42,6 +43,8 @@ from newsroom.search.text import HEADLINE_PREFIX, OCR_PREFIX, ParsedQuery
 SAMPLE = 400
 # Up to this many candidates, a page is read without a window of months.
 DIRECT = 2000
+# Up to this many words, headline hits are read a level (of words in the headline) at a time.
+MAX_LEVELLED = 4
 
 
 class SearchResults:
@@ -417,17 +420,19 @@ class _PostgresResults:
 
     def headline_hits(self, cursor, where: _Where, limit: int) -> list[int]:
         """Return the first `limit` ids with query words in the headline: most words first."""
+        # Headline hits are rarer than matches: start from a window of a year, then five.
+        months = self.months()
+        windows = [None]
+        if sum(count for _month, count in months) > DIRECT:
+            newest = months[0][0]
+            windows = [_months_before(newest, 11), _months_before(newest, 59), None]
         if len(self.elements) == 1:
-            # One word: every headline hit has the same score, so newest first. Headline
-            # hits are rarer than matches: start from a window of a year, then five.
-            months = self.months()
-            windows = [None]
-            if sum(count for _month, count in months) > DIRECT:
-                newest = months[0][0]
-                windows = [_months_before(newest, 11), _months_before(newest, 59), None]
+            # One word: every headline hit has the same score, so newest first.
             return self.newest(cursor, where & self.headline_any(), limit, windows)
         # Counted on the short normalized title, as search_articles() counts them.
         hits = " + ".join(["(strpos(d.title, %s) > 0)::int"] * len(self.element_texts))
+        if len(self.elements) <= MAX_LEVELLED:
+            return self.headline_levels(cursor, where, limit, windows, hits)
         candidates = where & self.headline_any()
         rows = self.fetch(
             cursor,
@@ -436,6 +441,31 @@ class _PostgresResults:
             [*candidates.params, *self.element_texts, limit],
         )
         return [row[0] for row in rows]
+
+
+    def headline_levels(self, cursor, where: _Where, limit: int, windows, hits: str) -> list[int]:
+        """Return the same ids as the ordering by hits, a level of hits at a time.
+
+        Articles with all n words in the headline, newest first; then those with n-1; and
+        so on. Within a level every article has the same score, so each level is read
+        newest first through windows of months, and its candidates are found by the
+        index (the headline's h: tokens of k of the words), not by checking every
+        article with any word in its headline. A level that returns fewer than asked
+        returned all of its articles, so the next level only has to leave them out.
+        """
+        count = len(self.in_headline)
+        ids: list[int] = []
+        for level in range(count, 0, -1):
+            combos = [" & ".join(c) for c in combinations(self.in_headline, level)]
+            in_headline = "(" + ") | (".join(combos) + ")"
+            found = where & self.matching(in_headline)
+            found &= _Where([f"({hits}) = %s"], [*self.element_texts, level])
+            if ids:
+                found &= _where("d.article_id <> ALL(%s)", ids)
+            ids += self.newest(cursor, found, limit - len(ids), windows)
+            if len(ids) >= limit:
+                break
+        return ids
 
 
 def _months_before(month: int, count: int) -> int:
