@@ -218,3 +218,24 @@ def test_the_search_page_links_its_feed_when_something_is_asked(client):
     assert 'href="/search/feed/?q=%E5%B7%A5%E4%BC%9A' in page
     assert "订阅这个检索" in page
     assert "/search/feed/" not in client.get("/search/").content.decode()
+
+
+def test_a_saved_search_feed_costs_as_many_queries_for_2_issues_as_for_10(client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom.changes import rebuild_search_index
+
+    reporter = make_person()
+    counts = []
+    for first, last in ((0, 2), (2, 10)):
+        for day in range(first, last):
+            front_page(2, date=MARCH_19 + dt.timedelta(days=day), reporter=reporter, tag="工会")
+        rebuild_search_index()
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/search/feed/", {"q": "工会"})
+        assert len(atom_entries(response)) >= 2 * last
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
