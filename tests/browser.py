@@ -69,6 +69,19 @@ def page(chromium, live_server) -> Iterator[object]:
     context.close()
 
 
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Import the seed pages (both front pages) into the live server's database."""
+    from importers.load import import_paths
+
+    report = import_paths([SEEDS])
+    assert report.ok
+    return report
+
+
 def screenshot_folder() -> Path:
     """Return where screenshots go: $NEWSROOM_SCREENSHOTS, else var/screenshots (git-ignored).
 

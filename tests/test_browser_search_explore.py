@@ -3,22 +3,15 @@ the facets, and the issue page's own search box. Screenshot for the README."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from importers.load import import_paths
 from newsroom.models import Article
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
 from tests.browser import screenshot_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def test_a_traditional_query_finds_an_ocr_match_labelled_and_the_facets_narrow_it(page):
-    assert import_paths([SEEDS]).ok
+def test_a_traditional_query_finds_an_ocr_match_labelled_and_the_facets_narrow_it(page, seeded):
     article = Article.objects.get(kicker="史济锡在嘉兴调研工会工作时强调")
     assert "红船" in article.body and "红船" not in article.full_heading
     # An editor's correction (made up for the test): the OCR's 红船 now reads 红帆.
@@ -43,8 +36,7 @@ def test_a_traditional_query_finds_an_ocr_match_labelled_and_the_facets_narrow_i
     assert page.console_errors == []
 
 
-def test_the_issue_page_searches_its_own_pages(page):
-    assert import_paths([SEEDS]).ok
+def test_the_issue_page_searches_its_own_pages(page, seeded):
     article = Article.objects.get(kicker="史济锡在嘉兴调研工会工作时强调")
     issue = article.issue
     page.goto(f"{page.base_url}{issue.get_absolute_url()}")

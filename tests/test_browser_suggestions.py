@@ -3,22 +3,15 @@ suggestion lands in the review queue; and the citations box. Screenshot for the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from importers.load import import_paths
 from newsroom.models import Article, ReviewFlag
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
 from tests.browser import DESKTOP, PHONE, screenshot_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def test_a_reader_selects_words_and_suggests_what_the_paper_printed(page):
-    assert import_paths([SEEDS]).ok
+def test_a_reader_selects_words_and_suggests_what_the_paper_printed(page, seeded):
     article = Article.objects.get(kicker="史济锡在嘉兴调研工会工作时强调")
     page.goto(f"{page.base_url}{article.get_absolute_url()}")
     # Select the first eight characters of the first paragraph, as a reader drags over them.

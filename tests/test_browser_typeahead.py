@@ -3,22 +3,15 @@ Screenshot for the README."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from importers.load import import_paths
 from newsroom.models import Article
 from tests.browser import *  # noqa: F403  (the chromium and page fixtures)
 from tests.browser import screenshot_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def test_typing_in_the_search_box_suggests_headlines_and_enter_opens_one(page):
-    assert import_paths([SEEDS]).ok
+def test_typing_in_the_search_box_suggests_headlines_and_enter_opens_one(page, seeded):
     article = Article.objects.get(kicker="史济锡在嘉兴调研工会工作时强调")
     page.goto(f"{page.base_url}/search/")
     box = page.locator("input[name=q]")
@@ -43,8 +36,7 @@ def test_typing_in_the_search_box_suggests_headlines_and_enter_opens_one(page):
     assert page.console_errors == []
 
 
-def test_a_contributor_is_suggested_from_pinyin_initials_on_the_home_page(page):
-    assert import_paths([SEEDS]).ok
+def test_a_contributor_is_suggested_from_pinyin_initials_on_the_home_page(page, seeded):
     page.goto(f"{page.base_url}/")
     page.locator("#home-q").press_sequentially("rxm", delay=40)
     option = page.locator("[role=option]", has_text="阮向民")

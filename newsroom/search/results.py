@@ -78,7 +78,6 @@ class SearchResults:
         self.among = among
         self.start, self.end, self.page_number = start, end, page_number
         self.choice = Choice(year=year, month=month if year else None, page_name=page_name or None)
-        self.year = year
         self.order = order
         self.using = articles.db or router.db_for_read(articles.model)
         self._totals: Totals | None = None
