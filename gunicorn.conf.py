@@ -25,8 +25,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8
 
 # Sync workers: each request holds one process, so the default follows the cores
 # (2 x cores + 1, gunicorn's rule of thumb for requests that wait on PostgreSQL).
-# Each worker holds its own PostgreSQL connection, so workers x app servers must stay
-# below PostgreSQL's max_connections (or put PgBouncer in between).
+# Each worker holds its own PostgreSQL connection (each thread its own with GUNICORN_THREADS),
+# so workers x threads x app servers must stay below PostgreSQL's max_connections (or put
+# PgBouncer in between). Kept between requests (DATABASE_CONN_MAX_AGE): DATABASE_POOL=on
+# measured slower for both worker classes (docs/performance.md, "Connection pooling").
 workers = _int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1)
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"

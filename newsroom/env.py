@@ -67,10 +67,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(url: str, *, base_dir: Path) -> dict:
+def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 60,
+                      pool: dict | None = None) -> dict:
     """Return a Django DATABASES entry for a sqlite:/// or postgres:// URL.
 
-    Relative SQLite paths are taken from the project folder.
+    Relative SQLite paths are taken from the project folder. A PostgreSQL connection is kept
+    ``conn_max_age`` seconds (0: one a request), or, given ``pool`` (psycopg_pool's
+    ConnectionPool options), taken from and given back to a pool each process keeps.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -86,6 +89,11 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
             # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them.
             path = Path(raw_path[1:])
             name = str(path if path.is_absolute() else base_dir / path)
+        if pool is not None:
+            raise ImproperlyConfigured(
+                f"DATABASE_POOL is for PostgreSQL; DATABASE_URL={url!r} is SQLite: "
+                "unset DATABASE_POOL (or set it to off)."
+            )
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
     if scheme in ("postgres", "postgresql", "pgsql"):
         name = unquote(parts.path.lstrip("/"))
@@ -98,7 +106,16 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
             port = parts.port
         except ValueError:
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} has a port that is not a number.") from None
-        options = dict(parse_qsl(parts.query))
+        options: dict = dict(parse_qsl(parts.query))
+        if pool is not None:
+            if conn_max_age != 0:
+                # Django refuses the pair too, but only at the first query.
+                raise ImproperlyConfigured(
+                    f"DATABASE_POOL is on and DATABASE_CONN_MAX_AGE={conn_max_age}: a pooled "
+                    "connection goes back to the pool after each request; set "
+                    "DATABASE_CONN_MAX_AGE=0 (or leave it unset)."
+                )
+            options["pool"] = dict(pool)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -107,7 +124,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": conn_max_age,
+            # A persistent connection is checked (SELECT 1) before a request's first query;
+            # a pooled one is checked by the pool when it is handed out.
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(

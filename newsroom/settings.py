@@ -96,7 +96,40 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'newsroom.sqlite3'}")
-DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=BASE_DIR)}
+# PostgreSQL connections: by default each process keeps its own for DATABASE_CONN_MAX_AGE
+# seconds. DATABASE_POOL=on gives each process a psycopg pool instead (docs/performance.md,
+# "Connection pooling": what it costs and where it helps); a pooled connection goes back to
+# the pool after each request, so it excludes DATABASE_CONN_MAX_AGE.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 0 if DATABASE_POOL else 60)
+# Connections a pool keeps open, at most opens, and seconds a request waits for one; a replica
+# waits at most DATABASE_POOL_REPLICA_TIMEOUT, since one that is down is read around.
+DATABASE_POOL_OPTIONS = {
+    "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+    "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+    "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
+} if DATABASE_POOL else None
+if DATABASE_POOL_OPTIONS and not 0 <= DATABASE_POOL_OPTIONS["min_size"] <= DATABASE_POOL_OPTIONS["max_size"]:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MIN_SIZE={DATABASE_POOL_OPTIONS['min_size']} and DATABASE_POOL_MAX_SIZE="
+        f"{DATABASE_POOL_OPTIONS['max_size']}: the minimum must be 0 or more and at most the maximum."
+    )
+DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=BASE_DIR, conn_max_age=DATABASE_CONN_MAX_AGE,
+                                          pool=DATABASE_POOL_OPTIONS)}
+if DATABASE_POOL:
+    def _close_pools_before_fork() -> None:
+        """Close this process's pools before it forks (import_pages --jobs, gunicorn's master).
+
+        A pool keeps connections open after Django gives them back, so a forked child would
+        take the parent's sockets from it; each process opens its own pool instead.
+        """
+        import sys
+
+        backend = sys.modules.get("django.db.backends.postgresql.base")
+        for alias in list(backend.DatabaseWrapper._connection_pools) if backend else []:
+            backend.DatabaseWrapper._connection_pools.pop(alias).close()
+
+    os.register_at_fork(before=_close_pools_before_fork)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -115,8 +148,13 @@ DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
 for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL (the primary).")
+    _replica_pool = DATABASE_POOL_OPTIONS and {
+        **DATABASE_POOL_OPTIONS,
+        "timeout": min(DATABASE_POOL_OPTIONS["timeout"], env_float("DATABASE_POOL_REPLICA_TIMEOUT", 1.0)),
+    }
     # The test runner points a replica at the test database instead of creating one.
-    DATABASES[f"replica_{_number}"] = {**database_from_url(_url, base_dir=BASE_DIR),
+    DATABASES[f"replica_{_number}"] = {**database_from_url(_url, base_dir=BASE_DIR, conn_max_age=DATABASE_CONN_MAX_AGE,
+                                                           pool=_replica_pool),
                                       "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
 # A replica further behind the primary than this many seconds is not read from.
