@@ -39,6 +39,7 @@ from archive.forms import SearchForm
 from archive.sections import issue_sections
 from archive.sitemaps import SITEMAPS
 from archive.templatetags.archive_tags import lead_text
+from newsroom import pagescopes
 from newsroom.iiif.presentation import manifest_path
 from newsroom.models import Article, Person, PersonRedirect, sees_unpublished
 from newsroom.pagecache import cached_public_page
@@ -165,7 +166,19 @@ def _issue_last_modified(request: HttpRequest, date: dt.date) -> dt.datetime | N
     return max(filter(None, _issue_stamps(issue)))
 
 
-@cached_public_page(stamp=_issue_etag)
+def _issue_scopes(request: HttpRequest, date: dt.date) -> list[str]:
+    """What an issue page depends on: the months from its previous issue's to its next's (an
+    issue appearing or vanishing between them moves its links); with no previous or next
+    issue, every date before or after it (newsroom/pagescopes.py)."""
+    issue = _issue_state(request, date)
+    first, last = issue.previous_date or issue.date, issue.next_date or issue.date
+    scopes = pagescopes.months_between(first, last)
+    if issue.previous_date is None or issue.next_date is None:
+        scopes.append(pagescopes.CALENDAR)
+    return scopes
+
+
+@cached_public_page(stamp=_issue_etag, scopes=_issue_scopes)
 @require_safe
 @vary_on_cookie
 @condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
@@ -225,7 +238,14 @@ def _article_last_modified(request: HttpRequest, pk: int) -> dt.datetime | None:
                              article.page_last_change, article.parts_last_change)))
 
 
-@cached_public_page(stamp=_article_etag)
+def _article_scopes(request: HttpRequest, pk: int) -> list[str]:
+    """What an article page depends on: its issue's day (its parts, its neighbours on the
+    page, the masthead) and itself (newsroom/pagescopes.py)."""
+    article = _article_state(request, pk)
+    return [pagescopes.day(article.issue.date), pagescopes.article(article.pk)]
+
+
+@cached_public_page(stamp=_article_etag, scopes=_article_scopes)
 @require_safe
 @vary_on_cookie
 @condition(etag_func=_article_etag, last_modified_func=_article_last_modified)

@@ -581,10 +581,16 @@ def main() -> None:
         parser.error("--duration must be between 1 and 60 seconds")
     if args.save_every < 0 or args.warm_up < 0:
         parser.error("--save-every and --warm-up take a number of seconds >= 0")
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.populate_only:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1"  # for the in-process query counts
+    # One page cache for gunicorn's workers, the editor's process and the task worker that
+    # renders again what a save invalidated (the default location's kind: a folder), emptied
+    # before the run so that no page of an earlier run is counted.
+    os.environ.setdefault("PAGE_CACHE_LOCATION", str(BENCH_DIR / "serve-page-cache"))
+    if os.environ["PAGE_CACHE_LOCATION"].startswith("/"):
+        shutil.rmtree(os.environ["PAGE_CACHE_LOCATION"], ignore_errors=True)
     setup_django(args.database_url)
     facts = machine()
     print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
@@ -629,6 +635,12 @@ def main() -> None:
           + (f"; an editor's save every {args.save_every:g} s" if args.save_every else ""),
           flush=True)
     server = start_gunicorn(env, port)
+    # The task worker beside the site (as in production): it renders again, in the background,
+    # the pages an editor's save invalidated (newsroom/pagerefresh.py, PAGE_CACHE_REFRESH).
+    worker = (subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "0.5",
+                                "--no-reload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+              if args.save_every else None)
     rows = []
     try:
         for name, options in paths.items():
@@ -648,8 +660,11 @@ def main() -> None:
                 continue
             log = workdir / "access.log"
             if args.warm_every_path:
-                for path in options:  # the steady state of a cache: every page asked once
-                    fetch(port, path)
+                # The steady state of a cache: every page asked once (four at a time).
+                from multiprocessing.pool import ThreadPool
+
+                with ThreadPool(4) as pool:
+                    pool.map(lambda path: fetch(port, path), options, chunksize=16)
             if args.warm_up:
                 run_wrk(port, warm_paths[name], seconds=args.warm_up,
                         connections=args.connections, workdir=workdir)
@@ -657,6 +672,7 @@ def main() -> None:
             offset = log.stat().st_size
             workers = child_pids(server.pid)
             app_before = cpu_seconds(workers)
+            refresh_before = cpu_seconds([worker.pid]) if worker is not None else {}
             db_before = cpu_seconds(backend_pids(args.database_url))
             saver = Saver(args.save_every, seed=args.seed + len(rows)) if args.save_every else None
             if saver is not None:
@@ -671,6 +687,8 @@ def main() -> None:
             # The requests still queued when wrk stopped count for this URL.
             drain(log, quiet=max(1.5, 2 * first_ms / 1000))
             app_cpu = cpu_used(app_before, cpu_seconds(workers))
+            refresh_cpu = (cpu_used(refresh_before, cpu_seconds([worker.pid]))
+                           if worker is not None else 0.0)
             db_cpu = cpu_used(db_before, cpu_seconds(backend_pids(args.database_url)))
             answers = server_times(log, offset)
             times, statuses = answers.times, answers.statuses
@@ -697,6 +715,8 @@ def main() -> None:
                 "socket_errors": figures["connect_errors"] + figures["read_errors"] + figures["timeouts"],
                 "cache_hit_share": answers.hit_share,
                 "saves": saver.saves if saver is not None else 0,
+                # The task worker rendering again what the saves invalidated, in all.
+                "refresh_cpu_s": refresh_cpu,
             })
             print(f"  {rows[-1]['rps']:.0f} req/s, server p50/p95 {rows[-1]['server_p50_ms']:.1f}/"
                   f"{rows[-1]['server_p95_ms']:.1f} ms, first request {first_ms:.0f} ms, CPU a request: "
@@ -704,7 +724,8 @@ def main() -> None:
                   f"{rows[-1]['db_cpu_ms']:.1f} ms"
                   + (f", page cache hits {rows[-1]['cache_hit_share']:.0%}"
                      if rows[-1]["cache_hit_share"] is not None else "")
-                  + (f", {rows[-1]['saves']} editor saves" if saver is not None else ""), flush=True)
+                  + (f", {rows[-1]['saves']} editor saves (the task worker rendering again: "
+                     f"{refresh_cpu:.2f} s of CPU)" if saver is not None else ""), flush=True)
             print(f"  {len(times)} requests answered, {len(answers.paths)} distinct paths "
                   f"({answers.repeated} requests asked for a path already asked in this run)",
                   flush=True)
@@ -716,11 +737,17 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
 
     ceiling = next((r["rps"] for r in rows if r["name"].startswith("trivial")), None)
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     print(f"\nload average after the runs: {load_average()}")
-    print(f"gunicorn: {workers} sync workers, wrk {WRK_THREADS} threads x {args.connections} connections, "
+    threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+    kind = f"gthread workers x {threads} threads" if threads > 1 else "sync workers"
+    pool = ", DATABASE_POOL on" if os.environ.get("DATABASE_POOL", "").lower() in ("1", "true", "yes", "on") else ""
+    print(f"gunicorn: {workers} {kind}{pool}, wrk {WRK_THREADS} threads x {args.connections} connections, "
           f"{args.duration} s per URL, loopback; worker RSS after the run: "
           f"{', '.join(f'{m:.0f}' for m in rss)} MB")
     header = (f"{'page':<26} {'req/s':>7} {'server p50':>10} {'p95':>7} {'client p50':>10} "

@@ -51,7 +51,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_init, post_s
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from newsroom import pagecache, search
+from newsroom import pagecache, pagerefresh, search
 from newsroom.models import (
     Advertisement,
     Article,
@@ -67,6 +67,7 @@ from newsroom.models import (
 )
 from newsroom.models.continuations import MAX_PARTS
 from newsroom.models.tags import spell_tag
+from newsroom.pagerefresh import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +94,15 @@ DERIVED: dict[type, tuple[str, ...]] = {
 # -- The archive generation and the search documents -------------------------------------------
 
 
-def archive_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Say that something public may have changed: the page cache's generation moves on after commit."""
+def archive_changed(*, issues: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say that something public may have changed: the page cache's generation moves on after
+    commit, and the cached article and issue pages follow: those of these issues (ids), or
+    every one when no issues are named (newsroom/pagescopes.py)."""
     pagecache.move_on_commit(using)
+    if issues is None:
+        pages_changed(whole=True, using=using)
+    else:
+        pages_changed(issues=issues, using=using)
 
 
 def articles_changed(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -108,7 +115,8 @@ def articles_changed(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIA
     ids = {int(i) for i in article_ids if i is not None}
     if not ids:
         return
-    archive_changed(using=using)
+    pagecache.move_on_commit(using)
+    pages_changed(articles=ids, using=using)
     run = _runs().get(using)
     if run is not None:
         run.ids.update(ids)
@@ -157,8 +165,9 @@ def _reindex(ids: set[int], using: str) -> None:
         logger.exception("search: indexing %d article(s) failed: %s", len(ids), sorted(ids)[:20])
         return
     # Search pages and their totals are cached by the generation: move it on once the
-    # new documents are visible (they are written after the articles' commit).
-    archive_changed(using=using)
+    # new documents are visible (they are written after the articles' commit). No article
+    # or issue page shows a search document: their scopes stay.
+    pagecache.move_on_commit(using)
 
 
 def _continued_by(ids: set[int], using: str) -> set[int]:
@@ -205,8 +214,9 @@ def bulk(*, using: str = DEFAULT_DB_ALIAS, every: float = 1.0) -> Iterator[BulkR
     """Run a long run of transactions (an import of many pages) as one change.
 
     Inside, changed articles are collected and indexed in one batch when the block ends
-    (``run.flush()`` indexes what was collected so far), and committed changes move the
-    generation at most once every ``every`` seconds (pagecache.coalesced). Ids of a
+    (``run.flush()`` indexes what was collected so far), committed changes move the
+    generation at most once every ``every`` seconds (pagecache.coalesced), and the pages of
+    the issues it touched are queued to be rendered again once, at the end (newsroom/pagerefresh.py). Ids of a
     transaction that rolled back stay collected: indexing them is harmless (deleted
     articles are skipped, the others are indexed as they are). Nested, it joins the outer run.
     """
@@ -216,7 +226,7 @@ def bulk(*, using: str = DEFAULT_DB_ALIAS, every: float = 1.0) -> Iterator[BulkR
         return
     run = runs[using] = BulkRun(using)
     try:
-        with pagecache.coalesced(using, every=every):
+        with pagecache.coalesced(using, every=every), pagerefresh.collecting():
             yield run
     finally:
         del runs[using]
@@ -227,7 +237,7 @@ def bulk(*, using: str = DEFAULT_DB_ALIAS, every: float = 1.0) -> Iterator[BulkR
 def rebuild_search_index(*, stale_only: bool = False, using: str = DEFAULT_DB_ALIAS) -> int:
     """Re-index every article (or the stale ones), move the generation on; return how many."""
     count = search.rebuild_index(stale_only=stale_only, using=using)
-    archive_changed(using=using)
+    pagecache.move_on_commit(using)
     return count
 
 
@@ -240,21 +250,19 @@ def touch_articles(article_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS)
     For what an article page shows beyond the article row (a tag renamed, a photo
     deleted). The editorial operations give articles a new version instead (with history).
     """
-    ids = {i for i in article_ids if i is not None}
+    ids = {int(i) for i in article_ids if i is not None}
     if ids and Article.objects.using(using).filter(pk__in=ids).update(updated_at=timezone.now()):
-        archive_changed(using=using)
+        pagecache.move_on_commit(using)
+        pages_changed(articles=ids, using=using)
 
 
 def touch_issues(issues: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Move these issues' updated_at on (ids or an Issue queryset): their pages changed."""
-    if not hasattr(issues, "values"):
-        issues = {i for i in issues if i is not None}
-        if not issues:
-            return
-    else:
-        issues = issues.values("pk")
-    if Issue.objects.using(using).filter(pk__in=issues).update(updated_at=timezone.now()):
-        archive_changed(using=using)
+    if hasattr(issues, "values_list"):
+        issues = list(issues.values_list("pk", flat=True))
+    issues = {int(i) for i in issues if i is not None}
+    if issues and Issue.objects.using(using).filter(pk__in=issues).update(updated_at=timezone.now()):
+        archive_changed(issues=issues, using=using)
 
 
 def touch_neighbours_of(date, *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -366,13 +374,26 @@ def _issue_deleted(sender, instance, using, **kwargs) -> None:
 # -- The triggers -------------------------------------------------------------------------------
 
 
-def _public_row_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    archive_changed(using=using)
+def _public_row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    pagecache.move_on_commit(using)
+    # The cached article and issue pages: those of the issue the row belongs to. The other
+    # models reach them through their own triggers below (touch_articles, touch_issues,
+    # articles_changed), as the validator stamps do.
+    if isinstance(instance, Issue):
+        pages_changed(issues=[instance.pk], dates=[instance.date, _loaded(instance, "date")],
+                      using=using)
+    elif isinstance(instance, Article):
+        pages_changed(articles=[instance.pk], issues=[instance.issue_id], using=using)
+    elif isinstance(instance, (Photo, Advertisement, Page)):
+        pages_changed(issues=[instance.issue_id], using=using)
 
 
-def _tags_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+def _tags_changed(sender, instance, action, pk_set=None, reverse=False, using=DEFAULT_DB_ALIAS,
+                  **kwargs) -> None:
     if action.startswith("post_"):
-        archive_changed(using=using)
+        pagecache.move_on_commit(using)
+        articles = (pk_set or ()) if reverse else [instance.pk]
+        pages_changed(articles=articles, whole=reverse and not pk_set, using=using)
 
 
 def _article_ids_of_person(person_id: int, *, using: str) -> list[int]:

@@ -1,8 +1,8 @@
-"""A cache of the public archive's rendered pages, kept exact by one archive-wide number.
+"""A cache of the public archive's rendered pages, kept exact by a generation and by scopes.
 
 A page of the archive changes only when an editor saves or an import lands, yet rendering
 one costs 15-35 ms of CPU. So the public pages are rendered once and served from a cache
-until *anything* that a public page shows changes, in any process:
+until something that page shows changes, in any process:
 
 - The **generation** is one number in one row (`newsroom_archive_generation`, migration
   0004) that grows after every committed change to a paper, issue, article, photo,
@@ -12,14 +12,19 @@ until *anything* that a public page shows changes, in any process:
   older than the change is always stored under an older generation than the one readers
   ask for next: no stale page, whatever the interleaving of requests and commits.
 - **Article and issue pages**, the long tail crawlers and search referrals reach, are keyed by
-  their own validators instead (``cached_public_page(stamp=...)``: the ETag the page answers
-  conditional requests with, which moves whenever anything the page shows does; see
-  newsroom/changes.py). An editor's save, or an import, invalidates the pages that show what
-  changed, and leaves every other article and issue page cached. A page's stamps are
-  remembered per generation, so a hit costs no query until something changes, then one.
-- A cached page's key holds the generation (or its stamps), the language, the host and the full path, so
-  reading the generation (one primary-key SELECT, at most once a second per worker: see
-  reader_generation) is the only query of a page served from the cache; old entries are
+  their own validators instead (``cached_public_page(stamp=..., scopes=...)``: the ETag the
+  page answers conditional requests with, which moves whenever anything the page shows does;
+  see newsroom/changes.py). A page's stamps are remembered under the versions of the scopes
+  it depends on (newsroom/pagescopes.py: its issue's day, the months between an issue's
+  neighbours), which a committed change moves on only for the issues it touched
+  (newsroom/pagerefresh.py): an editor's save, or an import, makes the pages of those issues
+  read their stamps again (and render again if they moved), and every other article and issue
+  page stays a hit that costs no query. Reading from a replica, the stamps are remembered per
+  generation of the replica instead (its data may be older than the scopes say).
+- A generation-keyed page's key holds the generation, the language and the full path (and,
+  with DEBUG on, the host: production pages are the same for every host, newsroom/siteurl.py),
+  so reading the generation (one primary-key SELECT, at most once a second per worker: see
+  reader_generation) is the only query of such a page served from the cache; old entries are
   never read again and age out of the cache.
 - Only anonymous GET/HEAD requests use it: a request carrying a session cookie (an editor)
   is rendered every time, and a connection inside a transaction holding uncommitted
@@ -31,9 +36,11 @@ API's anonymous lists (`cached_data`, the data before rendering, adapted by the 
 the generation at most once a second (`coalesced`), not after every page.
 
 The cache is `CACHES["pages"]` (settings: PAGE_CACHE, PAGE_CACHE_LOCATION,
-PAGE_CACHE_ENTRIES, PAGE_CACHE_TIMEOUT, PAGE_CACHE_GENERATION_TTL): a local-memory cache per
-worker by default, so no server is needed; a shared cache (a folder, Redis) serves several
-workers or servers from one copy.
+PAGE_CACHE_SIZE_MB, PAGE_CACHE_TOUCH, PAGE_CACHE_TIMEOUT, PAGE_CACHE_GENERATION_TTL,
+PAGE_CACHE_REFRESH): by default a folder under NEWSROOM_DATA_DIR shared by the machine's
+workers (diskcache, bounded, least recently used pages dropped first: a hit re-stores a page
+stored PAGE_CACHE_TOUCH seconds ago); Redis shares one copy between servers; "memory" is each
+process's own (one process only: the scopes' versions live in the cache).
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 
+from newsroom import pagescopes
 from newsroom.replicas import reading_alias
 
 logger = logging.getLogger(__name__)
@@ -187,11 +195,15 @@ def has_uncommitted_changes(using: str = DEFAULT_DB_ALIAS) -> bool:
 # -- The cache of rendered pages ------------------------------------------------------
 
 
-def _cache():
+def page_cache():
+    """Return the cache of rendered pages, or None when none is configured."""
     try:
         return caches[CACHE_ALIAS]
     except InvalidCacheBackendError:
         return None
+
+
+_cache = page_cache
 
 
 # Stands for "the cache could not be asked" (Redis down, a full disk): the page is rendered.
@@ -225,26 +237,79 @@ def _uses_cache(request) -> bool:
 
 
 def page_key(request, generation: int | str) -> str:
-    """Return the cache key of the page this request asks for, at a generation (or stamps)."""
-    address = f"{request.get_host()}|{request.get_full_path()}"
+    """Return the cache key of the page this request asks for, at a generation (or stamps).
+
+    In production every absolute address on a page starts with SITE_URL whatever host the
+    request came to (newsroom/siteurl.py), so the host is not part of the key; with DEBUG on
+    addresses follow the request, and so does the key.
+    """
+    host = request.get_host() if settings.DEBUG else ""
+    address = f"{host}|{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
     return f"archive-page:{generation}:{get_language()}:{digest}"
 
 
 def _stored(response: HttpResponse) -> tuple:
     headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-    return (response.status_code, headers, zlib.compress(response.content, 3))
+    return (response.status_code, headers, zlib.compress(response.content, 3), int(time.time()))
+
+
+def _touch(pages, key: str, value: tuple) -> None:
+    """Store a page read again once it was stored PAGE_CACHE_TOUCH seconds ago: a bounded
+    cache that drops the least recently stored first then drops the least recently used."""
+    if len(value) > 3 and time.time() - value[3] >= settings.PAGE_CACHE_TOUCH:
+        _write(pages, key, (*value[:3], int(time.time())))
 
 
 def _restored(value: tuple) -> HttpResponse:
-    status, headers, body = value
+    status, headers, body = value[:3]
     response = HttpResponse(zlib.decompress(body), status=status)
     for name, value in headers:
         response[name] = value
     return response
 
 
-def _stamps(pages, request, generation: int, stamp, args, kwargs) -> str:
+def _stamps(pages, request, stamp, scopes, args, kwargs) -> str:
+    """Return the page's stamps, from the database only when something it shows may have
+    changed: "" when the page has none (missing, withdrawn).
+
+    With ``scopes`` (and reading from the primary), the stamps are remembered under the
+    versions of the scopes the page depends on (newsroom/pagescopes.py): a change elsewhere
+    in the archive leaves them remembered, so a hit costs no query at all. Otherwise (no
+    scopes, a page without stamps, or a replica, whose data may be older than the versions
+    the primary's writers moved on) they are remembered per generation of the database the
+    page is read from: after any change anywhere, read again once.
+    """
+    alias = reading_alias()
+    if scopes is None or alias != DEFAULT_DB_ALIAS:
+        return _stamps_per_generation(pages, request, reader_generation(alias), stamp, args, kwargs)
+    memo_key = page_key(request, "stamps")
+    try:
+        memo = _read(pages, memo_key)
+        if isinstance(memo, tuple):
+            known, stamps = memo
+            if pagescopes.versions(pages, known) == known:
+                return stamps
+        before = pagescopes.counter(pages)
+    except Exception:
+        logger.warning("page cache unavailable; reading the page's stamps", exc_info=True)
+        return (stamp(request, *args, **kwargs) or "").strip('"')
+    stamps = (stamp(request, *args, **kwargs) or "").strip('"')
+    if not stamps:  # missing or withdrawn: the generation keys it (a new article may appear)
+        return _stamps_per_generation(pages, request, reader_generation(alias), stamp, args, kwargs)
+    try:
+        now = pagescopes.versions(pages, [pagescopes.ARCHIVE, *scopes(request, *args, **kwargs)])
+    except Exception:
+        logger.warning("page cache unavailable; the page's stamps were not kept", exc_info=True)
+        return stamps
+    # A scope moved on after the counter was read: a change committed while the stamps were
+    # read, and they may be older than it. Not remembered (the next request reads them again).
+    if all(version <= before for version in now.values()):
+        _write(pages, memo_key, (now, stamps))
+    return stamps
+
+
+def _stamps_per_generation(pages, request, generation: int, stamp, args, kwargs) -> str:
     """Return the page's stamps: read from the database once per generation and path, then
     from the cache (while nothing changed anywhere, a hit costs no query; after a change,
     one). "" when the page has none (missing, withdrawn)."""
@@ -258,7 +323,7 @@ def _stamps(pages, request, generation: int, stamp, args, kwargs) -> str:
     return stamps
 
 
-def cached_public_page(view=None, *, stamp=None):
+def cached_public_page(view=None, *, stamp=None, scopes=None):
     """Serve a public archive view from the page cache; render and store it on a miss.
 
     A page answered from the cache still honours If-None-Match / If-Modified-Since with
@@ -271,26 +336,30 @@ def cached_public_page(view=None, *, stamp=None):
     newer than its content. The stamps themselves are remembered per generation: a hit costs
     no query until something changes anywhere, then one (the stamps, read again). Without
     stamps (a missing or withdrawn page), the generation keys it.
+
+    ``scopes(request, *args, **kwargs)`` names what the page depends on
+    (newsroom/pagescopes.py): then its stamps are remembered until a change reaches one of
+    those scopes, not until any change anywhere, and a hit costs no query.
     """
     if view is None:
-        return lambda view: cached_public_page(view, stamp=stamp)
+        return lambda view: cached_public_page(view, stamp=stamp, scopes=scopes)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         pages = _cache()
         if pages is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
-        # Read from the database the page is read from: a replica's stamps and generation
-        # are never newer than its data (newsroom/replicas.py).
-        generation = reader_generation(reading_alias())
-        stamps = _stamps(pages, request, generation, stamp, args, kwargs) if stamp else None
-        key = page_key(request, f"stamp-{stamps}" if stamps else generation)
+        stamps = _stamps(pages, request, stamp, scopes, args, kwargs) if stamp else None
+        # Read from the database the page is read from: a replica's generation is never
+        # newer than its data (newsroom/replicas.py).
+        key = page_key(request, f"stamp-{stamps}" if stamps else reader_generation(reading_alias()))
         value = _read(pages, key)
         if value is _UNAVAILABLE:
             response = view(request, *args, **kwargs)
             response["X-Page-Cache"] = "unavailable"
             return response
         if value is not None:
+            _touch(pages, key, value)
             response = _restored(value)
             response["X-Page-Cache"] = "hit"
             if response.status_code == 200:

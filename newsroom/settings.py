@@ -355,22 +355,38 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # The public pages' cache (newsroom/pagecache.py). PAGE_CACHE_LOCATION picks where pages
-# live: empty, each worker's own memory; a folder (/var/cache/newsroom), shared by the
-# workers of one machine; redis://host:6379/1, shared by every server (needs `redis`).
+# live: by default a folder under NEWSROOM_DATA_DIR, shared by every worker of this machine
+# (diskcache: SQLite files, bounded by PAGE_CACHE_SIZE_MB); redis://host:6379/1, shared by
+# every server (needs `redis`); "memory", each process's own (one process only: a change
+# made in one worker would not reach the pages cached by another).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
-PAGE_CACHE_LOCATION = env_str("PAGE_CACHE_LOCATION", "")
+PAGE_CACHE_LOCATION = env_str("PAGE_CACHE_LOCATION", str(DATA_DIR / "page-cache"))
+# Bounds: entries for "memory"; megabytes on disk for a folder (the least recently used go
+# first: a page read is marked used at most once every PAGE_CACHE_TOUCH seconds). Redis is
+# bounded by its own maxmemory with an LRU policy (README).
 PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 3000)
+PAGE_CACHE_SIZE_MB = env_int("PAGE_CACHE_SIZE_MB", 2048)
+PAGE_CACHE_TOUCH = env_int("PAGE_CACHE_TOUCH", 600)
 # A page is exact until the archive changes; the timeout only bounds how long unused or
 # superseded pages take space (and what a lost update could leave behind).
-PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 7 * 24 * 3600)
 # Seconds a worker keys readers' pages by the generation it last read (0: read it for every
 # request). The worker that commits a change, and every editor, sees it at once.
 PAGE_CACHE_GENERATION_TTL = env_float("PAGE_CACHE_GENERATION_TTL", 1.0)
+# What a change invalidated is rendered again in the background (newsroom/pagerefresh.py):
+# "queue" (a task for the workers), "inline" (at once, in the process that committed: a site
+# with no worker, the tests), "off". Default: queued when the cache is shared, else off.
+PAGE_CACHE_REFRESH = env_str("PAGE_CACHE_REFRESH",
+                             "off" if PAGE_CACHE_LOCATION in ("", "memory") else "queue")
+if PAGE_CACHE_REFRESH not in ("queue", "inline", "off"):
+    raise ImproperlyConfigured(f"PAGE_CACHE_REFRESH={PAGE_CACHE_REFRESH!r}: use queue, inline or off.")
+# The languages those pages are rendered in ahead of readers (each language is its own page).
+PAGE_CACHE_WARM_LANGUAGES = env_list("PAGE_CACHE_WARM_LANGUAGES", [LANGUAGE_CODE])
 
 
 def _page_cache(location: str) -> dict:
     common = {"TIMEOUT": PAGE_CACHE_TIMEOUT, "KEY_PREFIX": "pages"}
-    if not location:
+    if location in ("", "memory"):
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom-pages",
@@ -382,14 +398,23 @@ def _page_cache(location: str) -> dict:
                 "LOCATION": location, **common}
     if location.startswith("/"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": location,
-            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+            "SHARDS": 8,
+            # A shard busy for longer than this: the read is a miss, the write is skipped
+            # (the scopes' versions retry: newsroom/pagescopes.py).
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {
+                "size_limit": PAGE_CACHE_SIZE_MB * 1024 * 1024,
+                # Reads write nothing (fast with many workers); pagecache re-stores a page read
+                # after PAGE_CACHE_TOUCH seconds, so the least recently *used* pages go first.
+                "eviction_policy": "least-recently-stored",
+            },
             **common,
         }
     raise ImproperlyConfigured(
-        f"PAGE_CACHE_LOCATION={location!r}: use nothing (each worker's memory), an absolute "
-        "folder path, or a redis:// address."
+        f"PAGE_CACHE_LOCATION={location!r}: use an absolute folder path, a redis:// address, "
+        "or memory (one process only)."
     )
 
 

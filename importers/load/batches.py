@@ -190,7 +190,7 @@ def _load_new_issues(
                   if number not in starting or any(a.jump or a.continued_from for a in loader.page.articles)}
         join_issues({issue_id: (loader.issue, loader.reason) for issue_id, loader in rejoin.items()})
         # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
-        changes.archive_changed()
+        changes.archive_changed(issues=[loader.issue.pk for loader in chosen.values()])
         verify_new_scans(chosen.values())
     if people is not None:
         # As in load_page: only once (and if) the batch's transaction commits.

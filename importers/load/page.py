@@ -162,7 +162,7 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin, ScanMixin):
             write_collected(self.collected, self.articles_written)
             if self.report.status != CREATED:
                 # A new page of a stored issue: bulk_create sends no signal for readers' pages.
-                archive_changed()
+                archive_changed(issues=[self.issue.pk])
         # A page that changed nothing leaves the issue's jumps, continuations and pages as
         # the last join pass found them: a re-import of unchanged files joins nothing again.
         if self.report.status == CREATED or self.report.wrote:
