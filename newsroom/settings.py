@@ -398,7 +398,7 @@ def _page_cache(location: str) -> dict:
                 "LOCATION": location, **common}
     if location.startswith("/"):
         return {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "newsroom.cachebackends.FolderCache",
             "LOCATION": location,
             "SHARDS": 8,
             # A shard busy for longer than this: the read is a miss, the write is skipped

@@ -229,3 +229,25 @@ def test_a_withdrawn_article_is_not_rendered_ahead(article):
                              user=make_user(role="chief editor"))
     paths = paths_of([article.issue.date.isoformat()])
     assert paths == [article.issue.get_absolute_url(), article.get_absolute_url()]
+
+
+def test_the_folder_cache_keeps_its_connections_from_one_request_to_the_next(
+    client, article, settings, tmp_path, monkeypatch
+):
+    """Django closes every cache after each request; opening the folder cache's SQLite shards
+    again cost more than the hit itself (newsroom/cachebackends.py)."""
+    import diskcache.core
+
+    from newsroom.settings import _page_cache
+
+    settings.CACHES = {**settings.CACHES, CACHE_ALIAS: _page_cache(str(tmp_path / "pages"))}
+    url = article.get_absolute_url()
+    get(client, url)
+    opened = []
+    connect = diskcache.core.sqlite3.connect
+    monkeypatch.setattr(diskcache.core.sqlite3, "connect",
+                        lambda *args, **kwargs: opened.append(args) or connect(*args, **kwargs))
+    responses = [get(client, url) for _ in range(5)]
+    assert [r["X-Page-Cache"] for r, _queries in responses] == ["hit"] * 5
+    assert opened == []
+    caches[CACHE_ALIAS].clear()

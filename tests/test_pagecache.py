@@ -430,7 +430,7 @@ def test_every_page_cache_location_serves_hits_and_drops_them_after_a_change(
     third, fourth = client.get(url), client.get(url)
 
     assert type(caches[CACHE_ALIAS]).__name__ == {
-        "memory": "LocMemCache", "folder": "DjangoCache", "redis": "RedisCache"}[where]
+        "memory": "LocMemCache", "folder": "FolderCache", "redis": "RedisCache"}[where]
     assert [r["X-Page-Cache"] for r in (first, second, third, fourth)] == [
         "miss", "hit", "miss", "hit"]
     assert "职工夜校今晚开课" in third.content.decode() and fourth.content == third.content
