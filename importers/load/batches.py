@@ -184,11 +184,15 @@ def _load_new_issues(
             loader.issue, loader.source = issue, sources[loader.sha256]
             loader.load_contents(papers[number], bulk=True,
                                  stored_flags=stored_flags.get(issue.pk, []))
-        write_collected(collected, [a for loader in chosen.values() for a in loader.articles_written])
+        documents = write_collected(
+            collected, [a for loader in chosen.values() for a in loader.articles_written], index=False)
         # Continued articles: in the issues this batch gave jumps or continuations, or new pages.
         rejoin = {loader.issue.pk: loader for number, loader in chosen.items()
                   if number not in starting or any(a.jump or a.continued_from for a in loader.page.articles)}
-        join_issues({issue_id: (loader.issue, loader.reason) for issue_id, loader in rejoin.items()})
+        joined = join_issues({issue_id: (loader.issue, loader.reason) for issue_id, loader in rejoin.items()})
+        # What the join changed is indexed with its parts once the run's changes are indexed
+        # (join_issues said so: changes.articles_changed); the other new articles now.
+        documents.write(skip=joined)
         # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
         changes.archive_changed(issues=[loader.issue.pk for loader in chosen.values()])
         verify_new_scans(chosen.values())
@@ -201,12 +205,20 @@ def _load_new_issues(
 def _papers(loaders: dict[int, PageLoader]) -> dict[int, Publication]:
     """Return each page's paper; an inside page whose paper is not known yet is left out."""
     by_name: dict[str, Publication] = {}
+    # An unnamed inside page's paper depends on its date alone (paper_of_inside_page), and
+    # nothing is written once the named pages are done: asked once a date, not once a page.
+    by_date: dict = {}
     papers: dict[int, Publication] = {}
     for number, loader in sorted(loaders.items(), key=lambda item: not item[1].page.issue.publication):
         name = loader.page.issue.publication
         try:
             if not name:
-                papers[number] = loader.publication()
+                date = loader.page.issue.date
+                if date not in by_date:
+                    by_date[date] = None  # stays None if it awaits its front page
+                    by_date[date] = loader.publication()
+                if by_date[date] is not None:
+                    papers[number] = by_date[date]
                 continue
             if name not in by_name:
                 by_name[name] = loader.publication()

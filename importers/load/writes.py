@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import prefetch_related_objects
@@ -47,9 +49,14 @@ def save_unless_taken(row) -> bool:
     return True
 
 
-def write_collected(collected: defaultdict, articles: list[Article]) -> None:
+def write_collected(collected: defaultdict, articles: list[Article], *, index: bool = True) -> NewDocuments:
     """Write collected new rows a kind at a time, parents first, with their history rows,
-    then the search documents of the new articles."""
+    then the search documents of the new articles.
+
+    With ``index=False`` the documents wait for the returned NewDocuments' ``write()``: a batch
+    calls it after its join pass, so an article the join changes is indexed once (when the run's
+    changes are indexed), not once before its parts are joined and again after.
+    """
     photos, credits = list(collected.get(Photo, ())), list(collected.get(Credit, ()))
     for model in (Page, Article, Photo, Advertisement, Credit, PageStaff):
         rows = collected.pop(model, [])
@@ -62,7 +69,27 @@ def write_collected(collected: defaultdict, articles: list[Article]) -> None:
     flags = collected.pop(ReviewFlag, [])
     if flags:
         ReviewFlag.objects.bulk_create(flags)
-    _index_new_articles(articles, photos, credits)
+    documents = NewDocuments(articles, photos, credits)
+    if index:
+        documents.write()
+    return documents
+
+
+@dataclass
+class NewDocuments:
+    """The search documents of just-written articles, built from the rows in hand."""
+
+    articles: list[Article]
+    photos: list[Photo]
+    credits: list[Credit]
+
+    def write(self, *, skip: Iterable[int] = ()) -> None:
+        """Write the documents, but those of the articles in ``skip`` (the ones a join pass
+        changed: changes.articles_changed has them indexed from the database, parts and all)."""
+        skip = set(skip)
+        articles = [a for a in self.articles if a.pk not in skip] if skip else self.articles
+        if articles:
+            _index_new_articles(articles, self.photos, self.credits)
 
 
 def _index_new_articles(articles: list[Article], photos: list[Photo], credits: list[Credit]) -> None:
@@ -77,8 +104,8 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
     credits_of: defaultdict[int, list[Credit]] = defaultdict(list)
     for credit in sorted(credits, key=lambda row: (row.order, row.pk)):
         credits_of[id(credit.article if credit.article is not None else credit.photo)].append(credit)
-    # A new lead has no part joined yet (the join pass comes after, and re-indexes what it
-    # joins): one query tells them all so, instead of one an article jumping on.
+    # A new lead has no part joined yet (or the join pass changed it, and it is indexed with
+    # its parts then): one query tells them all so, instead of one an article jumping on.
     prefetch_related_objects([a for a in articles if a.jump_to is not None], "continuations")
     aliases: defaultdict[int, list[str]] = defaultdict(list)
     for person_id, name in PersonAlias.objects.filter(

@@ -124,8 +124,12 @@ def ocr_passages(originals: Iterable[str], corrected: Iterable[str]) -> str:
     present = _NOT_LETTERS.sub("", normalize("\n".join(t for t in corrected if t)))
     kept: dict[str, None] = {}
     for text in originals:
-        for line in (text or "").splitlines():
-            letters = _NOT_LETTERS.sub("", normalize(line))
+        if not text:
+            continue
+        # Normalized whole, not line by line: every line break normalizes to itself and no
+        # other character to one (checked over all of Unicode), so the lines pair up.
+        for line, folded in zip(text.splitlines(), normalize(text).splitlines(), strict=True):
+            letters = _NOT_LETTERS.sub("", folded)
             if letters and letters not in present:
                 kept[line.strip()] = None
     return "\n".join(kept)
@@ -140,41 +144,59 @@ def tsvector_literal(fields: Iterable[tuple[str, str]], *, prefix: str = "") -> 
     rebuild and an import. Each occurrence is its own entry ('工会':12B '工会':40B):
     PostgreSQL's tsvector input merges the entries of a lexeme, sorts their positions and
     keeps the first 256 (MAX_POSITIONS_PER_LEXEME), in C, which is cheaper than grouping
-    them here (tested equal to the grouped literal). Position labels come from a table.
-    No quoting is needed: TOKEN_RUN matches letters and digits only, never ' or \\.
+    them here (tested equal to the grouped literal). No quoting is needed: TOKEN_RUN
+    matches letters and digits only, never ' or \\.
+    """
+    return _joined(_entries(fields), prefix)
+
+
+def _joined(entries: list[str], prefix: str) -> str:
+    """Return the literal of entries made by _entries(): each one's opening quote and the
+    prefix go in the separator, so an entry is one concatenation (lexeme + "':12B")."""
+    if not entries:
+        return ""
+    return "'" + prefix + (" '" + prefix).join(entries)
+
+
+def _entries(fields: Iterable[tuple[str, str]], *, base: int = 1) -> list[str]:
+    """Return the literal's entries without their opening quote and prefix: 工会':12B.
+
+    ``base`` is the position of the first field's first character (1, or after the
+    fields that come before these ones and their separators).
+
+    Labels ("':12B") come from a table; a Chinese run's unigrams and bigrams are built by
+    map() over the run and its labels, its long words from long_words() (cached by run).
     """
     entries: list[str] = []
-    add = entries.append
-    entry = ("'" + prefix + "{}':{}").format
-    base = 1
+    add, extend = entries.append, entries.extend
     for text, weight in fields:
         table = _position_labels(weight)
         for match in TOKEN_RUN.finditer(text):
             start, run = base + match.start(), match.group()
             if match.lastgroup != "cjk":
-                add(entry(run, table[min(start, MAX_POSITION)]))
+                add(run + table[min(start, MAX_POSITION)])
                 continue
             end = start + len(run)
             if end <= MAX_POSITION:
                 labels = table[start:end]
             else:
                 labels = [table[min(p, MAX_POSITION)] for p in range(start, end)]
-            entries.extend(map(entry, run, labels))
-            entries.extend(map(entry, map(str.__add__, run, run[1:]), labels))
+            extend(map(str.__add__, run, labels))
+            extend(map(str.__add__, map(str.__add__, run, run[1:]), labels))
             if len(run) >= 3:
-                entries.extend(entry(word, labels[offset]) for word, offset in long_words(run))
+                extend([word + labels[offset] for word, offset in long_words(run)])
         base += len(text) + 1
-    return " ".join(entries)
+    return entries
 
 
 _LABELS: dict[str, list[str]] = {}
 
 
 def _position_labels(weight: str) -> list[str]:
-    """Return the labels "1A", "2A", ... of every position up to MAX_POSITION for a weight."""
+    """Return the labels "':1A", "':2A", ... of every position up to MAX_POSITION for a weight."""
     table = _LABELS.get(weight)
     if table is None:
-        table = _LABELS[weight] = [f"{p}{weight}" for p in range(MAX_POSITION + 1)]
+        table = _LABELS[weight] = [f"':{p}{weight}" for p in range(MAX_POSITION + 1)]
     return table
 
 
@@ -186,13 +208,16 @@ def document_values(texts: Texts, vendor: str) -> dict[str, str]:
     ocr_text = texts[3]
     title, body, extra, ocr = (normalize(text) for text in texts)
     if vendor == "postgresql":
-        vector = tsvector_literal([(title, "A"), (body, "B"), (extra, "C")])
+        # tsvector_literal([(title, "A"), (body, "B"), (extra, "C")]), its headline's
+        # entries made once for both uses.
+        headline = _entries([(title, "A")])
+        vector = _joined(headline + _entries([(body, "B"), (extra, "C")], base=len(title) + 2), "")
         # The headline fields' tokens once more, marked (h:工会), at the same positions:
         # the one GIN index then also finds the articles with a word in their headline.
         # The OCR passages' tokens marked too (o:工会): matched beside the corrected text,
         # never mistaken for it (newsroom/search/backends.py).
         marked = [
-            tsvector_literal([(title, "A")], prefix=HEADLINE_PREFIX),
+            _joined(headline, HEADLINE_PREFIX),
             tsvector_literal([(ocr, "D")], prefix=OCR_PREFIX),
         ]
         vector = " ".join(v for v in [vector, *marked] if v)

@@ -106,19 +106,35 @@ def is_cjk(text: str) -> bool:
 # -- Documents -----------------------------------------------------------------------------
 
 
-def long_words(run: str) -> list[tuple[str, int]]:
+def long_words(run: str) -> tuple[tuple[str, int], ...]:
     """Return the (word, offset) pairs of 3+ characters rjieba cuts from a Chinese run.
 
     Search mode gives the sub-words too (数字 + 数字化); one- and two-character words are
     already indexed as unigrams and bigrams.
     """
     if len(run) < 3:
-        return []
-    return [
+        return ()
+    if len(run) > MAX_CACHED_RUN:
+        return _cut_long_words(run)
+    return _cached_long_words(run)
+
+
+# Runs up to this long are cut once a process (most are clauses of a few characters).
+MAX_CACHED_RUN = 64
+
+
+def _cut_long_words(run: str) -> tuple[tuple[str, int], ...]:
+    return tuple(
         (word, start)
         for word, start, end in rjieba.tokenize(run, mode="search", hmm=False)
         if end - start >= 3
-    ]
+    )
+
+
+# Pure, so cached by run: a document indexed again (a lead once a later batch joins its part,
+# a rebuild) and text an archive repeats (bylines, standing headings) are cut once. Bounded:
+# 16,384 runs of at most MAX_CACHED_RUN characters.
+_cached_long_words = lru_cache(maxsize=16384)(_cut_long_words)
 
 
 def document_tokens(text: str) -> list[tuple[str, int]]:
