@@ -8,9 +8,11 @@ another to the article it belongs to.
 
 from __future__ import annotations
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -28,16 +30,38 @@ def work_of(article, parts, credits, tags, request: HttpRequest) -> Work:
                 accessed=timezone.localdate())
 
 
+_SENTINEL = 918_273_645_546_372
+_PATHS: dict = {}
+
+
+@receiver(setting_changed)
+def _forget_paths(**kwargs) -> None:
+    _PATHS.clear()  # a test changed the URLconf, say
+
+
+def download_paths(pk: int) -> list[str]:
+    """Return the download address of each format (FORMATS' order) for an article: reversed once
+    per URL prefix and URLconf, the id put in its place (an int route: it appears once, unquoted)."""
+    key = (get_script_prefix(), get_urlconf())
+    pieces = _PATHS.get(key)
+    if pieces is None:
+        pieces = _PATHS[key] = [
+            reverse("archive:article-citation", kwargs={"pk": _SENTINEL, "fmt": name}).split(str(_SENTINEL))
+            for name in FORMATS
+        ]
+    return [f"{before}{int(pk)}{after}" for before, after in pieces]
+
+
 def context(work: Work, article) -> dict:
     """What the article page shows of its citation: each format's text and download address, the meta tags."""
+    citations = [
+        {"name": fmt.name, "label": fmt.label, "text": write(work, fmt.name), "url": url}
+        for fmt, url in zip(FORMATS.values(), download_paths(article.pk), strict=True)
+    ]
     return {
-        "citations": [
-            {"name": fmt.name, "label": fmt.label, "text": write(work, fmt.name),
-             "url": reverse("archive:article-citation", kwargs={"pk": article.pk, "fmt": fmt.name})}
-            for fmt in FORMATS.values()
-        ],
+        "citations": citations,
         "citation_meta": meta_tags(work),
-        "citation_gbt": write(work, "gb7714"),
+        "citation_gbt": next(c["text"] for c in citations if c["name"] == "gb7714"),
     }
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
+from archive.queries import CompiledQuery
 from newsroom.iiif.presentation import image_path, thumbnail_size
-from newsroom.models import Article, Issue, Page
+from newsroom.models import Article, Issue, Page, PageStaff, sees_unpublished
 from newsroom.models.articles import published
 
 # The thumbnail's width in CSS pixels; twice it for screens with two device pixels to one.
@@ -75,10 +76,13 @@ def issue_sections(issue: Issue, articles: list[Article], loose_photos: list, *,
     def section(number: int) -> PageSection:
         return sections.setdefault(number, PageSection(number))
 
-    visible = Page.objects.filter(pk=OuterRef("pk")).with_scan_visible_to(user)
-    for page in Page.objects.filter(issue=issue).with_staff().annotate(scan_visible=Exists(visible)):
+    pages = _pages_for_staff(issue.pk) if sees_unpublished(user) else _pages_for_readers(issue.pk)
+    staff_of: dict[int, list] = {}
+    for member in _page_staff(issue.pk):
+        staff_of.setdefault(member.page_id, []).append(member)
+    for page in pages:
         found = section(page.number)
-        found.name, found.staff = page.name, list(page.staff.all())
+        found.name, found.staff = page.name, staff_of.get(page.pk, [])
         if page.scan_visible:
             page.issue = issue  # its identifier names the issue: no query
             found.scan = ScanLink.of(page)
@@ -88,10 +92,7 @@ def issue_sections(issue: Issue, articles: list[Article], loose_photos: list, *,
     for photo in loose_photos:
         section(photo.page).photos.append(photo)
     leads = {article.pk: article for article in articles}
-    parts = (
-        Article.objects.filter(published(), issue=issue, continues__isnull=False)
-        .order_by("page", "position").only("pk", "page", "position", "continues_id")
-    )
+    parts = _continuing_parts(issue.pk)
     first_of = {part.pk: part.continues_id for part in parts}
     for part in parts:
         lead_id, hops = part.continues_id, 0
@@ -104,3 +105,26 @@ def issue_sections(issue: Issue, articles: list[Article], loose_photos: list, *,
             lead.continues_on.append(part.page)
         section(part.page).continued.append(lead)
     return [sections[number] for number in sorted(sections) if sections[number].shown]
+
+
+def _pages(user_is_staff: bool):
+    """Return the query of an issue's pages, each with whether the user may see its scan: what
+    ``with_scan_visible_to(user)`` decides, for staff (any servable scan) or for readers."""
+
+    def build(issue):
+        visible = Page.objects.filter(pk=OuterRef("pk"))
+        visible = visible.with_servable_scan() if user_is_staff else visible.with_public_scan()
+        return Page.objects.filter(issue=issue).annotate(scan_visible=Exists(visible))
+
+    return CompiledQuery(build, Page._meta.get_field("issue"))
+
+
+# Compiled once (archive/queries.py CompiledQuery): the pages as staff and as readers see their scans.
+_pages_for_staff, _pages_for_readers = _pages(True), _pages(False)
+_page_staff = CompiledQuery(lambda issue: PageStaff.objects.filter(page__issue=issue).select_related("person"),
+                            Page._meta.get_field("issue"))
+_continuing_parts = CompiledQuery(
+    lambda issue: Article.objects.filter(published(), issue=issue, continues__isnull=False)
+    .order_by("page", "position").only("pk", "page", "position", "continues_id"),
+    Article._meta.get_field("issue"),
+)

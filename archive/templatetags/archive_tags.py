@@ -1,12 +1,19 @@
-"""Template helpers for the archive: canonical addresses, JSON-LD, leads and language tags."""
+"""Template helpers for the archive: canonical addresses, JSON-LD, leads, bylines, language tags,
+and two that spare the public pages work they would repeat: ``{% invariant %}`` (markup that is
+the same for every page in a language) and ``|path_of`` (an object's address without the URL
+resolver, in loops)."""
 
 from __future__ import annotations
 
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 
 from newsroom.lib.blocks import PARAGRAPH, parse_body
 from newsroom.lib.cjk import fullwidth_punctuation, fullwidth_punctuation_html
@@ -76,3 +83,86 @@ def html_lang(language_code: str) -> str:
 def page_query(context, number: int, querystring: str = "") -> str:
     """Return ?page=N joined with the other criteria of the current list."""
     return f"?{querystring}&page={number}" if querystring else f"?page={number}"
+
+
+_settings_epoch = [0]  # moves on when a setting changes (tests): what is kept is worked out again
+
+
+@receiver(setting_changed)
+def _forget_on_setting_changed(**kwargs) -> None:
+    _settings_epoch[0] += 1
+    _PATHS.clear()
+    _TAG_PATHS.clear()
+
+
+class InvariantNode(template.Node):
+    """Render the enclosed markup once per language, URL prefix and URLconf, then reuse it."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered: dict = {}  # held by the node: it lives as long as its compiled template
+
+    def render(self, context) -> str:
+        key = (_settings_epoch[0], get_language(), get_script_prefix(), get_urlconf())
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = mark_safe(self.nodelist.render(context))
+        return html
+
+
+@register.tag
+def invariant(parser, token):
+    """``{% invariant %}...{% endinvariant %}``: markup that reads nothing from the page's context
+    (``{% translate %}``, ``{% url %}`` of a route without arguments, the list of languages
+    with the current one selected) is rendered once per language and kept: a page's header and
+    footer cost their dozen translations and addresses once, not on every page.
+    A variable of the page (the request, an object) must stay outside it."""
+    nodelist = parser.parse(("endinvariant",))
+    parser.delete_first_token()
+    return InvariantNode(nodelist)
+
+
+_PATH_SENTINEL = 918_273_645_546_372
+_PATHS: dict = {}
+
+
+@register.filter
+def path_of(obj, name: str) -> str:
+    """Return ``reverse(name, kwargs={"pk": obj.pk})`` (an article's, a person's address): the
+    address is reversed once per route, URL prefix and URLconf and the id put in its place."""
+    key = (name, get_script_prefix(), get_urlconf())
+    pieces = _PATHS.get(key)
+    if pieces is None:
+        pieces = _PATHS[key] = reverse(name, kwargs={"pk": _PATH_SENTINEL}).split(str(_PATH_SENTINEL))
+    before, after = pieces  # an int route: the id appears once, unquoted
+    return f"{before}{int(obj.pk)}{after}"
+
+
+@register.simple_tag
+def byline(credits) -> SafeString:
+    """Return a byline: each credit's role and the printed name linking to the person's page."""
+    return format_html_join(
+        " ", '<span class="credit">{} <a href="{}">{}</a></span>',
+        ((credit.get_role_display(), path_of(credit.person, "archive:person"), credit.name_as_printed)
+         for credit in credits),
+    )
+
+
+_TAG_PATHS: dict = {}
+
+
+def tag_path(slug: str) -> str:
+    """Return a tag's address, remembered (a few hundred tags are on every page between them)."""
+    key = (slug, get_script_prefix(), get_urlconf())
+    path = _TAG_PATHS.get(key)
+    if path is None:
+        if len(_TAG_PATHS) > 20_000:  # bounded: tags come and go with editors' work
+            _TAG_PATHS.clear()
+        path = _TAG_PATHS[key] = reverse("archive:tag", kwargs={"slug": slug})
+    return path
+
+
+@register.simple_tag
+def tag_links(tags) -> SafeString:
+    """Return an issue page's tag links of an article: #name, each followed by a space."""
+    return format_html_join("", '<a href="{}">#{}</a> ', ((tag_path(tag.slug), tag.name) for tag in tags))
