@@ -13,7 +13,7 @@ PostgreSQL's own work.
     .venv/bin/python benchmarks/api_list_benchmark.py [--requests 50] [--pages 30] [--profile]
 
 ``--profile`` also prints the 25 functions with the most own time (cProfile, CPU) of the staff
-list (the uncached one).
+lists (the uncached ones), each URL.
 """
 
 from __future__ import annotations
@@ -129,14 +129,15 @@ def main() -> None:
 
     if args.profile:
         client = clients["staff token"]
-        profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
-        for _ in range(args.requests):
-            client.get(URLS["list"])
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
-        print(out.getvalue())
+        for name, url in URLS.items():
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            for _ in range(args.requests):
+                client.get(url)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            print(f"staff token, {name} {url}:\n{out.getvalue()}")
 
 
 if __name__ == "__main__":

@@ -6,12 +6,22 @@ viewsets' querysets, and every write goes through newsroom.editorial.
 
 from __future__ import annotations
 
-from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
+from newsroom.api.articledata import (
+    LISTED_TAGS,
+    article_credits,
+    article_full,
+    article_photos,
+    article_summary,
+    contributors,
+    photo_image,
+)
+from newsroom.api.articledata import api_url as _api_url
+from newsroom.api.articledata import archive_url as _archive_url
+from newsroom.api.articledata import related as _related
 from newsroom.api.pages import PageSerializer, manifest_url, remember_scans
 from newsroom.api.rendering import blocks_html
 from newsroom.lib.blocks import CROSSHEAD, PARAGRAPH
@@ -29,40 +39,6 @@ from newsroom.models import (
 )
 from newsroom.search import snippet
 from newsroom.siteurl import absolute_url
-
-# A pk no row has: a response reverses each kind of address once with it, then puts each
-# row's pk in its place, instead of one reverse() (URL resolver, absolute URI) per row.
-_PK_PLACEHOLDER = 987654321987654321
-
-
-def _url_by_template(context: dict, key: tuple, pk: int, make_url) -> str:
-    """Return make_url(pk), built from the template this response cached under `key`."""
-    templates = context.setdefault("url_templates", {})
-    template = templates.get(key)
-    if template is None:
-        prefix, found, suffix = make_url(_PK_PLACEHOLDER).rpartition(str(_PK_PLACEHOLDER))
-        template = templates[key] = (prefix, suffix) if found else False
-    if template is False:  # the placeholder did not survive reversing: reverse every time
-        return make_url(pk)
-    return f"{template[0]}{pk}{template[1]}"
-
-
-def _api_url(context: dict, view_name: str, pk: int, format: str | None = None) -> str:
-    """Return the absolute API address of a row (view_name includes the `api:` namespace)."""
-    request = context.get("request")
-    return _url_by_template(
-        context, ("api", view_name, format), pk,
-        lambda value: reverse(view_name, kwargs={"pk": value}, request=request, format=format),
-    )
-
-
-def _archive_url(context: dict, view_name: str, pk: int) -> str:
-    """Return the public archive address of a row (newsroom.siteurl: SITE_URL in production)."""
-    request = context.get("request")
-    return _url_by_template(
-        context, ("site", view_name), pk,
-        lambda value: absolute_url(django_reverse(view_name, kwargs={"pk": value}), request),
-    )
 
 
 class ApiURLField(serializers.HyperlinkedIdentityField):
@@ -292,10 +268,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_image(self, photo: Photo) -> str | None:
-        if not photo.image:
-            return None
-        url = photo.image.url
-        return absolute_url(url, self.context.get("request")) if url.startswith("/") else url
+        return photo_image(self.context, photo)
 
 
 class ArticlePhotoSerializer(PhotoSerializer):
@@ -308,16 +281,6 @@ class ArticlePhotoSerializer(PhotoSerializer):
             "caption": {"help_text": "Caption (图片说明); empty for photo news (kind photo), "
                                      "whose text is the article's body."},
         }
-
-
-# Where a list's queryset puts an article's credits (person joined) and tags, as plain lists.
-LISTED_CREDITS, LISTED_TAGS = "listed_credits", "listed_tags"
-
-
-def _related(article: Article, listed: str, name: str):
-    """Return the related rows prefetched into the list `listed`, else those of the manager `name`."""
-    rows = getattr(article, listed, None)
-    return getattr(article, name).all() if rows is None else rows
 
 
 class ContributorSerializer(serializers.Serializer):
@@ -390,19 +353,14 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = _ARTICLE_FIELD_HELP
 
+    def to_representation(self, article: Article) -> dict:
+        # Built as a dict (newsroom/api/articledata.py); DRF's path, the reference, is
+        # `serializers.ModelSerializer.to_representation`.
+        return article_summary(self.context, article)
+
     @extend_schema_field(ContributorSerializer(many=True))
     def get_contributors(self, article: Article) -> list[dict]:
-        # Plain dicts from the prefetched credits: no nested serializer per name.
-        return [
-            {
-                "person_id": credit.person_id,
-                "name": credit.person.name,
-                "printed_name": credit.name_as_printed,
-                "role": credit.role,
-                "role_label": str(credit.get_role_display()),
-            }
-            for credit in _related(article, LISTED_CREDITS, "credits")
-        ]
+        return contributors(article)
 
     @extend_schema_field({"type": "array", "items": {"type": "integer"}})
     def get_pages(self, article: Article) -> list[int]:
@@ -464,27 +422,19 @@ class ArticleSerializer(ArticleSummarySerializer):
         extra_kwargs = _ARTICLE_FIELD_HELP
 
     def to_representation(self, article: Article) -> dict:
-        data = super().to_representation(article)
-        # Photo news: the caption is the body, given once (Article.caption_of).
-        photos = [photo for part in article.parts() for photo in part.photos.all()]
-        for photo, row in zip(photos, data["photos"], strict=True):
-            row["caption"] = article.caption_of(photo)
-        return data
+        return article_full(self.context, article)
 
     @extend_schema_field(CreditSerializer(many=True))
     def get_credits(self, article: Article) -> list[dict]:
-        seen, credits = set(), []
-        for part in article.parts():
-            for credit in part.credits.all():
-                if (credit.person_id, credit.role) not in seen:
-                    seen.add((credit.person_id, credit.role))
-                    credits.append(credit)
-        return CreditSerializer(credits, many=True, context=self.context).data
+        return CreditSerializer(article_credits(article.parts()), many=True, context=self.context).data
 
     @extend_schema_field(ArticlePhotoSerializer(many=True))
     def get_photos(self, article: Article) -> list[dict]:
-        photos = [photo for part in article.parts() for photo in part.photos.all()]
-        return ArticlePhotoSerializer(photos, many=True, context=self.context).data
+        photos = article_photos(article.parts())
+        data = ArticlePhotoSerializer(photos, many=True, context=self.context).data
+        for photo, row in zip(photos, data, strict=True):
+            row["caption"] = article.caption_of(photo)  # photo news: the caption is the body
+        return data
 
     def get_body_html(self, article: Article) -> str:
         return blocks_html(article.blocks)

@@ -33,10 +33,15 @@ from newsroom.api import filters, ninjs
 from newsroom.api.citations import CitationMixin
 from newsroom.api.edits import ArticleEditSerializer, ErrorSerializer, PreconditionErrorSerializer
 from newsroom.api.permissions import ReadOnlyOrEditor, StaffReadEditorWrite
+from newsroom.api.querysets import (
+    article_list_queryset,
+    article_queryset,
+    article_summary_queryset,
+    credits_with_people,
+    prefetch_parts,
+)
 from newsroom.api.rendering import PlainTextRenderer
 from newsroom.api.serializers import (
-    LISTED_CREDITS,
-    LISTED_TAGS,
     AdvertisementSerializer,
     ArticleSerializer,
     ArticleSummarySerializer,
@@ -52,7 +57,6 @@ from newsroom.editorial import FlagError, StaleEditError, accept_flag, edit_arti
 from newsroom.models import (
     Advertisement,
     Article,
-    Credit,
     Issue,
     Page,
     Person,
@@ -81,69 +85,6 @@ ETAG_HEADER = OpenApiParameter(
     "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True,
     description="The version's entity tag; send it back in If-Match to edit.",
 )
-
-
-# --- querysets ---------------------------------------------------------------------------------
-
-
-def _credits() -> Prefetch:
-    return Prefetch("credits", queryset=Credit.objects.select_related("person"))
-
-
-def _articles_with_state(user):
-    """Return the visible articles with their issue and paper joined and open flags counted.
-
-    The OCR text and the last imported text are left out: no representation shows them, and
-    they are as long as the body.
-    """
-    # The parts continuing an article (上接): its `pages`, and in full its text.
-    parts = Article.objects.defer("original_text", "imported").order_by("page", "position")
-    return (
-        Article.objects.visible_to(user)
-        .with_open_flag_count()
-        .select_related("issue__publication")
-        .defer("original_text", "imported")
-        .prefetch_related(Prefetch("continuations", queryset=parts))
-        .annotate(
-            issue_date=F("issue__date"),
-            issue_edition=F("issue__edition"),
-        )
-    )
-
-
-def article_queryset(user):
-    """Return the visible articles with everything the full article serializer reads.
-
-    Queries: the articles (with issue and publication joined, open flags counted in a
-    subquery), then one each for credits+people, photos, photo credits+people, tags.
-    """
-    photos = Photo.objects.order_by("page", "position").prefetch_related(_credits())
-    return _articles_with_state(user).prefetch_related(
-        _credits(),
-        Prefetch("photos", queryset=photos),
-        "tags",
-        # A continued article's later parts bring their credits and photos.
-        Prefetch("continuations__credits", queryset=Credit.objects.select_related("person")),
-        Prefetch("continuations__photos", queryset=photos),
-    )
-
-
-def article_summary_queryset(user, *, captions: bool = False):
-    """Return the visible articles with what the list's summary serializer reads.
-
-    Queries: the articles (as in article_queryset), credits+people, tags; with `captions`
-    (a search, whose snippet may come from a caption) also the photos' captions.
-    """
-    # Into plain lists (to_attr): a related manager's prefetch builds a filtered queryset for
-    # every article just to hold its rows, the largest cost left once the body was gone.
-    articles = _articles_with_state(user).prefetch_related(
-        Prefetch("credits", queryset=Credit.objects.select_related("person"), to_attr=LISTED_CREDITS),
-        Prefetch("tags", to_attr=LISTED_TAGS),
-    )
-    if captions:
-        photos = Photo.objects.order_by("page", "position").only("id", "article_id", "caption")
-        articles = articles.prefetch_related(Prefetch("photos", queryset=photos))
-    return articles
 
 
 class CachedForReadersMixin:
@@ -230,7 +171,7 @@ class IssueViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
         # The article's own issue is this one: reuse it rather than join it again.
         standalone = (
             Photo.objects.visible_to(user).filter(issue=issue, article__isnull=True)
-            .order_by("page", "position").prefetch_related(_credits())
+            .order_by("page", "position").prefetch_related(credits_with_people())
         )
         data = ninjs.issue_ninjs(issue, articles, standalone, request=request)
         return Response(data)
@@ -291,7 +232,9 @@ class ArticleViewSet(
     """Articles: the text, its byline, photos, tags and review state.
 
     Queries for a list: articles, credits, tags (3; with `q` also photo captions, 4); with
-    `fields=full`: articles, credits, photos, photo credits, tags (5); whatever its length.
+    `fields=full`: articles, credits, photos, photo credits, tags (5); whatever its length;
+    when some of the page's articles jump (下转), the parts continuing them (1 more; in full
+    4: the parts, their credits, photos, photo credits).
     """
 
     serializer_class = ArticleSerializer
@@ -303,7 +246,7 @@ class ArticleViewSet(
     def get_queryset(self):
         user = self.request.user
         if self.wants_full_articles():
-            articles = article_queryset(user)
+            articles = article_list_queryset(user) if self.action == "list" else article_queryset(user)
         else:
             articles = article_summary_queryset(
                 user, captions=bool(self.request.query_params.get("q", "").strip()))
@@ -312,6 +255,13 @@ class ArticleViewSet(
 
     def get_serializer_class(self):
         return ArticleSerializer if self.wants_full_articles() else ArticleSummarySerializer
+
+    def paginate_queryset(self, queryset):
+        articles = super().paginate_queryset(queryset)
+        if articles is not None:
+            # The parts continuing the page's articles that jump, and only theirs.
+            prefetch_parts(articles, full=self.wants_full_articles())
+        return articles
 
     def wants_full_articles(self) -> bool:
         """Return whether to answer full articles: always but in a list, there with `fields=full`."""
@@ -436,7 +386,7 @@ class PhotoViewSet(CachedForReadersMixin, OrderedByFilterSetMixin, viewsets.Read
             Photo.objects.visible_to(self.request.user)
             .select_related("issue__publication")
             .annotate(issue_date=F("issue__date"), issue_edition=F("issue__edition"))
-            .prefetch_related(_credits())
+            .prefetch_related(credits_with_people())
         )
 
 
