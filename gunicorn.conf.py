@@ -33,6 +33,17 @@ workers = _int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1)
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 
+# The page cache's scopes live in the cache itself (newsroom/pagescopes.py): each worker's own
+# memory would not see another worker's changes, and would serve its pages stale.
+if (os.environ.get("PAGE_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+        and os.environ.get("PAGE_CACHE_LOCATION", "").strip() == "memory" and workers > 1):
+    raise SystemExit(
+        f"gunicorn.conf.py: PAGE_CACHE_LOCATION=memory keeps a page cache in each of the "
+        f"{workers} workers, and a change made in one would not reach the pages another cached. "
+        "Leave PAGE_CACHE_LOCATION unset (a folder shared by the workers), use redis://..., "
+        "or set GUNICORN_WORKERS=1."
+    )
+
 # A request taking longer than this is killed and logged: a page should take milliseconds.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

@@ -107,7 +107,7 @@ def test_collected_static_files_are_served_hashed_compressed_and_cached_for_year
 
 def gunicorn_settings(monkeypatch, **env: str) -> dict:
     for name in ("GUNICORN_BIND", "PORT", "GUNICORN_WORKERS", "GUNICORN_THREADS",
-                 "GUNICORN_TIMEOUT", "GUNICORN_CONTROL_SOCKET"):
+                 "GUNICORN_TIMEOUT", "GUNICORN_CONTROL_SOCKET", "PAGE_CACHE", "PAGE_CACHE_LOCATION"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -121,6 +121,17 @@ def test_gunicorn_defaults_to_two_workers_a_core_plus_one_on_the_loopback(monkey
     assert conf["worker_class"] == "sync"
     assert conf["wsgi_app"] == "newsroom.wsgi:application"
     assert conf["control_socket_disable"] is True
+
+
+def test_gunicorn_refuses_a_page_cache_in_each_workers_memory(monkeypatch):
+    with pytest.raises(SystemExit, match="PAGE_CACHE_LOCATION=memory keeps a page cache in each"):
+        gunicorn_settings(monkeypatch, PAGE_CACHE_LOCATION="memory", GUNICORN_WORKERS="3")
+    # One worker, or the cache off, or a shared cache: served.
+    assert gunicorn_settings(monkeypatch, PAGE_CACHE_LOCATION="memory", GUNICORN_WORKERS="1")["workers"] == 1
+    assert gunicorn_settings(monkeypatch, PAGE_CACHE_LOCATION="memory", PAGE_CACHE="0",
+                             GUNICORN_WORKERS="3")["workers"] == 3
+    assert gunicorn_settings(monkeypatch, PAGE_CACHE_LOCATION="/var/cache/newsroom",
+                             GUNICORN_WORKERS="3")["workers"] == 3
 
 
 def test_gunicorn_takes_workers_threads_and_address_from_the_environment(monkeypatch):

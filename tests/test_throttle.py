@@ -201,6 +201,8 @@ def server(tmp_path, transactional_db):
         "SECURE_HTTPS": "0",
         "STATIC_MANIFEST": "0",
         "NEWSROOM_DATA_DIR": str(tmp_path),
+        # The workers share a page cache (the tests' default, memory, is one process's).
+        "PAGE_CACHE_LOCATION": str(tmp_path / "page-cache"),
     }
     setup = (
         "import django; django.setup()\n"
