@@ -59,7 +59,23 @@ WEEKDAY_HEADERS = [
 ]
 
 
-@cached_public_page
+def front_scopes(request: HttpRequest) -> list[str]:
+    """The home page and the issues feed show the newest issues, and the home page the years
+    with their counts (newsroom/pagescopes.py)."""
+    return [pagescopes.LATEST, pagescopes.YEARS]
+
+
+def person_scopes(request: HttpRequest, pk: int) -> list[str]:
+    """A contributor's page and feed show their name, aliases and credits on public work."""
+    return [pagescopes.person(pk)]
+
+
+def tag_scopes(request: HttpRequest, slug: str) -> list[str]:
+    """A tag's page and feed show the public articles it is attached to, with their bylines."""
+    return [pagescopes.tag(slug)]
+
+
+@cached_public_page(scopes=front_scopes)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Render the latest issues, the search box and the years to browse (three queries)."""
@@ -328,7 +344,7 @@ def _news_article_json_ld(article, credits, tags, photos, request) -> dict:
     return data
 
 
-@cached_public_page
+@cached_public_page(scopes=person_scopes)
 @require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Render a page of a contributor's public work, filterable by role (four queries).
@@ -374,7 +390,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@cached_public_page
+@cached_public_page(scopes=tag_scopes)
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Render the public articles with a tag, newest first, paginated (four queries).

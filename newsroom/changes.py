@@ -376,16 +376,45 @@ def _issue_deleted(sender, instance, using, **kwargs) -> None:
 
 def _public_row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     pagecache.move_on_commit(using)
-    # The cached article and issue pages: those of the issue the row belongs to. The other
-    # models reach them through their own triggers below (touch_articles, touch_issues,
-    # articles_changed), as the validator stamps do.
+    # The cached pages (newsroom/pagerefresh.py, pagereach.py): article and issue pages, those
+    # of the issue the row belongs to (the other models reach them through their own triggers
+    # below: touch_articles, touch_issues, articles_changed, as the validator stamps do), and
+    # the contributors and tags a change reaches that the commit cannot find any more.
     if isinstance(instance, Issue):
         pages_changed(issues=[instance.pk], dates=[instance.date, _loaded(instance, "date")],
-                      using=using)
+                      counts=_counts_otherwise(instance, ("date", "held"), kwargs), using=using)
     elif isinstance(instance, Article):
-        pages_changed(articles=[instance.pk], issues=[instance.issue_id], using=using)
+        pages_changed(articles=[instance.pk], issues=[instance.issue_id, _loaded(instance, "issue_id")],
+                      counts=_counts_otherwise(instance, ("visibility", "issue_id"), kwargs),
+                      using=using)
     elif isinstance(instance, (Photo, Advertisement, Page)):
         pages_changed(issues=[instance.issue_id], using=using)
+    elif isinstance(instance, Person):
+        pages_changed(people=[instance.pk], using=using)
+    elif isinstance(instance, (PersonAlias, Credit)):
+        pages_changed(people=[instance.person_id, _loaded(instance, "person_id")], using=using)
+    elif isinstance(instance, Tag):
+        pages_changed(tag_slugs=[instance.slug, _loaded(instance, "slug")], using=using)
+        _remember(instance, "slug")
+    elif isinstance(instance, TaggedItem):
+        pages_changed(tags=[instance.tag_id], using=using)
+
+
+def _counts_otherwise(instance, fields: tuple[str, ...], kwargs) -> bool:
+    """Return True if a saved or deleted issue or article may change how many public issues a
+    year counts (the home page's years): added, removed, or one of these fields changed."""
+    if kwargs.get("signal") is post_delete or kwargs.get("created"):
+        return True
+    loaded = getattr(instance, "_changes_loaded", {})
+    return any(name not in loaded or loaded[name] != getattr(instance, name) for name in fields)
+
+
+def _article_loaded(sender, instance, **kwargs) -> None:
+    _remember(instance, "visibility", "issue_id")
+
+
+def _tag_loaded(sender, instance, **kwargs) -> None:
+    _remember(instance, "slug")
 
 
 def _tags_changed(sender, instance, action, pk_set=None, reverse=False, using=DEFAULT_DB_ALIAS,
@@ -393,15 +422,21 @@ def _tags_changed(sender, instance, action, pk_set=None, reverse=False, using=DE
     if action.startswith("post_"):
         pagecache.move_on_commit(using)
         articles = (pk_set or ()) if reverse else [instance.pk]
-        pages_changed(articles=articles, whole=reverse and not pk_set, using=using)
+        tags = [instance.pk] if reverse else (pk_set or ())
+        pages_changed(articles=articles, tags=tags, whole=reverse and not pk_set, using=using)
 
 
 def _article_ids_of_person(person_id: int, *, using: str) -> list[int]:
     return list(Article.objects.using(using).by_person(person_id).values_list("pk", flat=True))
 
 
-def _article_saved(sender, instance, using, **kwargs) -> None:
+def _article_saved(sender, instance, using, raw=False, **kwargs) -> None:
     articles_changed([instance.pk], using=using)
+    moved_from = _loaded(instance, "issue_id")
+    if not raw and moved_from not in (None, instance.issue_id):
+        # Moved to another issue: the issue page it left lists it no more.
+        touch_issues([moved_from], using=using)
+    _remember(instance, "visibility", "issue_id")
 
 
 def _issue_saved_for_search(sender, instance, created, using, **kwargs) -> None:
@@ -502,6 +537,8 @@ def connect() -> None:
     post_init.connect(_person_loaded, sender=Person, dispatch_uid=f"{uid}.person_loaded")
     post_init.connect(_alias_loaded, sender=PersonAlias, dispatch_uid=f"{uid}.alias_loaded")
     post_init.connect(_page_loaded, sender=Page, dispatch_uid=f"{uid}.page_loaded")
+    post_init.connect(_article_loaded, sender=Article, dispatch_uid=f"{uid}.article_loaded")
+    post_init.connect(_tag_loaded, sender=Tag, dispatch_uid=f"{uid}.tag_loaded")
     # The validator stamps (and the search documents of an issue's articles).
     for signal, name in both:
         signal.connect(_advertisement_changed, sender=Advertisement,

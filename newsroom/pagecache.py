@@ -309,6 +309,25 @@ def _stamps(pages, request, stamp, scopes, args, kwargs) -> str:
     return stamps
 
 
+def _scoped(pages, request, scopes, args, kwargs) -> str | None:
+    """Return the versions of the scopes a page without stamps depends on, as part of its key;
+    None when the page is read from a replica (its data may be older than the versions) or
+    the cache cannot say (then the generation keys it).
+
+    Read before the page is rendered: a change that commits while it renders moves a version
+    on after its commit, so the page (whichever data it saw) is stored under versions no
+    reader asks for any more."""
+    if reading_alias() != DEFAULT_DB_ALIAS:
+        return None
+    try:
+        now = pagescopes.versions(pages, [pagescopes.ARCHIVE, *scopes(request, *args, **kwargs)])
+    except Exception:
+        logger.warning("page cache unavailable; the page is keyed by the generation", exc_info=True)
+        return None
+    raw = ",".join(f"{scope}={version}" for scope, version in sorted(now.items()))
+    return "scoped-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
 def _stamps_per_generation(pages, request, generation: int, stamp, args, kwargs) -> str:
     """Return the page's stamps: read from the database once per generation and path, then
     from the cache (while nothing changed anywhere, a hit costs no query; after a change,
@@ -339,7 +358,9 @@ def cached_public_page(view=None, *, stamp=None, scopes=None):
 
     ``scopes(request, *args, **kwargs)`` names what the page depends on
     (newsroom/pagescopes.py): then its stamps are remembered until a change reaches one of
-    those scopes, not until any change anywhere, and a hit costs no query.
+    those scopes, not until any change anywhere, and a hit costs no query. Without ``stamp``
+    (a contributor's, a tag's, the home page, feeds) the scopes' versions key the page itself:
+    it is rendered again once a change reaches one of them, and a hit costs no query.
     """
     if view is None:
         return lambda view: cached_public_page(view, stamp=stamp, scopes=scopes)
@@ -349,10 +370,14 @@ def cached_public_page(view=None, *, stamp=None, scopes=None):
         pages = _cache()
         if pages is None or not _uses_cache(request):
             return view(request, *args, **kwargs)
-        stamps = _stamps(pages, request, stamp, scopes, args, kwargs) if stamp else None
+        if stamp:
+            stamps = _stamps(pages, request, stamp, scopes, args, kwargs)
+            version = f"stamp-{stamps}" if stamps else None
+        else:
+            version = _scoped(pages, request, scopes, args, kwargs) if scopes else None
         # Read from the database the page is read from: a replica's generation is never
         # newer than its data (newsroom/replicas.py).
-        key = page_key(request, f"stamp-{stamps}" if stamps else reader_generation(reading_alias()))
+        key = page_key(request, version or reader_generation(reading_alias()))
         value = _read(pages, key)
         if value is _UNAVAILABLE:
             response = view(request, *args, **kwargs)

@@ -1,14 +1,16 @@
-"""What a committed change does to the cached article and issue pages: the scopes it moves
-on, and the pages it has rendered again in the background before a reader asks.
+"""What a committed change does to the cached pages: the scopes it moves on, and the pages
+it has rendered again in the background before a reader asks.
 
 newsroom/changes.py says *what* changed (``pages_changed(articles=, issues=, dates=)``, or
 ``whole=True`` when it cannot say where); this module collects that on the transaction's one
 on-commit callback, and once the transaction commits:
 
-1. finds the dates of the issues concerned (one query for articles, one for issues),
+1. finds the dates of the issues concerned (one query for articles, one for issues), and
+   the contributors, tags and front pages the change reaches (newsroom/pagereach.py),
 2. moves on their scopes (newsroom/pagescopes.py): the stamps remembered for the pages of
-   those days and months are read again, every other article and issue page stays a hit,
-3. queues ``refresh_pages`` for those dates (``PAGE_CACHE_REFRESH``: ``queue`` for the
+   those days and months are read again, the pages of those contributors and tags and the
+   home page render again, every other page stays a hit,
+3. queues ``refresh_pages`` for those dates and pages (``PAGE_CACHE_REFRESH``: ``queue`` for the
    task workers, ``inline`` to render at once in this process, ``off``): the issue pages and
    the public article pages of each date are asked for as an anonymous reader would ask, so
    the pages a change invalidated are in the cache again within moments.
@@ -33,6 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks import task
 
 from newsroom import pagescopes
+from newsroom.pagereach import REFRESH_LIMIT, reach_of
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +55,21 @@ class _Touched:
         self.articles: set[int] = set()
         self.issues: set[int] = set()
         self.dates: set[dt.date] = set()
+        self.people: set[int] = set()
+        self.tags: set[int] = set()
+        self.tag_slugs: set[str] = set()
+        self.counts = False
         self.whole = False
         self.done = False
 
-    def add(self, articles, issues, dates, whole) -> None:
+    def add(self, articles, issues, dates, whole, people=(), tags=(), tag_slugs=(),
+            counts=False) -> None:
         self.articles.update(int(pk) for pk in articles if pk is not None)
         self.issues.update(int(pk) for pk in issues if pk is not None)
+        self.people.update(int(pk) for pk in people if pk is not None)
+        self.tags.update(int(pk) for pk in tags if pk is not None)
+        self.tag_slugs.update(slug for slug in tag_slugs if slug)
+        self.counts = self.counts or counts
         # A row saved with its date as text is not read back yet: the date it stands for.
         self.dates.update(dt.date.fromisoformat(date[:10]) if isinstance(date, str) else date
                           for date in dates if date is not None)
@@ -76,22 +88,30 @@ def _waiting(using: str) -> _Touched | None:
 
 
 def pages_changed(*, articles: Iterable[int] = (), issues: Iterable[int] = (),
-                  dates: Iterable[dt.date] = (), whole: bool = False,
-                  using: str = DEFAULT_DB_ALIAS) -> None:
-    """Say that the pages of these articles, issues or dates (or, ``whole``, of every issue)
-    may show something else once the current transaction commits (at once outside one)."""
+                  dates: Iterable[dt.date] = (), people: Iterable[int] = (),
+                  tags: Iterable[int] = (), tag_slugs: Iterable[str] = (), counts: bool = False,
+                  whole: bool = False, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say that the pages of these articles, issues or dates, contributors (ids) or tags (ids,
+    or slugs of tags that may be gone by then), or, ``whole``, every page, may show something
+    else once the current transaction commits (at once outside one). The contributors and
+    tags of the articles and issues named are found at commit: only those that a change
+    cannot find then (a credit moved away, a tag renamed or deleted) need naming. ``counts``:
+    an issue or article was added, removed, held, released, withdrawn or moved, so a year may
+    count another number of public issues (newsroom/pagereach.py)."""
     touched = _waiting(using) if connections[using].in_atomic_block else None
-    if touched is None:
+    fresh = touched is None
+    if fresh:
         touched = _Touched(using)
-        touched.add(articles, issues, dates, whole)
-        if not (touched.articles or touched.issues or touched.dates or touched.whole):
-            return
-        if connections[using].in_atomic_block:
-            transaction.on_commit(touched, using=using, robust=True)
-        else:
-            touched()
+    touched.add(articles, issues, dates, whole, people, tags, tag_slugs, counts)
+    if not fresh:
         return
-    touched.add(articles, issues, dates, whole)
+    if not (touched.articles or touched.issues or touched.dates or touched.whole
+            or touched.people or touched.tags or touched.tag_slugs):
+        return
+    if connections[using].in_atomic_block:
+        transaction.on_commit(touched, using=using, robust=True)
+    else:
+        touched()
 
 
 def _committed(touched: _Touched) -> None:
@@ -107,11 +127,17 @@ def _committed(touched: _Touched) -> None:
     # An article page depends on its own scope too, wherever the article moves.
     if len(touched.articles) <= 100:
         scopes.update(pagescopes.article(pk) for pk in touched.articles)
+    paths: list[str] = []
     if touched.whole:
         scopes.add(pagescopes.ARCHIVE)
+    else:
+        reach = reach_of(touched, dates, pages)
+        scopes |= reach.scopes()
+        # A long run (an import) reaches hundreds of contributors: theirs render when asked.
+        paths = reach.paths(limit=0 if getattr(_local, "dates", None) is not None else REFRESH_LIMIT)
     pagescopes.bump(pages, scopes)
-    if dates:
-        refresh_after_commit(dates, using=touched.using)
+    if dates or paths:
+        refresh_after_commit(dates, paths=paths, using=touched.using)
 
 
 def dates_of(*, issues: Iterable[int] = (), articles: Iterable[int] = (),
@@ -143,47 +169,52 @@ class collecting:
     def __enter__(self):
         self.outer = getattr(_local, "dates", None)
         if self.outer is None:
-            _local.dates = set()
+            _local.dates, _local.paths = set(), set()
         return self
 
     def __exit__(self, *exc) -> None:
         if self.outer is None:
-            dates, _local.dates = _local.dates, None
-            if dates and exc[0] is None:
-                warm_dates(sorted(dates))
+            dates, paths, _local.dates, _local.paths = _local.dates, _local.paths, None, None
+            if (dates or paths) and exc[0] is None:
+                warm_dates(sorted(dates), sorted(paths))
 
 
-def refresh_after_commit(dates: Iterable[dt.date], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Have the pages of these dates rendered again (called once their change committed)."""
+def refresh_after_commit(dates: Iterable[dt.date], *, paths: Iterable[str] = (),
+                         using: str = DEFAULT_DB_ALIAS) -> None:
+    """Have the pages of these dates, and these other pages, rendered again (called once
+    their change committed)."""
     collected = getattr(_local, "dates", None)
     if collected is not None:
         collected.update(dates)
+        _local.paths.update(paths)
         return
-    warm_dates(sorted(dates))
+    warm_dates(sorted(dates), list(paths))
 
 
-def warm_dates(dates: list[dt.date]) -> None:
-    """Queue (or, with PAGE_CACHE_REFRESH=inline, render now) the pages of these dates."""
+def warm_dates(dates: list[dt.date], paths: list[str] = ()) -> None:
+    """Queue (or, with PAGE_CACHE_REFRESH=inline, render now) the pages of these dates, and
+    these other pages (with the first chunk)."""
     mode = settings.PAGE_CACHE_REFRESH
-    if mode == "off" or not dates or not settings.PAGE_CACHE:
+    if mode == "off" or not (dates or paths) or not settings.PAGE_CACHE:
         return
     texts = [date.isoformat() for date in dates]
-    for start in range(0, len(texts), CHUNK):
-        chunk = texts[start:start + CHUNK]
+    for start in range(0, max(len(texts), 1), CHUNK):
+        chunk, extra = texts[start:start + CHUNK], list(paths) if start == 0 else []
         if mode == "inline":
-            render_dates(chunk)
+            render_paths(paths_of(chunk) + extra)
         else:
             try:
-                refresh_pages.enqueue(chunk)
+                refresh_pages.enqueue(chunk, extra)
             except Exception:
-                logger.warning("page cache: could not queue the pages of %s to render", chunk[:3],
-                               exc_info=True)
+                logger.warning("page cache: could not queue the pages of %s to render",
+                               chunk[:3] or extra[:3], exc_info=True)
 
 
 @task()
-def refresh_pages(dates: list[str]) -> dict:
-    """Render again the issue and article pages of these dates (ISO dates) into the page cache."""
-    return render_dates(dates)
+def refresh_pages(dates: list[str], paths: list[str] | None = None) -> dict:
+    """Render again the issue and article pages of these dates (ISO dates), and these other
+    pages (a contributor's, a tag's, the home page), into the page cache."""
+    return render_paths(paths_of(dates) + list(paths or ()))
 
 
 @task()
@@ -205,6 +236,8 @@ def paths_of(dates: Iterable[str]) -> list[str]:
     from newsroom.models import Article, Issue
 
     dates = sorted(set(dates))
+    if not dates:
+        return []
     issue_dates = (Issue.objects.with_public_articles().filter(date__in=dates)
                    .values_list("date", flat=True).distinct())
     articles = (Article.objects.public().filter(issue__date__in=dates, continues__isnull=True)
@@ -256,6 +289,9 @@ def render_paths(paths: Iterable[str]) -> dict:
             for language in settings.PAGE_CACHE_WARM_LANGUAGES:
                 environ = factory.get(path, secure=site.scheme == "https",
                                       HTTP_ACCEPT_LANGUAGE=language).environ
+                # As a WSGI server passes it (PEP 3333): the path's bytes as latin-1 (the
+                # test factory leaves a tag's Chinese slug as text).
+                environ["PATH_INFO"] = environ["PATH_INFO"].encode().decode("iso-8859-1")
                 try:
                     response = handler(environ, lambda status, headers, exc_info=None: None)
                     state = response.get("X-Page-Cache")

@@ -18,8 +18,17 @@ scope                  moved on by
 ``calendar``           the same changes: the first and the last issue pages (an open
                        neighbour) depend on every date before or after them
 ``article:<id>``       a change to that article (its page depends on it, wherever it moves)
+``person:<id>``        a change to a contributor (name, aliases), to a credit of theirs, or
+                       to an article, photo or issue they are credited in: their page and feed
+``tag:<slug digest>``  a change to a tag, to what it is attached to, or to an article or
+                       issue it is attached in: its page and feed
+``latest``             a change to an issue among the newest ``LATEST_ISSUES`` public ones
+                       (or one that becomes or stops being one): the home page, the feed
+``years``              a change to how many public issues a year has: the home page's years
 ``archive``            a change not said to be in any issue: every page depends on it
 =====================  ==================================================================
+
+newsroom/pagerefresh.py turns what a transaction touched into these scopes once it commits.
 
 The versions live in the page cache itself (so every worker and server sharing it sees the
 same), drawn from one counter (``seq``) that only grows: ``bump()`` takes the next number
@@ -37,6 +46,7 @@ newsroom/changes.py; how a page uses the versions, in newsroom/pagecache.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections.abc import Iterable
@@ -47,6 +57,11 @@ SEQ = "scopes:seq"
 PREFIX = "scope:"
 ARCHIVE = "archive"
 CALENDAR = "calendar"
+LATEST = "latest"
+YEARS = "years"
+# How many of the newest public issues the ``latest`` scope covers: at least as many as the
+# home page and the issues feed show (tests/test_page_scopes.py holds them to it).
+LATEST_ISSUES = 30
 
 
 def day(date: dt.date) -> str:
@@ -59,6 +74,16 @@ def month(date: dt.date) -> str:
 
 def article(pk: int) -> str:
     return f"article:{pk}"
+
+
+def person(pk: int) -> str:
+    return f"person:{int(pk)}"
+
+
+def tag(slug: str) -> str:
+    """Return a tag's scope: by its slug (the address readers ask for), as a digest, since a
+    slug may hold any character and cache keys may not."""
+    return f"tag:{hashlib.sha256(str(slug).encode()).hexdigest()[:24]}"
 
 
 def months_between(first: dt.date, last: dt.date) -> list[str]:

@@ -137,7 +137,7 @@ def test_an_import_reaches_only_the_pages_of_the_issues_it_touched(client, setti
         get(client, url)
     assert import_paths([second]).ok  # 2022-06-17, a year later: another issue, other months
     new = Issue.objects.exclude(pk=old.pk).get()
-    issue_page, issue_queries = get(client, urls[0])
+    issue_page, _issue_queries = get(client, urls[0])
     article_page, article_queries = get(client, urls[1])
     # The issue page's next link is open-ended (the calendar scope): read again, and it links.
     assert new.get_absolute_url() in issue_page.content.decode()
@@ -166,7 +166,9 @@ def test_a_change_queues_the_pages_of_its_date_for_the_workers(client, article, 
     settings.PAGE_CACHE_REFRESH = "queue"
     edit(article, "职工夜校今晚开课")
     queued = DBTaskResult.objects.filter(task_path="newsroom.pagerefresh.refresh_pages")
-    assert [row.args_kwargs["args"] for row in queued] == [[[article.issue.date.isoformat()]]]
+    # Its date's pages, and the front pages (the article's issue is among the newest).
+    assert [row.args_kwargs["args"] for row in queued] == [
+        [[article.issue.date.isoformat()], ["/", "/feeds/issues/"]]]
     # What a worker runs: the pages of that date are in the cache for the next reader.
     from newsroom.pagerefresh import refresh_pages
 
@@ -183,7 +185,9 @@ def test_an_import_queues_its_dates_once_at_the_end(settings):
     settings.PAGE_CACHE_REFRESH = "queue"
     assert import_paths(sorted(SEEDS.glob("*.txt"))).ok
     queued = DBTaskResult.objects.filter(task_path="newsroom.pagerefresh.refresh_pages")
-    assert [row.args_kwargs["args"] for row in queued] == [[["2021-03-19", "2022-06-17"]]]
+    # The front pages too (its issues are the newest); its reporters' pages render when asked.
+    assert [row.args_kwargs["args"] for row in queued] == [
+        [["2021-03-19", "2022-06-17"], ["/", "/feeds/issues/"]]]
 
 
 def test_warm_page_cache_renders_every_public_page_and_resumes_after_a_date(client, capsys):

@@ -278,7 +278,9 @@ def test_another_worker_sees_a_change_within_the_generation_ttl(client, article,
     from newsroom import pagecache
 
     settings.PAGE_CACHE_GENERATION_TTL = 60
-    url = "/"  # a page keyed by the generation (article and issue pages are keyed by their stamps)
+    # A page keyed by the generation (a month's calendar shows its issues' front pages):
+    # article and issue pages are keyed by their stamps, the home page by its scopes.
+    url = f"/issues/{article.issue.date:%Y/%m}/"
     get(client, url)
     response, queries = get(client, url)
     assert response["X-Page-Cache"] == "hit" and queries == 0
