@@ -90,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cached_public_page
+@cached_public_page(scopes=lambda request, year: [pagescopes.YEARS])
 @require_safe
 def year_calendar(request: HttpRequest, year: int) -> HttpResponse:
     """Render twelve month calendars with the days that have an issue linked (two queries)."""
@@ -116,7 +116,8 @@ def year_calendar(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@cached_public_page
+@cached_public_page(scopes=lambda request, year, month: [pagescopes.month(dt.date(year, month, 1)),
+                                                       pagescopes.YEARS])
 @require_safe
 def month_calendar(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """Render a month's calendar and its issues with their front pages (four queries)."""

@@ -385,7 +385,7 @@ def _public_row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs)
                       counts=_counts_otherwise(instance, ("date", "held"), kwargs), using=using)
     elif isinstance(instance, Article):
         pages_changed(articles=[instance.pk], issues=[instance.issue_id, _loaded(instance, "issue_id")],
-                      counts=_counts_otherwise(instance, ("visibility", "issue_id"), kwargs),
+                      counts=_counts_otherwise(instance, COUNTED_ARTICLE_FIELDS, kwargs),
                       using=using)
     elif isinstance(instance, (Photo, Advertisement, Page)):
         pages_changed(issues=[instance.issue_id], using=using)
@@ -409,8 +409,13 @@ def _counts_otherwise(instance, fields: tuple[str, ...], kwargs) -> bool:
     return any(name not in loaded or loaded[name] != getattr(instance, name) for name in fields)
 
 
+# Whether an article is public and where: an issue is public while one of its articles is
+# (a part continuing another article is read within it, so it does not count).
+COUNTED_ARTICLE_FIELDS = ("visibility", "issue_id", "continues_id")
+
+
 def _article_loaded(sender, instance, **kwargs) -> None:
-    _remember(instance, "visibility", "issue_id")
+    _remember(instance, *COUNTED_ARTICLE_FIELDS)
 
 
 def _tag_loaded(sender, instance, **kwargs) -> None:
@@ -436,7 +441,7 @@ def _article_saved(sender, instance, using, raw=False, **kwargs) -> None:
     if not raw and moved_from not in (None, instance.issue_id):
         # Moved to another issue: the issue page it left lists it no more.
         touch_issues([moved_from], using=using)
-    _remember(instance, "visibility", "issue_id")
+    _remember(instance, *COUNTED_ARTICLE_FIELDS)
 
 
 def _issue_saved_for_search(sender, instance, created, using, **kwargs) -> None:

@@ -21,7 +21,7 @@ until something that page shows changes, in any process:
   read their stamps again (and render again if they moved), and every other article and issue
   page stays a hit that costs no query. Reading from a replica, the stamps are remembered per
   generation of the replica instead (its data may be older than the scopes say).
-- **Contributors' and tags' pages, the home page and their feeds** have no stamps: they are
+- **Contributors' and tags' pages, the home page, calendars and feeds** have no stamps: they are
   keyed by the versions of their own scopes (``cached_public_page(scopes=...)``; which change
   reaches them: newsroom/pagereach.py), read before the page is rendered. A hit costs no query.
 - A generation-keyed page's key holds the generation, the language and the full path (and,

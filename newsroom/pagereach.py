@@ -13,8 +13,10 @@ commits (newsroom/pagerefresh.py), what it touched reaches:
   of the tags it named (attached or detached, renamed: the old slug too, deleted);
 - ``latest`` when one of its dates is on or after the date of the ``LATEST_ISSUES``-th newest
   public issue (an issue that stops being public was among them, and is after the new one);
-- ``years`` when a year of its dates now counts another number of public issues than the
-  count remembered in the page cache (remembered by the change that last looked).
+- ``years`` when it added, removed, held, released, withdrew, joined or moved an issue or an
+  article (it says so: ``counts``), or when a year of its dates now counts another number of
+  public issues than the page cache remembers (the bulk paths, which say only what they
+  touched): the calendars and the home page's years show which dates have a public issue.
 
 Three to four small queries a commit; a change said to reach everything (``whole``) moves
 ``archive`` instead, which every page depends on (newsroom/pagescopes.py).

@@ -24,7 +24,8 @@ scope                  moved on by
                        issue it is attached in: its page and feed
 ``latest``             a change to an issue among the newest ``LATEST_ISSUES`` public ones
                        (or one that becomes or stops being one): the home page, the feed
-``years``              a change to how many public issues a year has: the home page's years
+``years``              a change to which issues are public, or to their dates: the
+                       calendars, the home page's years (and every issue's count)
 ``archive``            a change not said to be in any issue: every page depends on it
 =====================  ==================================================================
 

@@ -239,3 +239,23 @@ def test_an_article_moved_to_another_issue_leaves_the_page_of_the_one_it_left(cl
     moved.save()
     assert "排错版面的稿件" not in get(client, url)[0].content.decode()
     assert "排错版面的稿件" in get(client, desk["second"].issue.get_absolute_url())[0].content.decode()
+
+
+def test_calendars_follow_their_month_and_which_issues_are_public(client, desk):
+    april = make_article(issue=make_issue(date=dt.date(2021, 4, 2)), headline="四月的头条")
+    urls = {"year": reverse("archive:year", kwargs={"year": 2021}),
+            "march": reverse("archive:month", kwargs={"year": 2021, "month": 3}),
+            "april": reverse("archive:month", kwargs={"year": 2021, "month": 4})}
+    day = reverse("archive:issue", kwargs={"date": "2021-04-02"})
+    assert day in get(client, urls["year"])[0].content.decode()
+    assert urls["april"] in get(client, urls["march"])[0].content.decode()
+    get(client, urls["april"])
+    edit(desk["first"], "职工夜校今晚开课")  # a front page of March
+    assert "职工夜校今晚开课" in get(client, urls["march"])[0].content.decode()
+    assert cached_without_query(client, urls["april"])
+    assert cached_without_query(client, urls["year"])
+    # April's only article withdrawn: its day leaves the year's calendar, and March's next link.
+    editorial.set_visibility(Article.objects.filter(pk=april.pk), Visibility.WITHDRAWN,
+                             user=make_user(role="chief editor"))
+    assert day not in get(client, urls["year"])[0].content.decode()
+    assert urls["april"] not in get(client, urls["march"])[0].content.decode()

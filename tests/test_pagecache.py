@@ -278,9 +278,9 @@ def test_another_worker_sees_a_change_within_the_generation_ttl(client, article,
     from newsroom import pagecache
 
     settings.PAGE_CACHE_GENERATION_TTL = 60
-    # A page keyed by the generation (a month's calendar shows its issues' front pages):
-    # article and issue pages are keyed by their stamps, the home page by its scopes.
-    url = f"/issues/{article.issue.date:%Y/%m}/"
+    # Keyed by the generation: the API's anonymous list (the archive's pages are keyed by their
+    # stamps or their scopes: tests/test_page_scopes.py, test_page_reach.py).
+    url = "/api/v1/articles/"
     get(client, url)
     response, queries = get(client, url)
     assert response["X-Page-Cache"] == "hit" and queries == 0
