@@ -12,6 +12,15 @@ in a temporary folder; stopped at the end), migrates the primary, imports the se
   page cache off) read from the replica, and the same with the replica switched off (read from
   the primary): requests/s and CPU ms a request, so the router's own cost shows.
 
+With ``--serve [serve_benchmark options]`` it fills the pair's primary as
+serve_benchmark.py fills its database (100,000 articles by default), waits for the replica to
+replay it, and runs serve_benchmark.py against the primary with ``--replica-url``: gunicorn
+reads anonymous pages from the replica through the router, while the editor's saves (with
+``--save-every``) go to the primary; the pair is stopped at the end.
+
+    .venv/bin/python benchmarks/replica_benchmark.py --serve --only "article page,issue page" \
+        --paths 20000 --distinct --save-every 2 --warm-every-path --duration 5
+
 Figures, not assertions (docs/performance.md). Only 127.0.0.1 is contacted.
 """
 
@@ -105,7 +114,14 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    parser.add_argument("--serve", action="store_true",
+                        help="serve through gunicorn from the replica (other options go to serve_benchmark.py)")
+    args, rest = parser.parse_known_args()
+    if args.serve:
+        serve(rest)
+        return
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.child:
         print("RESULT " + json.dumps(measure(args.saves, args.requests)))
         return
@@ -138,6 +154,47 @@ def main() -> None:
     for where, figures in result["article_pages"].items():
         print(f"article pages read from the {where}: {figures['requests_per_second']} req/s "
               f"in one process, {figures['cpu_ms']} ms of CPU a request")
+
+
+def serve(options: list[str]) -> None:
+    """Run serve_benchmark.py against the pair: filled on the primary, read from the replica."""
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-replica-serve-"))
+    folder.chmod(0o755)
+    pair = {**os.environ, "NEWSROOM_REPLICA_DIR": str(folder / "pair")}
+    serve_script = [sys.executable, str(ROOT / "benchmarks" / "serve_benchmark.py")]
+    try:
+        primary, replica = start_pair(folder)
+        primary = primary.rsplit("/", 1)[0] + "/newsroom_bench_serve"
+        replica = replica.rsplit("/", 1)[0] + "/newsroom_bench_serve"
+        subprocess.run(["psql", primary.rsplit("/", 1)[0] + "/postgres", "-qc",
+                        "CREATE DATABASE newsroom_bench_serve"], check=True, capture_output=True)
+        articles = [o for i, o in enumerate(options) if options[i - 1:i] == ["--articles"]]
+        subprocess.run([*serve_script, "--database-url", primary, "--populate-only",
+                        *(["--articles", articles[0]] if articles else [])], check=True, cwd=ROOT)
+        wait_for_replay(primary, replica)
+        subprocess.run([*serve_script, "--database-url", primary, "--replica-url", replica,
+                        *options], check=True, cwd=ROOT)
+    finally:
+        subprocess.run([SCRIPT, "stop"], env=pair, check=False)
+        subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+def wait_for_replay(primary: str, replica: str, limit: float = 600) -> None:
+    """Wait until the replica has replayed everything the primary has written so far."""
+    import psycopg
+
+    with psycopg.connect(primary, autocommit=True) as conn:
+        target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    started = time.monotonic()
+    with psycopg.connect(replica, autocommit=True) as conn:
+        while time.monotonic() - started < limit:
+            caught_up = conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn",
+                                     [target]).fetchone()[0]
+            if caught_up:
+                print(f"replica: replayed the fill in {time.monotonic() - started:.1f} s more")
+                return
+            time.sleep(0.5)
+    raise SystemExit("the replica did not replay the fill within 10 minutes")
 
 
 if __name__ == "__main__":

@@ -289,7 +289,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serving_env(database_url: str, data_dir: Path, port: int, workers: int | None) -> dict:
+def serving_env(database_url: str, data_dir: Path, port: int, workers: int | None,
+                replica_url: str | None = None) -> dict:
     env = {
         **os.environ,
         **benchmark_env(database_url),
@@ -309,6 +310,8 @@ def serving_env(database_url: str, data_dir: Path, port: int, workers: int | Non
     }
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)
+    if replica_url:  # anonymous reads go to the replica (newsroom/replicas.py)
+        env["DATABASE_REPLICA_URLS"] = replica_url
     return env
 
 
@@ -570,6 +573,8 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=300, help="distinct articles/issues cycled")
     parser.add_argument("--profile", action="store_true", help="profile pages that miss a target")
     parser.add_argument("--populate-only", action="store_true", help="fill the database and stop")
+    parser.add_argument("--replica-url", help="a streaming replica of --database-url: gunicorn "
+                        "reads anonymous pages from it (replica_benchmark.py --serve starts one)")
     parser.add_argument("--only", help="comma-separated names of the pages to run (substrings)")
     parser.add_argument("--save-every", type=float, nargs="?", const=2.0, default=0,
                         metavar="SECONDS",
@@ -613,13 +618,13 @@ def main() -> None:
     if args.populate_only:
         return
     paths = url_sets(args.paths, random.Random(args.seed))
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",")]
+        paths = {k: v for k, v in paths.items() if k.startswith("trivial") or any(w in k for w in wanted)}
     if any("staff" in name for name in paths):
         from benchmarks.api_list_benchmark import staff_token
 
         HEADERS["API articles for staff (20)"] = {"Authorization": f"Token {staff_token()}"}
-    if args.only:
-        wanted = [w.strip() for w in args.only.split(",")]
-        paths = {k: v for k, v in paths.items() if k.startswith("trivial") or any(w in k for w in wanted)}
     # The warm-up (and the first request, and the in-process query count) asks for other
     # articles and issues: it warms the workers (imports, connections, query plans), not the page
     # cache of the paths then measured. The other pages are one hot path or a few (a year's
@@ -635,7 +640,9 @@ def main() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=BENCH_DIR))
     port = free_port()
-    env = serving_env(args.database_url, workdir, port, args.workers)
+    env = serving_env(args.database_url, workdir, port, args.workers, args.replica_url)
+    # The database servers' CPU: the primary's backends and, with a replica, the replica's.
+    databases = [args.database_url, *([args.replica_url] if args.replica_url else [])]
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                    cwd=ROOT, env=env, check=True)
     # Counted on the warm-up's paths: the measured ones are asked first by the measured run.
@@ -689,7 +696,7 @@ def main() -> None:
             workers = child_pids(server.pid)
             app_before = cpu_seconds(workers)
             refresh_before = cpu_seconds([worker.pid]) if worker is not None else {}
-            db_before = cpu_seconds(backend_pids(args.database_url))
+            db_before = cpu_seconds([pid for url in databases for pid in backend_pids(url)])
             saver = Saver(args.save_every, seed=args.seed + len(rows)) if args.save_every else None
             if saver is not None:
                 saver.start()
@@ -706,7 +713,8 @@ def main() -> None:
             app_cpu = cpu_used(app_before, cpu_seconds(workers))
             refresh_cpu = (cpu_used(refresh_before, cpu_seconds([worker.pid]))
                            if worker is not None else 0.0)
-            db_cpu = cpu_used(db_before, cpu_seconds(backend_pids(args.database_url)))
+            db_cpu = cpu_used(db_before, cpu_seconds([pid for url in databases
+                                                      for pid in backend_pids(url)]))
             answers = server_times(log, offset)
             times, statuses = answers.times, answers.statuses
             ran_out = figures.get("threads_ran_out", 0)
