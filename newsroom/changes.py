@@ -384,10 +384,15 @@ def _public_row_changed(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs)
         pages_changed(issues=[instance.pk], dates=[instance.date, _loaded(instance, "date")],
                       counts=_counts_otherwise(instance, ("date", "held"), kwargs), using=using)
     elif isinstance(instance, Article):
-        pages_changed(articles=[instance.pk], issues=[instance.issue_id, _loaded(instance, "issue_id")],
+        # Its own contributors and tags (found at commit, or named by their own rows when it
+        # is deleted), not those of every article beside it.
+        pages_changed(articles=[instance.pk],
+                      issue_dates=[instance.issue_id, _loaded(instance, "issue_id")],
                       counts=_counts_otherwise(instance, COUNTED_ARTICLE_FIELDS, kwargs),
                       using=using)
-    elif isinstance(instance, (Photo, Advertisement, Page)):
+    elif isinstance(instance, Advertisement):
+        pages_changed(issue_dates=[instance.issue_id], using=using)
+    elif isinstance(instance, (Photo, Page)):
         pages_changed(issues=[instance.issue_id], using=using)
     elif isinstance(instance, Person):
         pages_changed(people=[instance.pk], using=using)

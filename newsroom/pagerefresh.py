@@ -54,6 +54,9 @@ class _Touched:
         self.using = using
         self.articles: set[int] = set()
         self.issues: set[int] = set()
+        # Issues whose date's pages changed, not everything printed in them (the issue an
+        # article left or is deleted from, an advertisement's).
+        self.issue_dates: set[int] = set()
         self.dates: set[dt.date] = set()
         self.people: set[int] = set()
         self.tags: set[int] = set()
@@ -63,9 +66,10 @@ class _Touched:
         self.done = False
 
     def add(self, articles, issues, dates, whole, people=(), tags=(), tag_slugs=(),
-            counts=False) -> None:
+            counts=False, issue_dates=()) -> None:
         self.articles.update(int(pk) for pk in articles if pk is not None)
         self.issues.update(int(pk) for pk in issues if pk is not None)
+        self.issue_dates.update(int(pk) for pk in issue_dates if pk is not None)
         self.people.update(int(pk) for pk in people if pk is not None)
         self.tags.update(int(pk) for pk in tags if pk is not None)
         self.tag_slugs.update(slug for slug in tag_slugs if slug)
@@ -90,22 +94,26 @@ def _waiting(using: str) -> _Touched | None:
 def pages_changed(*, articles: Iterable[int] = (), issues: Iterable[int] = (),
                   dates: Iterable[dt.date] = (), people: Iterable[int] = (),
                   tags: Iterable[int] = (), tag_slugs: Iterable[str] = (), counts: bool = False,
-                  whole: bool = False, using: str = DEFAULT_DB_ALIAS) -> None:
+                  issue_dates: Iterable[int] = (), whole: bool = False,
+                  using: str = DEFAULT_DB_ALIAS) -> None:
     """Say that the pages of these articles, issues or dates, contributors (ids) or tags (ids,
     or slugs of tags that may be gone by then), or, ``whole``, every page, may show something
     else once the current transaction commits (at once outside one). The contributors and
     tags of the articles and issues named are found at commit: only those that a change
     cannot find then (a credit moved away, a tag renamed or deleted) need naming. ``counts``:
     an issue or article was added, removed, held, released, withdrawn or moved, so a year may
-    count another number of public issues (newsroom/pagereach.py)."""
+    count another number of public issues (newsroom/pagereach.py). ``issue_dates``: issues
+    (ids) whose article and issue pages changed but not what else their articles reach (the
+    issue an article left, an advertisement's)."""
     touched = _waiting(using) if connections[using].in_atomic_block else None
     fresh = touched is None
     if fresh:
         touched = _Touched(using)
-    touched.add(articles, issues, dates, whole, people, tags, tag_slugs, counts)
+    touched.add(articles, issues, dates, whole, people, tags, tag_slugs, counts, issue_dates)
     if not fresh:
         return
-    if not (touched.articles or touched.issues or touched.dates or touched.whole
+    if not (touched.articles or touched.issues or touched.issue_dates or touched.dates
+            or touched.whole
             or touched.people or touched.tags or touched.tag_slugs):
         return
     if connections[using].in_atomic_block:
@@ -121,8 +129,9 @@ def _committed(touched: _Touched) -> None:
     if pages is None:
         return
     dates = set(touched.dates)
-    if touched.issues or touched.articles:
-        dates |= dates_of(issues=touched.issues, articles=touched.articles, using=touched.using)
+    if touched.issues or touched.issue_dates or touched.articles:
+        dates |= dates_of(issues=touched.issues | touched.issue_dates, articles=touched.articles,
+                          using=touched.using)
     scopes = pagescopes.of_dates(dates)
     # An article page depends on its own scope too, wherever the article moves.
     if len(touched.articles) <= 100:

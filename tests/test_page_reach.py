@@ -259,3 +259,27 @@ def test_calendars_follow_their_month_and_which_issues_are_public(client, desk):
                              user=make_user(role="chief editor"))
     assert day not in get(client, urls["year"])[0].content.decode()
     assert urls["april"] not in get(client, urls["march"])[0].content.decode()
+
+
+def test_a_correction_reaches_its_own_contributors_not_those_beside_it(client, desk):
+    beside = make_article(issue=desk["first"].issue, headline="同版的另一篇")
+    neighbour = make_person("金钩")
+    make_credit(person=neighbour, article=beside)
+    url = reverse("archive:person", kwargs={"pk": neighbour.pk})
+    get(client, url)
+    edit(desk["first"], "职工夜校今晚开课")
+    assert cached_without_query(client, url)
+    assert "职工夜校今晚开课" in get(client, desk["first"].issue.get_absolute_url())[0].content.decode()
+
+
+def test_a_deleted_article_leaves_its_contributors_and_tags_pages(client, desk):
+    gone = make_article(issue=desk["second"].issue, headline="将被删除的稿件", tags=["职工教育"])
+    make_credit(person=desk["one"], article=gone)
+    tag = desk["first"].tags.get()
+    urls = [reverse("archive:person", kwargs={"pk": desk["one"].pk}),
+            reverse("archive:tag", kwargs={"slug": tag.slug}), reverse("archive:home")]
+    for url in urls:
+        assert "将被删除的稿件" in get(client, url)[0].content.decode()
+    Article.objects.get(pk=gone.pk).delete()
+    for url in urls:
+        assert "将被删除的稿件" not in get(client, url)[0].content.decode(), url
