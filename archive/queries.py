@@ -337,8 +337,10 @@ def attach(objects: list, name: str, model, items: list, key: str) -> None:
         found = of.get(getattr(item, key))
         if found is not None:
             found.append(item)
+    base = model.objects.all()  # one Query for all of them: building one a queryset cost more than the rows
+    queryset_class, query, db = type(base), base.query, base._db
     for obj in objects:
-        cached = model.objects.all()
+        cached = queryset_class(model=model, query=query, using=db)
         cached._result_cache, cached._prefetch_done = of[obj.pk], True
         obj._prefetched_objects_cache = {**getattr(obj, "_prefetched_objects_cache", {}), name: cached}
 

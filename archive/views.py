@@ -27,6 +27,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from archive import citing, queries
 from archive.forms import SearchForm
 from archive.sections import issue_sections
 from archive.sitemaps import SITEMAPS
-from archive.templatetags.archive_tags import lead_text
+from archive.templatetags.archive_tags import issue_path, lead_text, path_of
 from newsroom import pagescopes
 from newsroom.iiif.presentation import manifest_path
 from newsroom.models import Article, Person, PersonRedirect, sees_unpublished
@@ -219,6 +220,7 @@ def issue_detail(request: HttpRequest, date: dt.date) -> HttpResponse:
         "archive/issue.html",
         {
             "issue": issue,
+            "day": date_format(issue.date, "DATE_FORMAT"),  # the title's and the masthead's, formatted once
             "pages": pages,
             # The issue's IIIF manifest, when a scan of it is the reader's to see.
             "manifest_url": manifest_path(issue) if any(page.scan for page in pages) else None,
@@ -294,6 +296,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "article": article,
             "issue": article.issue,
+            "day": date_format(article.issue.date, "DATE_FORMAT"),  # shown twice, formatted once
             "credits": credits,
             "tags": tags,
             "photos": photos,
@@ -313,6 +316,7 @@ def _news_article_json_ld(article, credits, tags, photos, request) -> dict:
     """Return the schema.org NewsArticle description of an article (serialized by the template)."""
     site = site_root(request)
     issue = article.issue
+    url = site + path_of(article, "archive:article")  # article.get_absolute_url(), reversed once
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -321,19 +325,19 @@ def _news_article_json_ld(article, credits, tags, photos, request) -> dict:
         "datePublished": issue.date.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "inLanguage": "zh-Hans",
-        "url": site + article.get_absolute_url(),
-        "mainEntityOfPage": site + article.get_absolute_url(),
+        "url": url,
+        "mainEntityOfPage": url,
         "articleBody": article.body_text,
         "keywords": [tag.name for tag in tags],
         "author": [
-            {"@type": "Person", "name": c.name_as_printed, "url": site + c.person.get_absolute_url()}
+            {"@type": "Person", "name": c.name_as_printed, "url": site + path_of(c.person, "archive:person")}
             for c in credits
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": issue.publication.name},
         "isPartOf": {
             "@type": "PublicationIssue",
             "datePublished": issue.date.isoformat(),
-            "url": site + issue.get_absolute_url(),
+            "url": site + issue_path(issue),
             **({"issueNumber": str(issue.number)} if issue.number else {}),
         },
         "pageStart": str(article.page),

@@ -5,13 +5,15 @@ resolver, in loops)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from html import escape as _escape  # django.utils.html.escape without its SafeString
 
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -42,8 +44,10 @@ def json_ld(data: dict) -> SafeString:
 
 
 def lead_text(article) -> str:
-    """Return an article's first paragraph (its lead), or an empty string."""
-    for block in parse_body(article.body):
+    """Return an article's first paragraph (its lead), or an empty string (from the body as the
+    article has parsed it already, ``own_blocks``, when it is an Article)."""
+    blocks = article.own_blocks if hasattr(article, "own_blocks") else parse_body(article.body)
+    for block in blocks:
         if block.type == PARAGRAPH:
             return block.text
     return ""
@@ -138,14 +142,51 @@ def path_of(obj, name: str) -> str:
     return f"{before}{int(obj.pk)}{after}"
 
 
+def _filled(name: str, sentinels: dict, marker: str, text: str, values: dict) -> str:
+    """Return ``reverse(name, kwargs=values)``: reversed once per route, URL prefix and URLconf
+    with ``sentinels`` (which the route writes as ``marker``), then ``text`` put in the marker's
+    place; a route whose address holds the marker more than once is reversed every time."""
+    key = (name, get_script_prefix(), get_urlconf())
+    pieces = _PATHS.get(key)
+    if pieces is None:
+        pieces = _PATHS[key] = reverse(name, kwargs=sentinels).split(marker)
+    if len(pieces) != 2:
+        return reverse(name, kwargs=values)
+    return f"{pieces[0]}{text}{pieces[1]}"
+
+
+@register.filter
+def issue_path(issue_or_date) -> str:
+    """Return an issue's address (``reverse("archive:issue", kwargs={"date": ...})``) from the
+    issue or its date, without the URL resolver."""
+    date = getattr(issue_or_date, "date", issue_or_date)
+    return _filled("archive:issue", {"date": dt.date(1901, 2, 3)}, "1901-02-03", date.isoformat(), {"date": date})
+
+
+@register.filter
+def year_path(year) -> str:
+    """Return a year's calendar address (``{% url 'archive:year' year=... %}``)."""
+    year = int(year)
+    return _filled("archive:year", {"year": 1901}, "1901", f"{year:04d}", {"year": year})
+
+
+@register.filter
+def month_path(date) -> str:
+    """Return the address of a date's month (``{% url 'archive:month' year=... month=... %}``)."""
+    return _filled("archive:month", {"year": 1901, "month": 11}, "1901/11", f"{date.year:04d}/{date.month:02d}",
+                   {"year": date.year, "month": date.month})
+
+
 @register.simple_tag
 def byline(credits) -> SafeString:
     """Return a byline: each credit's role and the printed name linking to the person's page."""
-    return format_html_join(
-        " ", '<span class="credit">{} <a href="{}">{}</a></span>',
-        ((credit.get_role_display(), path_of(credit.person, "archive:person"), credit.name_as_printed)
-         for credit in credits),
-    )
+    # What format_html_join(" ", '<span class="credit">{} <a href="{}">{}</a></span>', ...) gave,
+    # each value escaped, without its SafeString for every piece.
+    return SafeString(" ".join(
+        f'<span class="credit">{_escape(str(credit.get_role_display()))} '
+        f'<a href="{_escape(path_of(credit.person, "archive:person"))}">{_escape(str(credit.name_as_printed))}</a></span>'
+        for credit in credits
+    ))
 
 
 _TAG_PATHS: dict = {}
@@ -165,4 +206,4 @@ def tag_path(slug: str) -> str:
 @register.simple_tag
 def tag_links(tags) -> SafeString:
     """Return an issue page's tag links of an article: #name, each followed by a space."""
-    return format_html_join("", '<a href="{}">#{}</a> ', ((tag_path(tag.slug), tag.name) for tag in tags))
+    return SafeString("".join(f'<a href="{_escape(tag_path(tag.slug))}">#{_escape(str(tag.name))}</a> ' for tag in tags))
