@@ -157,6 +157,21 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
                                                            pool=_replica_pool),
                                       "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+# Server-side binding (psycopg 3): parameters travel apart from the SQL, and psycopg prepares a
+# statement a connection has run DATABASE_PREPARE_THRESHOLD times, so PostgreSQL plans it once
+# per connection, not once a request (docs/performance.md, "Rendering afresh, session of
+# 2026-12-06 (helper)"). Off by default: a pooler in transaction mode (PgBouncer before 1.21, or
+# without max_prepared_statements) hands a prepared statement's next use to another server
+# connection; behind one, DATABASE_PREPARE_THRESHOLD=off binds on the server and prepares nothing.
+DATABASE_SERVER_SIDE_BINDING = env_bool("DATABASE_SERVER_SIDE_BINDING", False)
+if DATABASE_SERVER_SIDE_BINDING:
+    _threshold = env_str("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+    for _alias, _database in DATABASES.items():
+        if not _database["ENGINE"].endswith("postgresql"):
+            raise ImproperlyConfigured("DATABASE_SERVER_SIDE_BINDING is for PostgreSQL: unset it for SQLite.")
+        _database["OPTIONS"]["server_side_binding"] = True
+        _database["OPTIONS"]["prepare_threshold"] = None if _threshold == "off" else env_int(
+            "DATABASE_PREPARE_THRESHOLD", 5)
 # A replica further behind the primary than this many seconds is not read from.
 REPLICA_MAX_LAG = env_float("REPLICA_MAX_LAG", 5.0)
 # How often each process checks each replica (seconds).
