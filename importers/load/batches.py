@@ -23,7 +23,7 @@ from importers.load.joins import join_issues
 from importers.load.page import PageLoader, load_page
 from importers.load.pagerows import AwaitingFrontPage
 from importers.load.reports import FAILED, UNCHANGED, PageReport
-from importers.load.scans import ScanFile, check_and_store, read_scan, verify_new_scans
+from importers.load.scans import ScanFile, check_and_store, find_scan, verify_new_scans
 from importers.load.values import validate
 from importers.load.version import importer_version
 from importers.load.writes import commit_without_waiting, write_collected
@@ -74,7 +74,7 @@ def import_files(
     for number, file in enumerate(files):
         try:
             data[number] = read_bytes(file)
-            scans[number] = read_scan(file)
+            scans[number] = find_scan(file)
         except ParseError as error:
             data.pop(number, None)
             reports[number] = PageReport(source=file.name, status=FAILED, error=str(error))
@@ -83,6 +83,9 @@ def import_files(
         if number in reports:
             continue
         try:
+            if scans[number] is not None:
+                # Read (and hashed) here, one at a time: its bytes are dropped once stored.
+                scans[number].read()
             read[number] = _ReadPage(files[number], *parse_file(files[number], content), scan=scans[number])
             validate(read[number].page)
             if scans[number] is not None:
@@ -115,7 +118,8 @@ def _unchanged_files(
 ) -> dict[int, PageReport]:
     """Return the reports of the files whose exact bytes this importer already loaded into their
     page (importers/load/version.py), with the same scan beside them if any: unchanged, not
-    read again (one query for the batch)."""
+    read again (one query for the batch). Only the scans of those files are read here (a scan
+    that cannot be read fails its page, naming the scan)."""
     shas = {number: hashlib.sha256(content).hexdigest() for number, content in data.items()}
     loaded = {
         sha: (issue_id, encoding, scan_imported)
@@ -126,7 +130,17 @@ def _unchanged_files(
     reports = {}
     for number, sha in shas.items():
         scan = scans.get(number)
-        if sha in loaded and (scan is None or scan.sha256 == loaded[sha][2]):
+        if sha not in loaded:
+            continue
+        if scan is not None:
+            try:
+                scan.read()
+            except ParseError as error:
+                reports[number] = PageReport(source=files[number].name, status=FAILED, error=str(error))
+                continue
+        if scan is None or scan.sha256 == loaded[sha][2]:
+            if scan is not None:
+                scan.forget_bytes()
             issue_id, encoding, _scan = loaded[sha]
             reports[number] = PageReport(source=files[number].name, status=UNCHANGED,
                                          encoding=encoding, issue_id=issue_id)

@@ -11,6 +11,14 @@ A scan is stored under its hash before the page's
 transaction (a page that then fails leaves an unreferenced file, never a row naming a missing
 file); the same scan imported again writes nothing. A scan an editor attached in the desk
 since the last import is theirs: a re-import keeps it (counted as kept).
+
+A scan is read (and hashed) once, when it is needed: to tell whether an unchanged page file
+still has the scan it was imported with, or just before its page is parsed; its bytes are
+dropped once it is checked and stored, so a batch holds one scan in memory at a time, not 25
+(docs/performance.md, "Import CPU, session of 2026-12-06 (helper)"). The stored file is always a
+copy written through the storage API, never a hard link to the file beside the page: that file
+may later be rewritten in place (``cp new.jpg 2021-03-19_01.jpg`` reuses its inode), which
+would change a stored scan under its hash.
 """
 
 from __future__ import annotations
@@ -34,13 +42,30 @@ from newsroom.scans.store import ScanError, StoredScan, check, store
 
 @dataclass
 class ScanFile:
-    """A page's scan as read from beside its file: its name, bytes and hash, once checked its record."""
+    """A page's scan beside its file: its name and path; once read its bytes and hash; once
+    checked its record (the bytes are then dropped: ``check_and_store``)."""
 
     name: str
-    data: bytes
-    sha256: str
+    path: Path | None = None
     others: tuple[str, ...] = ()
+    data: bytes | None = None
+    sha256: str = ""
     checked: StoredScan | None = None
+
+    def read(self) -> None:
+        """Read the scan's bytes and hash them, unless they are in hand; raise ParseError naming
+        it if unreadable."""
+        if self.data is not None:
+            return
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:
+            raise ParseError(self.name, None, f"cannot read the scan ({error.strerror})") from error
+        self.data, self.sha256 = data, hashlib.sha256(data).hexdigest()
+
+    def forget_bytes(self) -> None:
+        """Drop the bytes once they are no longer needed (the hash and the record stay)."""
+        self.data = None
 
 
 @functools.lru_cache(maxsize=8)
@@ -79,30 +104,28 @@ def scan_beside(file: PageFile) -> tuple[Path, tuple[Path, ...]] | None:
     return folder / names[0], tuple(folder / name for name in names[1:])
 
 
-def read_scan(file: PageFile) -> ScanFile | None:
-    """Read the scan beside a page file (None without one); raise ParseError naming it if unreadable."""
+def find_scan(file: PageFile) -> ScanFile | None:
+    """Return the scan beside a page file, not read yet (None without one)."""
     beside = scan_beside(file)
     if beside is None:
         return None
     path, others = beside
-    name = str(Path(file.name).with_name(path.name))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ParseError(name, None, f"cannot read the scan ({error.strerror})") from error
-    return ScanFile(name=name, data=data, sha256=hashlib.sha256(data).hexdigest(),
+    return ScanFile(name=str(Path(file.name).with_name(path.name)), path=path,
                     others=tuple(str(Path(file.name).with_name(o.name)) for o in others))
 
 
 def check_and_store(scan: ScanFile, *, store_it: bool = True) -> None:
     """Check a scan's structure and store it under its hash (unless ``store_it`` is False: a
-    dry run); raise ParseError naming it if refused."""
+    dry run); raise ParseError naming it if refused. Its bytes are dropped afterwards (read
+    first if they were not: ``ScanFile.read``)."""
+    scan.read()
     try:
         scan.checked = check(scan.data, scan.name, sha256=scan.sha256)
     except ScanError as error:
         raise ParseError(scan.name, None, error.reason) from None
     if store_it:
         store(scan.data, scan.checked)
+    scan.forget_bytes()
 
 
 class ScanMixin:
