@@ -11,7 +11,10 @@ What it measures (figures, not assertions: see docs/performance.md):
   fresh process, with pages/s for every tenth of the run (it must not slow down as the tables
   grow) and the process's peak memory (ru_maxrss; with --tracemalloc also Python's own peak),
   which must stay flat between 1,000 and 10,000 files;
-- re-import: the same files again, which must write nothing.
+- re-import: the same files again, which must write nothing;
+- PostgreSQL's CPU a page: the benchmark database's backends (and autovacuum workers), sampled
+  from /proc every 20 ms during each timed import (a lower bound: a backend's last few
+  milliseconds before it exits are missed); "n/a" when the server is not on this machine.
 With --scans every page has a 2,500 x 3,500 JPEG scan beside it (benchmarks/generate_scans.py),
 checked by decoding and stored under its hash by the import, into a scans storage emptied first.
 Target: at least 100 pages/s end to end. --profile writes a pyinstrument profile of the
@@ -22,10 +25,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -70,6 +77,62 @@ def _cpu_seconds() -> float:
         for usage in (resource.getrusage(resource.RUSAGE_SELF),
                       resource.getrusage(resource.RUSAGE_CHILDREN))
     )
+
+
+class PostgresCpu:
+    """Sample the CPU time of the PostgreSQL processes serving one database (Linux /proc).
+
+    Its backends come and go (each worker process of a run has its own connection), so each
+    one's CPU time is read every ``interval`` seconds and the last reading kept. The child
+    marks the timed import by creating ``<marker>.start`` and ``<marker>.stop``; ``result()`` is
+    the CPU seconds spent between the two, or None if no process could be read.
+    """
+
+    def __init__(self, database: str, marker: str, interval: float = 0.02):
+        self.database, self.marker, self.interval = database, marker, interval
+        self.latest: dict[int, float] = {}
+        self.at_start: dict[int, float] | None = None
+        self.at_stop: dict[int, float] | None = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+    def _sample(self) -> None:
+        wanted = f" {self.database} ".encode()
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
+                    title = handle.read()
+                if not title.startswith(b"postgres:") or wanted not in title + b" ":
+                    continue
+                with open(f"/proc/{entry.name}/schedstat") as handle:
+                    self.latest[int(entry.name)] = int(handle.read().split()[0]) / 1e9
+            except OSError:
+                continue  # gone meanwhile, or not ours to read
+
+    def _run(self) -> None:
+        while not self.done.is_set():
+            self._sample()
+            if self.at_start is None and os.path.exists(self.marker + ".start"):
+                self.at_start = dict(self.latest)
+            if self.at_start is not None and self.at_stop is None and os.path.exists(self.marker + ".stop"):
+                self.at_stop = dict(self.latest)
+            self.done.wait(self.interval)
+
+    def result(self) -> float | None:
+        if not self.at_start and not self.at_stop:
+            return None
+        start, stop = self.at_start or {}, self.at_stop or self.latest
+        return sum(max(0.0, cpu - start.get(pid, 0.0)) for pid, cpu in stop.items())
 
 
 def child(args: argparse.Namespace) -> None:
@@ -122,9 +185,15 @@ def child(args: argparse.Namespace) -> None:
 
         profiler = Profiler()
         profiler.start()
+    if args.pg_marker:
+        Path(args.pg_marker + ".start").touch()
+        time.sleep(0.05)  # the parent's sampler reads the backends' CPU before the import
     started, cpu = time.perf_counter(), _cpu_seconds()
     report = import_paths(paths, progress=progress, jobs=args.jobs)
     elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    if args.pg_marker:
+        Path(args.pg_marker + ".stop").touch()
+        time.sleep(0.05)
     if profiler is not None:
         profiler.stop()
         out = BENCH_DIR / f"import-profile-{args.files}.txt"
@@ -181,20 +250,34 @@ def run_child(args: argparse.Namespace, files: int) -> dict:
     if args.async_commit:
         command.append("--async-commit")
     command += ["--jobs", str(args.jobs)]
+    marker_dir = tempfile.mkdtemp(prefix="import-benchmark-")
+    marker = os.path.join(marker_dir, "import")
+    command += ["--pg-marker", marker]
     if args.whole_issues:
         command.append("--whole-issues")
     if args.scans:
         command.append("--scans")
     if args.profile and files == args.small:
         command.append("--profile")
-    import os
-
     env = {**os.environ, **benchmark_env(args.database_url)}
-    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    if args.server_side_binding:
+        env["DATABASE_SERVER_SIDE_BINDING"] = "1"  # newsroom/settings.py
+    database = urlsplit(args.database_url).path.lstrip("/")
+    try:
+        with PostgresCpu(database, marker) as postgres:
+            result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    finally:
+        for suffix in (".start", ".stop"):
+            Path(marker + suffix).unlink(missing_ok=True)
+        os.rmdir(marker_dir)
     if result.returncode != 0:
         sys.stderr.write(result.stdout)
         raise SystemExit(f"the import of {files} files failed")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    pg_seconds = postgres.result()
+    figures["postgres_cpu_ms_per_page"] = (
+        None if pg_seconds is None else round(pg_seconds / figures["files"] * 1000, 1))
+    return figures
 
 
 def main() -> None:
@@ -209,6 +292,9 @@ def main() -> None:
                         help="profile the small import with pyinstrument")
     parser.add_argument("--async-commit", action="store_true",
                         help="what-if: run the import with synchronous_commit off")
+    parser.add_argument("--server-side-binding", action="store_true",
+                        help="what-if: run the imports with DATABASE_SERVER_SIDE_BINDING=1 (parameters "
+                             "sent apart from the SQL instead of quoted into it)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="import_paths(jobs=N): worker processes for the imports (default 1)")
     parser.add_argument("--whole-issues", action="store_true",
@@ -218,6 +304,7 @@ def main() -> None:
                         help="a 2,500 x 3,500 JPEG scan beside every page (benchmarks/generate_scans.py)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--pg-marker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -233,7 +320,7 @@ def main() -> None:
     size = sum(p.stat().st_size for p in paths)
     scans = [p for path in paths for p in path.parent.glob(path.stem + ".*") if p.suffix != ".md"]
     print(f"pages: {len(paths)} generated pages (seed {args.seed}), {size / 2**20:.0f} MiB; "
-          f"import jobs: {args.jobs}")
+          f"import jobs: {args.jobs}{'; server-side binding' if args.server_side_binding else ''}")
     if scans:
         scan_size = sum(p.stat().st_size for p in scans)
         print(f"scans: {len(scans)}, {scan_size / 2**20:.0f} MiB ({scan_size / len(scans) / 1024:.0f} KiB each)")
@@ -254,6 +341,9 @@ def main() -> None:
               f"[{verdict}: target {TARGET_PAGES_PER_SECOND}]")
         print(f"    importer CPU (Python, without PostgreSQL): "
               f"{figures['python_cpu_ms_per_page']} ms a page")
+        pg = figures["postgres_cpu_ms_per_page"]
+        print(f"    PostgreSQL CPU (the database's backends, sampled): "
+              f"{'n/a' if pg is None else f'{pg} ms a page'}")
         print(f"    pages/s by tenth of the run: {figures['tenths_pages_per_second']}")
         memory = (f"    memory: RSS {figures['rss_before_mb']} MB before the import, "
                   f"{figures['rss_after_mb']} MB after (by tenth: {figures['rss_by_tenth_mb']}); "
