@@ -13,7 +13,9 @@ PostgreSQL's own work.
     .venv/bin/python benchmarks/api_list_benchmark.py [--requests 50] [--pages 30] [--profile]
 
 ``--profile`` also prints the 25 functions with the most own time (cProfile, CPU) of the staff
-lists (the uncached ones), each URL.
+lists (the uncached ones), each URL. ``--general-path`` answers every list by DRF's general path
+(FilterSet, QuerySet, models), not by the quick list of compiled queries that a list naming no
+filter takes (newsroom/api/quicklist.py): the figures to compare with.
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--pages", type=int, default=30, help="generated pages to import when empty")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the list")
+    parser.add_argument("--general-path", action="store_true",
+                        help="answer the lists by DRF's general path, not the quick list")
     args = parser.parse_args()
 
     # One client asks many times: lift the anonymous throttle; production keeps the default.
@@ -111,6 +115,10 @@ def main() -> None:
     setup_django(args.database_url)
     from django.test import Client
 
+    if args.general_path:
+        from newsroom.api import views
+
+        views.wants_quick_list = lambda view: False
     articles = fill(args.pages)
     # An anonymous reader (whose lists the page cache may answer) and an editor with a token
     # (whose lists are never cached: they hold withdrawn articles), the figure #21 asks for.
@@ -118,7 +126,8 @@ def main() -> None:
         "anonymous": Client(HTTP_HOST="127.0.0.1"),
         "staff token": Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {staff_token()}"),
     }
-    print(f"{articles} articles; {args.requests} requests a URL after 3 warm-up requests")
+    path = "DRF's general path" if args.general_path else "the quick list where no filter is named"
+    print(f"{articles} articles; {args.requests} requests a URL after 3 warm-up requests; {path}")
     print(f"{'client':<12} {'url':<64} {'CPU ms/req':>10} {'wall ms/req':>11} {'SQL':>4}  page cache")
     for who, client in clients.items():
         for name, url in URLS.items():

@@ -55,6 +55,19 @@ def api_url(context: dict, view_name: str, pk: int, format: str | None = None) -
     )
 
 
+def url_function(context: dict, url, view_name: str, *args):
+    """Return ``lambda pk: url(context, view_name, pk, *args)`` (api_url or archive_url), its
+    template looked up once: for building a whole list's addresses."""
+    url(context, view_name, _PK_PLACEHOLDER, *args)  # reverses and keeps the template
+    templates = context["url_templates"]
+    key = ("api", view_name, *args) if url is api_url else ("site", view_name)
+    template = templates.get(key)
+    if not template:
+        return lambda pk: url(context, view_name, pk, *args)
+    prefix, suffix = template
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 def archive_url(context: dict, view_name: str, pk: int) -> str:
     """Return the public archive address of a row (newsroom.siteurl: SITE_URL in production)."""
     request = context.get("request")

@@ -48,6 +48,17 @@ class KeysetCursorPagination(BasePagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        keys = self.ordering_keys(queryset, view)
+        cursor = self.begin(request, keys)
+        if keys is None:
+            return self._paginate_by_offset(queryset, cursor)
+        return self.paginate_by_keys(keys, cursor, lambda walk, values, limit: list(
+            self.walked(queryset, walk, values)[:limit]
+        ))
+
+    def begin(self, request, keys) -> dict:
+        """Read the request's page size and cursor for these sort keys (None: by offset); return
+        the cursor's content ({} on the first page). Refuses a bad page size or cursor (400)."""
         self.request = request
         self.base_url = request.build_absolute_uri(request.path)
         # The decoded parameters, not the raw query string: its encoding is the client's.
@@ -58,12 +69,8 @@ class KeysetCursorPagination(BasePagination):
             for value in values
         ]
         self.page_size = self.get_page_size(request)
-        keys = self.ordering_keys(queryset, view)
         self.salt = self.cursor_salt(request, keys)
-        cursor = self.decode_cursor(request)
-        if keys is None:
-            return self._paginate_by_offset(queryset, cursor)
-        return self._paginate_by_keyset(queryset, keys, cursor)
+        return self.decode_cursor(request)
 
     # --- request parameters -------------------------------------------------------------
 
@@ -130,9 +137,14 @@ class KeysetCursorPagination(BasePagination):
         None means "page by offset": the ordering is not made of columns the view
         declares safe to compare in a filter (``keyset_fields``), e.g. a relevance score.
         """
+        return self.keys_of(queryset.query.order_by, view)
+
+    @staticmethod
+    def keys_of(order_by, view) -> list[tuple[str, bool]] | None:
+        """Return ordering_keys() of an order_by() list (names with "-" for descending)."""
         allowed = set(getattr(view, "keyset_fields", ())) | {"pk", "id"}
         keys: list[tuple[str, bool]] = []
-        for item in queryset.query.order_by:
+        for item in order_by:
             if not isinstance(item, str):
                 return None
             name = item.lstrip("-")
@@ -145,29 +157,38 @@ class KeysetCursorPagination(BasePagination):
 
     # --- the two ways of paging ---------------------------------------------------------
 
-    def _paginate_by_keyset(self, queryset, keys, cursor):
+    def paginate_by_keys(self, keys, cursor, fetch, value_of=getattr) -> list:
+        """Return the page's rows, walking the sort `keys` from the cursor (after begin()).
+
+        ``fetch(walk, values, limit)`` returns at most `limit` rows in the walking order
+        (`walk`: (name, descending) pairs), after the key `values` (None: from the start);
+        ``value_of(row, name)`` is a row's sort key (the next and previous cursors hold them).
+        """
         values = cursor.get("k")
         backwards = cursor.get("r", False)
         if values is not None and len(values) != len(keys):
             raise self.bad_cursor()
         walk = [(name, desc != backwards) for name, desc in keys]
-        queryset = queryset.order_by(*[("-" if desc else "") + name for name, desc in walk])
-        if values is not None:
-            queryset = queryset.filter(self._after(walk, values))
-        rows = list(queryset[: self.page_size + 1])
+        rows = fetch(walk, values, self.page_size + 1)
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if backwards:
             rows.reverse()
         self._next = self._previous = None
         if rows:
-            first = [_json_value(getattr(rows[0], name)) for name, _desc in keys]
-            last = [_json_value(getattr(rows[-1], name)) for name, _desc in keys]
+            first = [_json_value(value_of(rows[0], name)) for name, _desc in keys]
+            last = [_json_value(value_of(rows[-1], name)) for name, _desc in keys]
             if (more and not backwards) or (backwards and values is not None):
                 self._next = {"k": last}
             if (values is not None and not backwards) or (backwards and more):
                 self._previous = {"k": first, "r": True}
         return rows
+
+    @classmethod
+    def walked(cls, queryset, walk, values):
+        """Return the queryset in the walking order, after the key values (None: from the start)."""
+        queryset = queryset.order_by(*[("-" if desc else "") + name for name, desc in walk])
+        return queryset if values is None else queryset.filter(cls._after(walk, values))
 
     @staticmethod
     def _after(walk, values) -> Q:

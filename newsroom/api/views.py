@@ -40,6 +40,7 @@ from newsroom.api.querysets import (
     credits_with_people,
     prefetch_parts,
 )
+from newsroom.api.quicklist import summary_page, wants_quick_list
 from newsroom.api.rendering import PlainTextRenderer
 from newsroom.api.serializers import (
     AdvertisementSerializer,
@@ -110,6 +111,20 @@ class OrderedByFilterSetMixin:
     @property
     def keyset_fields(self):
         return self.filterset_class.keyset_fields()
+
+
+class QuickListMixin:
+    """Answer a list of summaries that names no filter from compiled queries, as plain rows
+    (newsroom/api/quicklist.py: the same answer, without a FilterSet, QuerySet or model per
+    request); any other list takes DRF's path. Below the page cache: anonymous lists are
+    still answered from it."""
+
+    def list(self, request, *args, **kwargs):
+        if wants_quick_list(self):
+            data = summary_page(self)
+            if data is not None:
+                return self.get_paginated_response(data)
+        return super().list(request, *args, **kwargs)
 
 
 # --- publications and issues -----------------------------------------------------------------------
@@ -224,6 +239,7 @@ class ArticleViewSet(
     CitationMixin,
     CachedForReadersMixin,
     OrderedByFilterSetMixin,
+    QuickListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
