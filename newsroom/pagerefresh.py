@@ -128,23 +128,36 @@ def _committed(touched: _Touched) -> None:
     pages = pagecache.page_cache()
     if pages is None:
         return
-    dates = set(touched.dates)
-    if touched.issues or touched.issue_dates or touched.articles:
-        dates |= dates_of(issues=touched.issues | touched.issue_dates, articles=touched.articles,
-                          using=touched.using)
-    scopes = pagescopes.of_dates(dates)
-    # An article page depends on its own scope too, wherever the article moves.
-    if len(touched.articles) <= 100:
-        scopes.update(pagescopes.article(pk) for pk in touched.articles)
-    paths: list[str] = []
+    dates, reach = set(touched.dates), None
+    scopes: set[str] = set()
+    try:
+        if touched.issues or touched.issue_dates or touched.articles:
+            dates |= dates_of(issues=touched.issues | touched.issue_dates,
+                              articles=touched.articles, using=touched.using)
+        scopes = pagescopes.of_dates(dates)
+        # An article page depends on its own scope too, wherever the article moves.
+        if len(touched.articles) <= 100:
+            scopes.update(pagescopes.article(pk) for pk in touched.articles)
+        if not touched.whole:
+            reach = reach_of(touched, dates, pages)
+            scopes |= reach.scopes()
+    except Exception:
+        # Whatever cannot be told exactly moves every page on: never a stale page.
+        logger.exception("page cache: could not tell which pages a change reached; all move on")
+        reach = None
+        touched.whole = True
     if touched.whole:
         scopes.add(pagescopes.ARCHIVE)
-    else:
-        reach = reach_of(touched, dates, pages)
-        scopes |= reach.scopes()
-        # A long run (an import) reaches hundreds of contributors: theirs render when asked.
-        paths = reach.paths(limit=0 if getattr(_local, "dates", None) is not None else REFRESH_LIMIT)
     pagescopes.bump(pages, scopes)
+    paths: list[str] = []
+    if reach is not None:
+        try:
+            # A long run (an import) reaches hundreds of contributors: theirs render when asked.
+            paths = reach.paths(limit=0 if getattr(_local, "dates", None) is not None
+                                else REFRESH_LIMIT)
+        except Exception:
+            logger.warning("page cache: the pages a change reached are not rendered ahead",
+                           exc_info=True)
     if dates or paths:
         refresh_after_commit(dates, paths=paths, using=touched.using)
 

@@ -283,3 +283,17 @@ def test_a_deleted_article_leaves_its_contributors_and_tags_pages(client, desk):
     Article.objects.get(pk=gone.pk).delete()
     for url in urls:
         assert "将被删除的稿件" not in get(client, url)[0].content.decode(), url
+
+
+def test_a_change_whose_reach_cannot_be_told_moves_every_page_on(client, desk, monkeypatch):
+    from newsroom import pagerefresh
+
+    url = reverse("archive:person", kwargs={"pk": desk["one"].pk})
+    get(client, url)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away after the commit")
+
+    monkeypatch.setattr(pagerefresh, "reach_of", broken)
+    edit(desk["first"], "职工夜校今晚开课")
+    assert "职工夜校今晚开课" in get(client, url)[0].content.decode()
