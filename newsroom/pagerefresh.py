@@ -65,8 +65,8 @@ class _Touched:
         self.whole = False
         self.done = False
 
-    def add(self, articles, issues, dates, whole, people=(), tags=(), tag_slugs=(),
-            counts=False, issue_dates=()) -> None:
+    def add(self, *, articles=(), issues=(), dates=(), whole=False, people=(), tags=(),
+            tag_slugs=(), counts=False, issue_dates=()) -> None:
         self.articles.update(int(pk) for pk in articles if pk is not None)
         self.issues.update(int(pk) for pk in issues if pk is not None)
         self.issue_dates.update(int(pk) for pk in issue_dates if pk is not None)
@@ -109,7 +109,8 @@ def pages_changed(*, articles: Iterable[int] = (), issues: Iterable[int] = (),
     fresh = touched is None
     if fresh:
         touched = _Touched(using)
-    touched.add(articles, issues, dates, whole, people, tags, tag_slugs, counts, issue_dates)
+    touched.add(articles=articles, issues=issues, dates=dates, whole=whole, people=people,
+                tags=tags, tag_slugs=tag_slugs, counts=counts, issue_dates=issue_dates)
     if not fresh:
         return
     if not (touched.articles or touched.issues or touched.issue_dates or touched.dates
