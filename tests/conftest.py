@@ -1,5 +1,38 @@
 import pytest
 from django.core.cache import caches
+from django.db.models.signals import post_migrate
+from django.utils import translation
+
+_tearing_down = False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    global _tearing_down
+    _tearing_down = True
+    try:
+        return (yield)
+    finally:
+        _tearing_down = False
+
+
+def _restore_roles_after_flush(sender, apps=None, **kwargs):
+    """Give the editorial groups back after a test that committed emptied every table.
+
+    The flush that ends a transactional_db test sends post_migrate. Run serially, pytest-django
+    runs those tests last; spread over processes (`make test`: --dist loadfile) a file's tests
+    run together, so later files in the same process still need the groups. A flush inside a
+    test (tests/test_backup.py loses the archive on purpose) is left as it is.
+    """
+    if sender.label == "newsroom" and _tearing_down:
+        from django.apps import apps as global_apps
+
+        from tests.factories import restore_roles
+
+        restore_roles(apps or global_apps)
+
+
+post_migrate.connect(_restore_roles_after_flush, dispatch_uid="tests.restore_roles_after_flush")
 
 
 @pytest.fixture
@@ -38,6 +71,18 @@ def staff_user(db):
     from tests.factories import make_user
 
     return make_user("staff")
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Start and leave every test with no language activated (the default, Chinese).
+
+    A test that activates English and fails, or forgets to deactivate it, would otherwise
+    change the language of whatever test the same process runs next.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

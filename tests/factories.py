@@ -137,7 +137,6 @@ def make_user(username: str | None = None, *, role: str | None = None, password:
     database (live server) lose them, so they are re-created here when missing. Without a
     password (the default: hashing one is slow) the user can only be logged in with force_login.
     """
-    import importlib
 
     from django.apps import apps
     from django.contrib.auth.models import Group, User
@@ -146,10 +145,24 @@ def make_user(username: str | None = None, *, role: str | None = None, password:
         username=username or f"user{next(_counter)}", password=password, is_staff=True, **fields
     )
     if role:
-        if not Group.objects.filter(name=role).exists():
-            importlib.import_module("newsroom.migrations.0003_editorial_roles").create_roles(apps)
-            # And what later migrations granted the roles.
-            for later in ROLE_GRANTS:
-                importlib.import_module(f"newsroom.migrations.{later}").grant(apps, None)
+        restore_roles(apps)
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def restore_roles(apps) -> None:
+    """Re-create the editorial groups and their permissions where a flush removed them.
+
+    The data migrations made them (newsroom/0003_editorial_roles and ROLE_GRANTS); a test that
+    commits (transactional_db, a live server) ends by emptying every table, and the tests that
+    run after it in the same process expect them again (tests/conftest.py calls this after each
+    flush). Nothing happens while the groups are there.
+    """
+    import importlib
+
+    Group = apps.get_model("auth", "Group")
+    if Group.objects.filter(name__in=["editor", "chief editor"]).count() == 2:
+        return
+    importlib.import_module("newsroom.migrations.0003_editorial_roles").create_roles(apps)
+    for later in ROLE_GRANTS:
+        importlib.import_module(f"newsroom.migrations.{later}").grant(apps, None)
