@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on (a development key, static files served by runserver).
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo install install-dev node-deps messages migrate seeds serve test test-fast screenshots lint browser-deps redis bench clean
+.PHONY: demo install install-dev node-deps messages migrate seeds serve test test-fast screenshots lint browser-deps redis bench-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,12 +53,16 @@ serve:
 ## demo: install, migrate the SQLite default, import the seeds and serve on http://127.0.0.1:8000 (with a task worker)
 demo: seeds serve
 
+# The suite's files spread over the machine's cores, each file whole in one process: a file's
+# module-wide servers (the replica pair, a task worker) stay with it. PYTEST_ARGS replaces this.
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 ## test: install what the tests need (Python packages, Debian's chromium, a Redis server) and run the whole suite
-test: install-dev browser-deps redis
+test: install-dev browser-deps redis bench-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-fast: the suite without the browser tests
-test-fast: install-dev redis
+test-fast: install-dev redis bench-deps
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 ## screenshots: run the browser tests saving their screenshots in docs/screenshots (the README's pictures); other runs save them in var/screenshots
@@ -66,8 +70,7 @@ screenshots: install-dev browser-deps
 	NEWSROOM_SCREENSHOTS=docs/screenshots $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 ## bench: import and serving benchmarks on PostgreSQL (needs wrk; prints figures, see docs/performance.md)
-bench: install
-	@command -v wrk > /dev/null || (apt-get update -qq && apt-get install -y -qq wrk > /dev/null)
+bench: install bench-deps
 	$(BIN)/python benchmarks/import_benchmark.py $(BENCH_IMPORT_ARGS)
 	$(BIN)/python benchmarks/serve_benchmark.py $(BENCH_SERVE_ARGS)
 
@@ -76,6 +79,9 @@ browser-deps:
 
 redis:
 	@scripts/ensure-redis
+
+bench-deps:
+	@scripts/ensure-wrk
 
 lint: install-dev
 	$(BIN)/ruff check .
