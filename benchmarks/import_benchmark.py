@@ -260,8 +260,8 @@ def run_child(args: argparse.Namespace, files: int) -> dict:
     if args.profile and files == args.small:
         command.append("--profile")
     env = {**os.environ, **benchmark_env(args.database_url)}
-    if args.server_side_binding:
-        env["DATABASE_SERVER_SIDE_BINDING"] = "1"  # newsroom/settings.py
+    if args.client_side_binding:
+        env["DATABASE_SERVER_SIDE_BINDING"] = "0"  # newsroom/settings.py (on by default)
     database = urlsplit(args.database_url).path.lstrip("/")
     try:
         with PostgresCpu(database, marker) as postgres:
@@ -292,9 +292,9 @@ def main() -> None:
                         help="profile the small import with pyinstrument")
     parser.add_argument("--async-commit", action="store_true",
                         help="what-if: run the import with synchronous_commit off")
-    parser.add_argument("--server-side-binding", action="store_true",
-                        help="what-if: run the imports with DATABASE_SERVER_SIDE_BINDING=1 (parameters "
-                             "sent apart from the SQL instead of quoted into it)")
+    parser.add_argument("--client-side-binding", action="store_true",
+                        help="what-if: run the imports with DATABASE_SERVER_SIDE_BINDING=0 (parameters "
+                             "quoted into the SQL by psycopg, as Django does by default)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="import_paths(jobs=N): worker processes for the imports (default 1)")
     parser.add_argument("--whole-issues", action="store_true",
@@ -320,7 +320,7 @@ def main() -> None:
     size = sum(p.stat().st_size for p in paths)
     scans = [p for path in paths for p in path.parent.glob(path.stem + ".*") if p.suffix != ".md"]
     print(f"pages: {len(paths)} generated pages (seed {args.seed}), {size / 2**20:.0f} MiB; "
-          f"import jobs: {args.jobs}{'; server-side binding' if args.server_side_binding else ''}")
+          f"import jobs: {args.jobs}{'; client-side binding' if args.client_side_binding else ''}")
     if scans:
         scan_size = sum(p.stat().st_size for p in scans)
         print(f"scans: {len(scans)}, {scan_size / 2**20:.0f} MiB ({scan_size / len(scans) / 1024:.0f} KiB each)")

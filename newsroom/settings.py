@@ -160,10 +160,13 @@ DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS 
 # Server-side binding (psycopg 3): parameters travel apart from the SQL, and psycopg prepares a
 # statement a connection has run DATABASE_PREPARE_THRESHOLD times, so PostgreSQL plans it once
 # per connection, not once a request (docs/performance.md, "Rendering afresh, session of
-# 2026-12-06 (helper)"). Off by default: a pooler in transaction mode (PgBouncer before 1.21, or
-# without max_prepared_statements) hands a prepared statement's next use to another server
-# connection; behind one, DATABASE_PREPARE_THRESHOLD=off binds on the server and prepares nothing.
-DATABASE_SERVER_SIDE_BINDING = env_bool("DATABASE_SERVER_SIDE_BINDING", False)
+# 2026-12-06 (helper)"). On by default with PostgreSQL (the whole suite runs so); a pooler in
+# transaction mode (PgBouncer before 1.21, or without max_prepared_statements) hands a prepared
+# statement's next use to another server connection: behind one, DATABASE_PREPARE_THRESHOLD=off
+# binds on the server and prepares nothing, and DATABASE_SERVER_SIDE_BINDING=off binds as Django
+# does by default (in the client).
+DATABASE_SERVER_SIDE_BINDING = env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", DATABASES["default"]["ENGINE"].endswith("postgresql"))
 if DATABASE_SERVER_SIDE_BINDING:
     _threshold = env_str("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
     for _alias, _database in DATABASES.items():

@@ -1,5 +1,5 @@
-"""Server-side binding with prepared statements (DATABASE_SERVER_SIDE_BINDING): off unless asked
-for, on the primary and the replicas when asked for, refused on SQLite; and, when the suite runs on
+"""Server-side binding with prepared statements (DATABASE_SERVER_SIDE_BINDING): on by default with
+PostgreSQL, on the primary and the replicas, off when turned off, refused on SQLite; and, when the suite runs on
 PostgreSQL, pages served through it are the pages served without it, their statements prepared."""
 
 from __future__ import annotations
@@ -32,10 +32,20 @@ def _options(**variables: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_server_side_binding_is_off_unless_asked_for():
+def test_server_side_binding_is_on_with_postgresql_unless_turned_off():
     options = _options(DATABASE_URL=PRIMARY, DATABASE_REPLICA_URLS=PRIMARY + "_replica")
-    assert "server_side_binding" not in options["default"] and "prepare_threshold" not in options["default"]
-    assert "server_side_binding" not in options["replica_1"]
+    for alias in ("default", "replica_1"):
+        assert options[alias]["server_side_binding"] is True
+        assert options[alias]["prepare_threshold"] == 5
+    off = _options(DATABASE_URL=PRIMARY, DATABASE_REPLICA_URLS=PRIMARY + "_replica",
+                   DATABASE_SERVER_SIDE_BINDING="off")
+    assert "server_side_binding" not in off["default"] and "prepare_threshold" not in off["default"]
+    assert "server_side_binding" not in off["replica_1"]
+
+
+def test_sqlite_binds_in_the_client_by_default():
+    options = _options(DATABASE_URL="sqlite:////tmp/newsroom-ssb-test.sqlite3")
+    assert "server_side_binding" not in options["default"]
 
 
 def test_asked_for_it_binds_on_the_server_and_prepares_on_the_primary_and_the_replicas():
@@ -95,7 +105,7 @@ def test_pages_served_with_prepared_statements_are_the_same_pages():
     make_credit(person=make_person("记者甲"), article=article)
     make_photo(article.issue, article=article)
     paths = [article.get_absolute_url(), article.issue.get_absolute_url()]
-    bound_here = _serve(paths)
+    bound_here = _serve(paths, DATABASE_SERVER_SIDE_BINDING="off")
     prepared = _serve(paths, DATABASE_SERVER_SIDE_BINDING="on", DATABASE_PREPARE_THRESHOLD="1")
     unprepared = _serve(paths, DATABASE_SERVER_SIDE_BINDING="on", DATABASE_PREPARE_THRESHOLD="off")
     assert prepared["pages"] == bound_here["pages"] == unprepared["pages"]
