@@ -199,14 +199,12 @@ def _load_new_issues(
             loader.load_contents(papers[number], bulk=True,
                                  stored_flags=stored_flags.get(issue.pk, []))
         documents = write_collected(
-            collected, [a for loader in chosen.values() for a in loader.articles_written], index=False)
+            collected, [a for loader in chosen.values() for a in loader.articles_written])
         # Continued articles: in the issues this batch gave jumps or continuations, or new pages.
         rejoin = {loader.issue.pk: loader for number, loader in chosen.items()
                   if number not in starting or any(a.jump or a.continued_from for a in loader.page.articles)}
         joined = join_issues({issue_id: (loader.issue, loader.reason) for issue_id, loader in rejoin.items()})
-        # What the join changed is indexed with its parts once the run's changes are indexed
-        # (join_issues said so: changes.articles_changed); the other new articles now.
-        documents.write(skip=joined)
+        documents.write_after_join(joined)
         # bulk_create sends no post_save: readers' cached pages must learn of the new pages.
         changes.archive_changed(issues=[loader.issue.pk for loader in chosen.values()])
         verify_new_scans(chosen.values())

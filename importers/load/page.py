@@ -158,19 +158,24 @@ class PageLoader(MergeMixin, PeopleMixin, FlagMixin, PageRowMixin, ScanMixin):
         self.source = source = self.source_file()
         self.issue = self.load_issue(publication, source)
         self.load_contents(publication)
+        documents = None
         if self.bulk:
-            write_collected(self.collected, self.articles_written)
+            documents = write_collected(self.collected, self.articles_written)
             if self.report.status != CREATED:
                 # A new page of a stored issue: bulk_create sends no signal for readers' pages.
                 archive_changed(issues=[self.issue.pk])
         # A page that changed nothing leaves the issue's jumps, continuations and pages as
         # the last join pass found them: a re-import of unchanged files joins nothing again.
+        joined = []
         if self.report.status == CREATED or self.report.wrote:
-            self.join_parts()
+            joined = self.join_parts()
+        if documents is not None:
+            documents.write_after_join(joined)
 
-    def join_parts(self) -> None:
-        """Join the issue's continued articles again now that this page is in (joins.py)."""
-        join_issue(self.issue, reason=self.reason)
+    def join_parts(self) -> list[int]:
+        """Join the issue's continued articles again now that this page is in (joins.py);
+        return the ids of the articles whose text changed."""
+        return join_issue(self.issue, reason=self.reason)
 
     def load_contents(
         self, publication: Publication, *, bulk: bool | None = None, stored_flags: list | None = None

@@ -10,6 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import prefetch_related_objects
 from simple_history.utils import bulk_create_with_history
 
+from newsroom import changes
 from newsroom.models import (
     Advertisement,
     Article,
@@ -49,13 +50,13 @@ def save_unless_taken(row) -> bool:
     return True
 
 
-def write_collected(collected: defaultdict, articles: list[Article], *, index: bool = True) -> NewDocuments:
-    """Write collected new rows a kind at a time, parents first, with their history rows,
-    then the search documents of the new articles.
+def write_collected(collected: defaultdict, articles: list[Article]) -> NewDocuments:
+    """Write collected new rows a kind at a time, parents first, with their history rows;
+    return the new articles' search documents to write.
 
-    With ``index=False`` the documents wait for the returned NewDocuments' ``write()``: a batch
-    calls it after its join pass, so an article the join changes is indexed once (when the run's
-    changes are indexed), not once before its parts are joined and again after.
+    The caller writes them after its join pass (``NewDocuments.write_after_join``), so that an
+    article the join changes, or one a later page may join, is indexed once, not once before
+    its parts are joined and again after.
     """
     photos, credits = list(collected.get(Photo, ())), list(collected.get(Credit, ()))
     for model in (Page, Article, Photo, Advertisement, Credit, PageStaff):
@@ -69,10 +70,7 @@ def write_collected(collected: defaultdict, articles: list[Article], *, index: b
     flags = collected.pop(ReviewFlag, [])
     if flags:
         ReviewFlag.objects.bulk_create(flags)
-    documents = NewDocuments(articles, photos, credits)
-    if index:
-        documents.write()
-    return documents
+    return NewDocuments(articles, photos, credits)
 
 
 @dataclass
@@ -82,6 +80,21 @@ class NewDocuments:
     articles: list[Article]
     photos: list[Photo]
     credits: list[Credit]
+
+    def write_after_join(self, joined: Iterable[int]) -> None:
+        """Write the documents after the join pass that followed these rows' writing.
+
+        What the join changed (``joined``) is indexed with its parts once the run's changes
+        are indexed (join_issues said so: changes.articles_changed); so is what a later page
+        may still join (a lead whose jump line points elsewhere, a continuation not joined:
+        the other page is in another batch or a later run), instead of once now and again
+        when it joins. The other new articles now, from the rows in hand.
+        """
+        joined = set(joined)
+        waiting = {a.pk for a in self.articles if a.pk not in joined
+                   and (a.jump_to is not None or (a.is_continuation and a.continues_id is None))}
+        changes.articles_changed(waiting)
+        self.write(skip=joined | waiting)
 
     def write(self, *, skip: Iterable[int] = ()) -> None:
         """Write the documents, but those of the articles in ``skip`` (the ones a join pass

@@ -190,6 +190,45 @@ def test_a_joined_article_is_found_by_its_continuations_text_once(
     assert [a.headline for a in found] == ["杭州职工技能大赛开赛"]
 
 
+def test_an_article_joined_across_batches_has_its_search_document_written_once(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A lead whose continuation comes in a later batch waits for it: its document is written
+    once, with the continuation's text, not once without it and again after the join (on
+    SQLite the pages load one by one, on PostgreSQL a batch at a time: both wait)."""
+    from importers.load import batches
+    from newsroom.search import indexing
+
+    written: list[int] = []
+    real_write = indexing._write
+
+    def counting_write(documents, using):
+        written.extend(document.article_id for document in documents)
+        return real_write(documents, using)
+
+    monkeypatch.setattr(indexing, "_write", counting_write)
+    # Page 3 (the continuation of page 1's lead) in a batch of its own, after 1 and 2.
+    monkeypatch.setattr(batches, "PAGES_PER_BATCH", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_paths(_write(tmp_path, FILES))
+
+    articles = Article.objects.count()
+    assert sorted(written) == sorted(Article.objects.values_list("pk", flat=True))
+    assert len(written) == articles
+    assert [a.headline for a in search_articles("金蓝领")] == ["杭州职工技能大赛开赛"]
+    assert Article.objects.filter(continues__isnull=False).count() == 2
+
+
+def test_an_article_whose_continuation_never_comes_is_still_found(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_paths(_write(tmp_path, {"1.txt": FRONT}))
+
+    assert [a.headline for a in search_articles("数控车工")] == ["杭州职工技能大赛开赛"]
+    assert ReviewFlag.objects.filter(code="jump_pending", status="open").count() == 2
+
+
 def test_joining_a_page_costs_the_same_queries_however_full_the_issue_is(tmp_path):
     """Loading page 3 joins its part with a fixed number of queries, whatever else the issue holds."""
 
