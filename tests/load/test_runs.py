@@ -288,3 +288,28 @@ def test_a_batch_that_fails_for_a_bug_says_so_and_its_pages_still_load(tmp_path,
     assert result.ok and Issue.objects.count() == len(paths)
     (record,) = [r for r in caplog.records if "loading them one by one" in r.getMessage()]
     assert record.levelname == "WARNING" and "a bug in the batch path" in caplog.text
+
+
+def test_a_run_freezes_the_heap_while_it_loads_and_leaves_it_as_it_found_it(tmp_path, monkeypatch):
+    import gc
+
+    frozen_while_loading = []
+    real_import_files = runs.import_files
+
+    def recording(*args, **kwargs):
+        frozen_while_loading.append(gc.get_freeze_count())
+        return real_import_files(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "import_files", recording)
+    assert gc.get_freeze_count() == 0
+    import_paths([seed_pages(tmp_path / "pages", range(1, 3))])
+
+    assert frozen_while_loading and all(count > 0 for count in frozen_while_loading)
+    assert gc.get_freeze_count() == 0
+    # A caller that froze objects itself keeps them frozen after the run.
+    gc.freeze()
+    try:
+        import_paths([seed_pages(tmp_path / "more", range(3, 4))])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
