@@ -150,8 +150,8 @@ def _frozen_heap():
     the worker processes it forks.
 
     A run allocates and frees model instances by the hundred thousand, which sets off full
-    collections that would each walk every long-lived object again (about 0.6 ms of CPU a
-    page). Nothing is freed later than it would be: those objects were alive anyway. Frozen
+    collections that would each walk every long-lived object again (measured with gc.callbacks
+    over 302 whole-issue pages: 1.0 ms a page in full collections, 0.36 frozen). Nothing is freed later than it would be: those objects were alive anyway. Frozen
     before the fork, the workers' collections do not touch the parent's pages either. The
     objects are unfrozen afterwards unless the caller had frozen some (then it decides).
     """
