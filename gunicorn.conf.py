@@ -50,9 +50,12 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle workers now and then so that a slow leak cannot grow without bound; the jitter
-# keeps them from all restarting at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# keeps them from all restarting at once. Rarely: a new worker opens its connection and warms
+# its templates and compiled queries while requests wait for it. Every 2,000 requests (at a
+# few hundred requests a second a worker, every few seconds) cost a quarter to a third of the
+# cached pages' throughput and put 0.1-1 s into the 95th percentile (docs/performance.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 
 # Load the application once in the master, before forking: faster start, shared memory.
 preload_app = True

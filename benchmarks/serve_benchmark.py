@@ -290,7 +290,7 @@ def free_port() -> int:
 
 
 def serving_env(database_url: str, data_dir: Path, port: int, workers: int | None,
-                replica_url: str | None = None) -> dict:
+                replica_url: str | None = None, max_requests: int = 0) -> dict:
     env = {
         **os.environ,
         **benchmark_env(database_url),
@@ -305,7 +305,9 @@ def serving_env(database_url: str, data_dir: Path, port: int, workers: int | Non
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": str(data_dir / "access.log"),
         "GUNICORN_ERRORLOG": str(data_dir / "error.log"),
-        "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling mid-run: its CPU time would be lost
+        # No worker recycling mid-run by default: a recycled worker's CPU time is lost to the
+        # figures (--max-requests measures what recycling costs).
+        "GUNICORN_MAX_REQUESTS": str(max_requests),
         "LOG_LEVEL": "ERROR",
     }
     if workers:
@@ -588,6 +590,10 @@ def main() -> None:
                         help="seconds of wrk over other articles and issues than the measured "
                              "ones before each run (warms the workers, not the page cache of "
                              "the measured paths; 0: none)")
+    parser.add_argument("--max-requests", type=int, default=0, metavar="N",
+                        help="gunicorn restarts each worker after about N requests, as "
+                             "GUNICORN_MAX_REQUESTS does in production (default 0: never; the "
+                             "CPU figures then miss the recycled workers' time)")
     parser.add_argument("--warm-every-path", action="store_true",
                         help="ask for every path once before measuring (a warm page cache; with "
                              "PAGE_CACHE_LOCATION shared by the workers, every page is a hit)")
@@ -640,7 +646,8 @@ def main() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=BENCH_DIR))
     port = free_port()
-    env = serving_env(args.database_url, workdir, port, args.workers, args.replica_url)
+    env = serving_env(args.database_url, workdir, port, args.workers, args.replica_url,
+                      max_requests=args.max_requests)
     # The database servers' CPU: the primary's backends and, with a replica, the replica's.
     databases = [args.database_url, *([args.replica_url] if args.replica_url else [])]
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],

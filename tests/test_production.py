@@ -123,6 +123,16 @@ def test_gunicorn_defaults_to_two_workers_a_core_plus_one_on_the_loopback(monkey
     assert conf["control_socket_disable"] is True
 
 
+def test_gunicorn_recycles_workers_rarely_and_not_all_at_once(monkeypatch):
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS_JITTER", raising=False)
+    conf = gunicorn_settings(monkeypatch)
+    # Every 2,000 requests cost a third of the throughput (docs/performance.md).
+    assert conf["max_requests"] >= 20000
+    assert 0 < conf["max_requests_jitter"] < conf["max_requests"]
+    assert gunicorn_settings(monkeypatch, GUNICORN_MAX_REQUESTS="0")["max_requests"] == 0
+
+
 def test_gunicorn_refuses_a_page_cache_in_each_workers_memory(monkeypatch):
     with pytest.raises(SystemExit, match="PAGE_CACHE_LOCATION=memory keeps a page cache in each"):
         gunicorn_settings(monkeypatch, PAGE_CACHE_LOCATION="memory", GUNICORN_WORKERS="3")
