@@ -137,7 +137,6 @@ def make_user(username: str | None = None, *, role: str | None = None, password:
     database (live server) lose them, so they are re-created here when missing. Without a
     password (the default: hashing one is slow) the user can only be logged in with force_login.
     """
-
     from django.apps import apps
     from django.contrib.auth.models import Group, User
 

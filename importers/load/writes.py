@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.models import prefetch_related_objects
 from simple_history.utils import bulk_create_with_history
 
 from newsroom import changes
@@ -94,15 +93,9 @@ class NewDocuments:
         waiting = {a.pk for a in self.articles if a.pk not in joined
                    and (a.jump_to is not None or (a.is_continuation and a.continues_id is None))}
         changes.articles_changed(waiting)
-        self.write(skip=joined | waiting)
-
-    def write(self, *, skip: Iterable[int] = ()) -> None:
-        """Write the documents, but those of the articles in ``skip`` (the ones a join pass
-        changed: changes.articles_changed has them indexed from the database, parts and all)."""
-        skip = set(skip)
-        articles = [a for a in self.articles if a.pk not in skip] if skip else self.articles
-        if articles:
-            _index_new_articles(articles, self.photos, self.credits)
+        now = [a for a in self.articles if a.pk not in joined and a.pk not in waiting]
+        if now:
+            _index_new_articles(now, self.photos, self.credits)
 
 
 def _index_new_articles(articles: list[Article], photos: list[Photo], credits: list[Credit]) -> None:
@@ -110,6 +103,8 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
 
     bulk_create sends no signals, and nothing needs reading back: the documents are
     built from these rows (and the aliases of the people credited) and commit with them.
+    None of them jumps to another page (write_after_join left those for later), so none has
+    parts whose text its document would need.
     """
     photos_of: defaultdict[int, list[Photo]] = defaultdict(list)
     for photo in sorted(photos, key=lambda row: (row.page, row.position)):
@@ -117,9 +112,6 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
     credits_of: defaultdict[int, list[Credit]] = defaultdict(list)
     for credit in sorted(credits, key=lambda row: (row.order, row.pk)):
         credits_of[id(credit.article if credit.article is not None else credit.photo)].append(credit)
-    # A new lead has no part joined yet (or the join pass changed it, and it is indexed with
-    # its parts then): one query tells them all so, instead of one an article jumping on.
-    prefetch_related_objects([a for a in articles if a.jump_to is not None], "continuations")
     aliases: defaultdict[int, list[str]] = defaultdict(list)
     for person_id, name in PersonAlias.objects.filter(
         person_id__in={credit.person_id for credit in credits}
