@@ -19,15 +19,32 @@ from tests.factories import make_article, make_issue
 MARCH = dt.date(2021, 3, 19)
 
 
-def test_ocr_passages_keeps_only_the_lines_the_corrected_text_no_longer_holds():
+def test_ocr_passages_keeps_only_the_clauses_the_corrected_text_no_longer_holds():
     original = "## 职工之冢\n本报讯 记者阮向民报道\n全省职工之冢建设推进会昨日召开，\n各地代表参加。"
     corrected = ["职工之家", "本报讯", "各地代表参加。全省职工之家建设推进会昨日召开，", "阮向民"]
-    # The corrected heading and paragraph differ by one character: kept as printed. The
-    # byline was taken apart (dateline, credit): kept. The moved paragraph is found: not kept.
+    # The corrected heading and clause differ by one character: kept as printed (with the
+    # punctuation closing them, without the Markdown mark). The byline was taken apart: its
+    # credit is kept, its dateline (本报讯, still in the text) is not. The moved paragraph is
+    # found: not kept.
     assert ocr_passages([original], corrected).splitlines() == [
-        "## 职工之冢",
-        "本报讯 记者阮向民报道",
+        "职工之冢",
+        "记者阮向民报道",
         "全省职工之冢建设推进会昨日召开，",
+    ]
+
+
+def test_ocr_passages_keep_a_changed_clause_not_the_rest_of_its_line():
+    # The importer took the byline out of the first paragraph: the paragraph is indexed in the
+    # corrected text, only the byline beside it.
+    line = "本报讯 记者张浩星报道 省国际贸易集团下属15家成员企业组成了9支队伍，每支队伍派出3名队员参赛。"
+    corrected = ["本报讯", "省国际贸易集团下属15家成员企业组成了9支队伍，每支队伍派出3名队员参赛。"]
+    assert ocr_passages([line], corrected) == "记者张浩星报道"
+    # Neighbouring changed clauses make one passage, as printed between them; a clause the
+    # corrected text holds ends it.
+    line = "工人日极，职工之冢；各地代表参加！劳模精坤。"
+    assert ocr_passages([line], ["工人日报职工之家各地代表参加劳模精神"]).splitlines() == [
+        "工人日极，职工之冢；",
+        "劳模精坤。",
     ]
 
 

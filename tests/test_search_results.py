@@ -20,6 +20,7 @@ from newsroom.models import Article, Visibility
 from newsroom.search import indexing as search_indexing
 from newsroom.search import results as search_results
 from newsroom.search import search_articles, search_public, year_facets
+from newsroom.search.text import INDEX_SCHEME
 from tests.factories import make_article, make_issue
 
 pytestmark = pytest.mark.django_db
@@ -167,9 +168,9 @@ def test_the_migration_brings_old_documents_to_what_indexing_writes_now(monkeypa
     update = next(sql for sql in statements if sql.lstrip().startswith("UPDATE"))
     issue = make_issue(date=dt.date(2021, 3, 19))
     # Indexed as scheme 2 was (the scheme number aside, this article's document is the same
-    # under scheme 3: no traditional characters, no OCR passages).
+    # under schemes 3 and 4: no traditional characters, no OCR passages).
     monkeypatch.setattr(search_indexing, "SEGMENTER_VERSION",
-                        search_indexing.SEGMENTER_VERSION.replace("/scheme-3", "/scheme-2"))
+                        search_indexing.SEGMENTER_VERSION.replace(f"/scheme-{INDEX_SCHEME}", "/scheme-2"))
     article = make_article(issue=issue, kicker="本报讯", headline="工会'数字化改革'ＣＮ３３",
                            body="正文里也有工会。", page=2, position=3)
     rebuild_search_index()

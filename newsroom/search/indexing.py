@@ -28,6 +28,7 @@ from newsroom.search.text import (
     document_lexemes,
     long_words,
     normalize,
+    normalize_with_map,
 )
 
 logger = logging.getLogger(__name__)
@@ -111,28 +112,56 @@ def document_texts(
 
 
 _NOT_LETTERS = re.compile(r"[\W_]+")
+_LETTERS = re.compile(r"[^\W_]+")
+# What may follow a passage's last letter and still belong to it: its punctuation, not the
+# space or the next clause.
+_TRAILING_MARKS = re.compile(r"[^\w\s]*")
 
 
 def ocr_passages(originals: Iterable[str], corrected: Iterable[str]) -> str:
-    """Return the lines of the original OCR that the corrected text no longer holds.
+    """Return the passages of the original OCR that the corrected text no longer holds.
 
-    A line is kept when its letters and digits (normalized; punctuation, spaces and
-    Markdown marks aside) occur nowhere in the corrected text's: a line an editor or the
-    importer changed a character of, a byline the importer took apart. A paragraph the
-    importer only moved or joined is found as it was and not kept twice.
+    A line of the OCR is read as its runs of letters and digits (normalized; punctuation,
+    spaces and Markdown marks between them). A run that occurs nowhere in the corrected
+    text's letters is kept: the clause where an editor or the importer changed a
+    character, the byline the importer took apart. Neighbouring kept runs of a line make
+    one passage, as printed between them (with the punctuation closing it); a run the
+    corrected text still holds, a paragraph the importer only moved or joined, is not
+    kept twice. So a word in its misread form is found through the passages, while the
+    rest of a line (the paragraph after a byline) is indexed once, in the corrected text.
     """
     present = _NOT_LETTERS.sub("", normalize("\n".join(t for t in corrected if t)))
     kept: dict[str, None] = {}
     for text in originals:
         if not text:
             continue
-        # Normalized whole, not line by line: every line break normalizes to itself and no
-        # other character to one (checked over all of Unicode), so the lines pair up.
-        for line, folded in zip(text.splitlines(), normalize(text).splitlines(), strict=True):
-            letters = _NOT_LETTERS.sub("", folded)
-            if letters and letters not in present:
-                kept[line.strip()] = None
+        for line in text.splitlines():
+            for passage in _changed_passages(line, present):
+                kept[passage] = None
     return "\n".join(kept)
+
+
+def _changed_passages(line: str, present: str) -> list[str]:
+    """Return the passages of one OCR line whose runs of letters the corrected text lacks."""
+    folded, raw_index = normalize_with_map(line)
+    passages: list[str] = []
+    start = end = None
+    for run in _LETTERS.finditer(folded):
+        if run.group() not in present:
+            if start is None:
+                start = raw_index[run.start()]
+            end = raw_index[run.end() - 1] + 1
+        elif start is not None:
+            passages.append(_closed(line, start, end))
+            start = None
+    if start is not None:
+        passages.append(_closed(line, start, end))
+    return passages
+
+
+def _closed(line: str, start: int, end: int) -> str:
+    """Return line[start:end] with the punctuation that closes it (。 ， ！)."""
+    return line[start : _TRAILING_MARKS.match(line, end).end()]
 
 
 def tsvector_literal(fields: Iterable[tuple[str, str]], *, prefix: str = "") -> str:

@@ -34,7 +34,8 @@ from newsroom.lib.hanzi import TABLE_VERSION, fold_char
 # version are stale and `manage.py rebuild_search_index --stale` re-indexes them.
 # Scheme 3: traditional and variant characters folded (newsroom/lib/hanzi.py); the
 # original OCR of corrected passages indexed beside the corrected text.
-INDEX_SCHEME = 3
+# Scheme 4: those passages are the changed clauses of a line, not the whole line.
+INDEX_SCHEME = 4
 SEGMENTER_VERSION = f"rjieba-{version('rjieba')}/{TABLE_VERSION}/scheme-{INDEX_SCHEME}"
 
 # Headline tokens are indexed a second time with this mark (PostgreSQL); no token holds

@@ -64,15 +64,37 @@ def test_a_documents_vector_is_its_fields_literals_joined():
 
 
 def reference_passages(originals, corrected):
-    """ocr_passages as it was: each line normalized on its own."""
+    """ocr_passages written out character by character: each raw character folded on its own,
+    runs of letters grown one folded character at a time, a passage from its first changed
+    run's first raw character to its last one's last, then the punctuation right after."""
     not_letters = re.compile(r"[\W_]+")
     present = not_letters.sub("", normalize("\n".join(t for t in corrected if t)))
     kept = {}
     for text in originals:
         for line in (text or "").splitlines():
-            letters = not_letters.sub("", normalize(line))
-            if letters and letters not in present:
-                kept[line.strip()] = None
+            runs = []  # [folded letters, first raw index, last raw index]
+            in_run = False
+            for index, char in enumerate(line):
+                for folded in normalize(char):
+                    if re.fullmatch(r"[^\W_]", folded):
+                        if not in_run:
+                            runs.append(["", index, index])
+                        runs[-1][0] += folded
+                        runs[-1][2] = index
+                        in_run = True
+                    else:
+                        in_run = False
+            changed = [letters not in present for letters, _first, _last in runs]
+            for number, (_letters, first, _last) in enumerate(runs):
+                if not changed[number] or (number and changed[number - 1]):
+                    continue  # not changed, or not the first of its group
+                following = number
+                while following + 1 < len(runs) and changed[following + 1]:
+                    following += 1
+                end = runs[following][2] + 1
+                while end < len(line) and not line[end].isspace() and not re.match(r"\w", line[end]):
+                    end += 1
+                kept[line[first:end]] = None
     return "\n".join(kept)
 
 
@@ -80,8 +102,9 @@ def reference_passages(originals, corrected):
     ["工會，工作\n\n  误读一行  \n误读一行"],
     ["a\r\nb\u2028误读\x85行\x0b臺灣\x0c第二\x1c行\x1d\x1e末\r", None, ""],
     ["ＡＢＣ全角\n㈱株式\nﬁ合字\n正文"],
+    ["本报讯 记者阮向民报道 工会工作，职工之冢！正文。\n**误读**_一行_。\n工会，误读……正文 b"],
 ])
-def test_ocr_passages_are_the_lines_kept_before(originals):
+def test_ocr_passages_are_the_changed_clauses_character_by_character(originals):
     corrected = ["工会工作", "正文 b"]
     assert ocr_passages(originals, corrected) == reference_passages(originals, corrected)
 
