@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history
 
 from importers.load.files import PageFile, parse_file, read_bytes
 from importers.load.flags import stored_flag_rows
@@ -26,7 +25,7 @@ from importers.load.reports import FAILED, UNCHANGED, PageReport
 from importers.load.scans import ScanFile, check_and_store, find_scan, verify_new_scans
 from importers.load.values import validate
 from importers.load.version import importer_version
-from importers.load.writes import commit_without_waiting, write_collected
+from importers.load.writes import commit_without_waiting, create_with_history, write_collected
 from importers.records import PageRecord, ParseError
 from newsroom import changes
 from newsroom.models import ImportRun, Issue, Page, Person, Publication, SourceFile
@@ -190,7 +189,7 @@ def _load_new_issues(
                                          if loader.issue is not None})
         new = {number: loader.new_issue(papers[number], sources[loader.sha256])
                for number, loader in starting.items()}
-        bulk_create_with_history(list(new.values()), Issue)
+        create_with_history(list(new.values()), Issue)
         for number, issue in new.items():
             issues[(papers[number].pk, issue.date)] = issue
         for number, loader in sorted(chosen.items()):

@@ -78,7 +78,7 @@ def test_a_batch_that_collides_with_another_process_is_loaded_page_by_page(
     expected = archive_snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         empty_the_archive()
-    original = writes.bulk_create_with_history
+    original = writes.create_with_history
     calls = []
 
     def collide_once(rows, model, **kwargs):
@@ -88,7 +88,7 @@ def test_a_batch_that_collides_with_another_process_is_loaded_page_by_page(
         return original(rows, model, **kwargs)
 
     for module in (batches, writes):  # the batch's issues; then its rows, a kind at a time
-        monkeypatch.setattr(module, "bulk_create_with_history", collide_once)
+        monkeypatch.setattr(module, "create_with_history", collide_once)
     with django_capture_on_commit_callbacks(execute=True):
         result = import_paths([folder])
 

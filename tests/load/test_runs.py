@@ -185,7 +185,7 @@ def test_two_jobs_meeting_on_one_issue_load_it_once(tmp_path, monkeypatch):
 
     parallel = connection.vendor == "postgresql"  # SQLite: one process, no meeting
     barrier = multiprocessing.get_context("fork").Barrier(2)
-    original, collided = writes.bulk_create_with_history, tmp_path / "collided"
+    original, collided = writes.create_with_history, tmp_path / "collided"
 
     def at_once(rows, model, **kwargs):
         if model is Issue and parallel:
@@ -200,7 +200,7 @@ def test_two_jobs_meeting_on_one_issue_load_it_once(tmp_path, monkeypatch):
         return created
 
     for module in (batches, writes):  # the batch's issues; then its rows, a kind at a time
-        monkeypatch.setattr(module, "bulk_create_with_history", at_once)
+        monkeypatch.setattr(module, "create_with_history", at_once)
 
     result = import_paths([*paths[:3], again, *paths[3:]], jobs=2)
 

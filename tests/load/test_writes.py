@@ -167,3 +167,42 @@ def test_a_page_commit_on_postgresql_does_not_wait_for_the_wal_flush():
     asked = [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
     expected = ["SET LOCAL synchronous_commit TO OFF"] if connection.vendor == "postgresql" else []
     assert asked == expected
+
+
+@pytest.mark.parametrize("through", ["create_with_history", "bulk_create_with_history"])
+def test_new_rows_history_is_the_librarys_own_with_each_rows_reason_and_user(through, editor_user):
+    """create_with_history (which copies the history rows in the database on PostgreSQL) writes
+    the history records django-simple-history's bulk_create_with_history writes."""
+    from simple_history.utils import bulk_create_with_history
+
+    from importers.load.writes import create_with_history
+    from tests.factories import make_issue, make_person
+
+    issue = make_issue(date=dt.date(2021, 3, 19))
+    writer, illustrator = make_person("阮向民"), make_person("邹伟锋")
+    rows = [Article(issue=issue, page=1, position=n, headline=f"标题{n}", body=f"正文{n}。",
+                    original_text="OCR", imported={"body": f"正文{n}。"}) for n in (1, 2, 3)]
+    for row, reason in zip(rows, ["导入：a.md", "导入：b.md", None], strict=True):
+        if reason is not None:
+            row._change_reason = reason
+    rows[1]._history_user = editor_user
+    if through == "create_with_history":
+        create_with_history(rows, Article, extra={"tag_names": []})
+    else:
+        bulk_create_with_history(rows, Article, custom_historical_attrs={"tag_names": []})
+    credits = [Credit(article=rows[0], person=writer, role="reporter", order=1),
+               Credit(article=rows[0], person=illustrator, role="photographer", order=2)]
+    create_with_history(credits, Credit)
+
+    history = list(Article.history.order_by("history_id"))
+    assert [(h.id, h.history_type, h.history_change_reason, h.history_user) for h in history] == [
+        (rows[0].pk, "+", "导入：a.md", None),
+        (rows[1].pk, "+", "导入：b.md", editor_user),
+        (rows[2].pk, "+", None, None),
+    ]
+    for record, row in zip(history, rows, strict=True):
+        assert (record.headline, record.body, record.issue_id, record.position, record.tag_names) == (
+            row.headline, row.body, issue.pk, row.position, [])
+        assert record.history_date is not None
+    assert list(Credit.history.order_by("history_id").values_list("id", "person_id", "role")) == [
+        (credits[0].pk, writer.pk, "reporter"), (credits[1].pk, illustrator.pk, "photographer")]
