@@ -32,8 +32,12 @@ from newsroom.models import ImportRun, Issue, Page, Person, Publication, SourceF
 
 logger = logging.getLogger(__name__)
 
-# Pages of new issues written together, in one transaction (see _load_new_issues).
-PAGES_PER_BATCH = 25
+# Pages of new issues written together, in one transaction (see _load_new_issues). Each batch
+# costs a fixed amount besides its pages (the issues' joins, the page cache's scopes and
+# reach at commit, the lookups of papers, issues and sources, pages of an issue cut by the
+# batch's edge loaded one by one): 25 pages a batch spent a quarter of the import's CPU on it
+# (docs/performance.md). A batch that fails is loaded again page by page.
+PAGES_PER_BATCH = 100
 
 
 def in_batches(files: list[PageFile]):

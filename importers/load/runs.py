@@ -28,7 +28,9 @@ from newsroom.models import ImportRun, Person
 # During import_paths the search index is written once per this many pages, not per page.
 INDEX_EVERY_PAGES = 200
 # Files handed to a worker process at a time (with --jobs): it indexes search after each lot.
-FILES_PER_TASK = 50
+# No smaller than a batch (batches.PAGES_PER_BATCH), whose size it caps; a run's last lot may
+# leave the other workers idle for its length.
+FILES_PER_TASK = 100
 
 
 class _DryRunRollback(Exception):
