@@ -135,9 +135,14 @@ def ocr_passages(originals: Iterable[str], corrected: Iterable[str]) -> str:
     for text in originals:
         if not text:
             continue
-        for line in text.splitlines():
-            for passage in _changed_passages(line, present):
-                kept[passage] = None
+        # Normalized whole first: every line break normalizes to itself and no other
+        # character to one (checked over all of Unicode), so the lines pair up. A line whose
+        # letters the corrected text holds (most) has no run to keep.
+        for line, folded in zip(text.splitlines(), normalize(text).splitlines(), strict=True):
+            letters = _NOT_LETTERS.sub("", folded)
+            if letters and letters not in present:
+                for passage in _changed_passages(line, present):
+                    kept[passage] = None
     return "\n".join(kept)
 
 
