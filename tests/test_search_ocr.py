@@ -158,3 +158,23 @@ def test_the_ocr_passages_are_in_the_index_only_where_the_text_differs(corrected
             )
             vector = cursor.fetchone()[0]
         assert "'o:之冢'" in vector and "'之冢'" not in vector
+
+
+@pytest.mark.django_db
+def test_a_long_articles_vector_is_stored_without_a_compression_attempt(django_capture_on_commit_callbacks):
+    # Migration 0008: the vector of a long article (tokens do not compress) is stored out of line
+    # as it is, not passed through pglz first.
+    body = "。".join(f"全省第{n}个职工之家建设推进会在杭州召开各地工会代表参加" for n in range(200))
+    article = make_article(make_issue(date=MARCH), headline="长文", body=body, original_text=body)
+    rebuild_search_index()
+    assert list(search_articles("推进会")) == [article]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid ="
+                           " 'search_articledocument'::regclass AND attname = 'vector'")
+            assert cursor.fetchone()[0] == "e"
+            cursor.execute("SELECT pg_column_size(vector), octet_length(vector::text),"
+                           " pg_column_compression(vector) FROM search_articledocument"
+                           " WHERE article_id = %s", [article.pk])
+            size, text_size, compression = cursor.fetchone()
+        assert size > 2000 and text_size > 2000 and compression is None
