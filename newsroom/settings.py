@@ -281,6 +281,8 @@ INTAKE_MAX_FILES = env_int("INTAKE_MAX_FILES", 400)
 DATA_UPLOAD_MAX_NUMBER_FILES = INTAKE_MAX_FILES + 10
 # A job whose worker has made no progress for this long may be started again from the desk.
 INTAKE_STALE_SECONDS = env_int("INTAKE_STALE_SECONDS", 600)
+# Pages of new issues an import writes in one transaction (importers/load/batches.py).
+IMPORT_BATCH_PAGES = env_int("IMPORT_BATCH_PAGES", 100)
 # Worker processes one intake job imports with (PostgreSQL only; see import_pages --jobs).
 INTAKE_IMPORT_JOBS = env_int("INTAKE_IMPORT_JOBS", 1)
 

@@ -1,6 +1,6 @@
 """Loading a batch of files: the pages that start new issues written together, the rest one by one.
 
-Files are read in batches of PAGES_PER_BATCH; the pages of a batch that start new issues are
+Files are read in batches of ``IMPORT_BATCH_PAGES`` (a setting); the pages of a batch that start new issues are
 written in one transaction with one INSERT per table (``_load_new_issues``). If that fails,
 nothing of the batch stays and each of its pages is loaded on its own, so a bad page still
 fails alone, naming its file, and the others are written.
@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.utils.translation import gettext
 
@@ -32,18 +33,20 @@ from newsroom.models import ImportRun, Issue, Page, Person, Publication, SourceF
 
 logger = logging.getLogger(__name__)
 
-# Pages of new issues written together, in one transaction (see _load_new_issues). Each batch
-# costs a fixed amount besides its pages (the issues' joins, the page cache's scopes and
-# reach at commit, the lookups of papers, issues and sources, pages of an issue cut by the
-# batch's edge loaded one by one): 25 pages a batch spent a quarter of the import's CPU on it
-# (docs/performance.md). A batch that fails is loaded again page by page.
-PAGES_PER_BATCH = 100
-
 
 def in_batches(files: list[PageFile]):
-    """Yield the files PAGES_PER_BATCH at a time, in order."""
-    for start in range(0, len(files), PAGES_PER_BATCH):
-        yield files[start : start + PAGES_PER_BATCH]
+    """Yield the files ``IMPORT_BATCH_PAGES`` at a time, in order.
+
+    The pages of new issues in a batch are written together, in one transaction (see
+    _load_new_issues). Each batch costs a fixed amount besides its pages (the issues' joins,
+    the page cache's scopes and reach at commit, the lookups of papers, issues and sources,
+    the pages of an issue cut by the batch's edge, loaded one by one): batches of 25 pages
+    spent a quarter of the import's CPU on it (docs/performance.md). A run reports progress
+    after each batch; a batch that fails is loaded again page by page.
+    """
+    size = max(1, settings.IMPORT_BATCH_PAGES)
+    for start in range(0, len(files), size):
+        yield files[start : start + size]
 
 
 @dataclass

@@ -28,8 +28,8 @@ from newsroom.models import ImportRun, Person
 # During import_paths the search index is written once per this many pages, not per page.
 INDEX_EVERY_PAGES = 200
 # Files handed to a worker process at a time (with --jobs): it indexes search after each lot.
-# No smaller than a batch (batches.PAGES_PER_BATCH), whose size it caps; a run's last lot may
-# leave the other workers idle for its length.
+# A lot caps the size of its batches (settings.IMPORT_BATCH_PAGES); a run's last lot may leave
+# the other workers idle for its length.
 FILES_PER_TASK = 100
 
 

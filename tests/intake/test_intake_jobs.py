@@ -95,7 +95,8 @@ def test_a_worker_killed_mid_job_leaves_whole_pages_and_the_job_runs_again(tmp_p
     jobs.preview(intake, editor)
     jobs.confirm(intake, editor)
 
-    worker = start_worker(_scan_storage, batch=False)
+    # Batches of 5 pages: the job reports progress (and commits) 5 pages at a time.
+    worker = start_worker(_scan_storage, batch=False, IMPORT_BATCH_PAGES="5")
     try:
         deadline = time.monotonic() + 120
         while Intake.objects.get(pk=intake.pk).files_done < 5:

@@ -27,9 +27,10 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
-def worker_env(data_dir: Path) -> dict[str, str]:
+def worker_env(data_dir: Path, **settings: str) -> dict[str, str]:
     return {
         **os.environ,
+        **settings,
         "DATABASE_URL": database_url(),
         "NEWSROOM_DATA_DIR": str(data_dir),
         "DEBUG": "0",  # a worker runs as in production
@@ -38,11 +39,12 @@ def worker_env(data_dir: Path) -> dict[str, str]:
     }
 
 
-def start_worker(data_dir: Path, *, batch: bool = True) -> subprocess.Popen:
+def start_worker(data_dir: Path, *, batch: bool = True, **settings: str) -> subprocess.Popen:
+    """Start ``manage.py db_worker`` (with ``settings`` in its environment, as a server sets them)."""
     command = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"]
     if batch:
         command.append("--batch")
-    return subprocess.Popen(command, cwd=ROOT, env=worker_env(data_dir),
+    return subprocess.Popen(command, cwd=ROOT, env=worker_env(data_dir, **settings),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

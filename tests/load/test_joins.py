@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -196,7 +197,6 @@ def test_an_article_joined_across_batches_has_its_search_document_written_once(
     """A lead whose continuation comes in a later batch waits for it: its document is written
     once, with the continuation's text, not once without it and again after the join (on
     SQLite the pages load one by one, on PostgreSQL a batch at a time: both wait)."""
-    from importers.load import batches
     from newsroom.search import indexing
 
     written: list[int] = []
@@ -208,7 +208,7 @@ def test_an_article_joined_across_batches_has_its_search_document_written_once(
 
     monkeypatch.setattr(indexing, "_write", counting_write)
     # Page 3 (the continuation of page 1's lead) in a batch of its own, after 1 and 2.
-    monkeypatch.setattr(batches, "PAGES_PER_BATCH", 2)
+    monkeypatch.setattr(django_settings, "IMPORT_BATCH_PAGES", 2)
     with django_capture_on_commit_callbacks(execute=True):
         import_paths(_write(tmp_path, FILES))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings as django_settings
 
 from importers.load import (
-    batches,
     import_paths,
     reports,
 )
@@ -52,7 +52,7 @@ def test_an_import_run_is_recorded_with_its_files_and_counts():
 
 def test_a_runs_file_reports_are_written_as_it_goes_not_held_to_the_end(tmp_path, monkeypatch):
     monkeypatch.setattr(reports, "FILE_RECORDS_PER_WRITE", 2)
-    monkeypatch.setattr(batches, "PAGES_PER_BATCH", 1)
+    monkeypatch.setattr(django_settings, "IMPORT_BATCH_PAGES", 1)
     seed_pages(tmp_path, range(1, 6))
     stored_when_reported = []
 

@@ -8,6 +8,7 @@ import shutil
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import IntegrityError, connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -97,7 +98,7 @@ def test_an_import_run_indexes_changed_pages_in_batches_of_pages_and_before_it_r
     monkeypatch.setattr(indexing, "index_articles",
                         lambda ids, **kw: (indexed.append(set(ids)), original(ids, **kw)))
     monkeypatch.setattr(runs, "INDEX_EVERY_PAGES", 2)
-    monkeypatch.setattr(batches, "PAGES_PER_BATCH", 2)
+    monkeypatch.setattr(django_settings, "IMPORT_BATCH_PAGES", 2)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = import_paths([tmp_path])
