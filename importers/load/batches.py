@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from importers.load.files import PageFile, parse_file, read_bytes
 from importers.load.flags import stored_flag_rows
+from importers.load.history import create_with_history
 from importers.load.joins import join_issues
 from importers.load.page import PageLoader, load_page
 from importers.load.pagerows import AwaitingFrontPage
@@ -26,7 +27,7 @@ from importers.load.reports import FAILED, UNCHANGED, PageReport
 from importers.load.scans import ScanFile, check_and_store, find_scan, verify_new_scans
 from importers.load.values import validate
 from importers.load.version import importer_version
-from importers.load.writes import commit_without_waiting, create_with_history, write_collected
+from importers.load.writes import commit_without_waiting, write_collected
 from importers.records import PageRecord, ParseError
 from newsroom import changes
 from newsroom.models import ImportRun, Issue, Page, Person, Publication, SourceFile

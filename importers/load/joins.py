@@ -24,9 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from importers.load.flags import fingerprint
+from importers.load.history import update_with_history
 from newsroom import changes
 from newsroom.editorial.continuations import join_fingerprint
 from newsroom.lib.flagcodes import CONTINUATION_UNMATCHED, JOINED_CONTINUATION, JUMP_PENDING
@@ -215,7 +215,7 @@ def _apply_joins(joining: dict[int, tuple[Article, str]]) -> list[int]:
         part.continues_id = lead.pk
         # A withdrawn article stays withdrawn whole when the rest of it arrives.
         part.visibility = lead.visibility
-    bulk_update_with_history(parts, Article, ["continues", "visibility"], default_date=timezone.now())
+    update_with_history(parts, Article, ["continues", "visibility"])
     changed = sorted({*joining, *(lead.pk for lead, _reason in joining.values())})
     # bulk_update sends no post_save: say what changed (search and the page cache follow).
     changes.articles_changed(changed)

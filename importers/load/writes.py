@@ -6,11 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
+from importers.load.history import create_with_history
 from newsroom import changes
 from newsroom.models import (
     Advertisement,
@@ -71,56 +69,6 @@ def write_collected(collected: defaultdict, articles: list[Article]) -> NewDocum
     if flags:
         ReviewFlag.objects.bulk_create(flags)
     return NewDocuments(articles, photos, credits)
-
-
-def create_with_history(rows: list, model: type[models.Model], *, extra: dict | None = None) -> None:
-    """Insert new rows and the "+" history record of each, as bulk_create_with_history does.
-
-    On PostgreSQL the history rows are copied from the rows just inserted, in the database
-    (one INSERT ... SELECT, each row's change reason beside its id), instead of being built
-    as model instances and sent back value by value: the same records, about a tenth of
-    the importer's CPU less (docs/performance.md). ``extra``: values of the history's own
-    columns (an article's tag_names), the same for every row.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql" or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        bulk_create_with_history(rows, model, custom_historical_attrs=extra)
-        return
-    model.objects.bulk_create(rows)
-    history = model.history.model
-    tracked = {field.attname: field for field in history.tracked_fields}
-    extra = extra or {}
-    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
-    unknown = {f.attname for f in history._meta.concrete_fields} - own - set(tracked) - set(extra)
-    if unknown:
-        raise ValueError(f"{history.__name__}: no value for {', '.join(sorted(unknown))}")
-    quote = connection.ops.quote_name
-    stored = {field.attname: field.column for field in model._meta.concrete_fields}
-    columns = [quote(field.column) for field in tracked.values()]
-    values = [f"m.{quote(stored[name])}" for name in tracked]
-    params: list = []
-    for name, value in extra.items():
-        field = history._meta.get_field(name)
-        columns.append(quote(field.column))
-        values.append("%s")
-        params.append(field.get_db_prep_save(value, connection))
-    columns += [quote(name) for name in ("history_date", "history_change_reason", "history_type",
-                                         "history_user_id")]
-    values += ["%s", "r.reason", "'+'", "r.user_id"]
-    params.append(timezone.now())
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} m "
-        f"JOIN unnest(%s::bigint[], %s::text[], %s::bigint[]) WITH ORDINALITY AS r(id, reason, user_id, n) "
-        f"ON m.{quote(model._meta.pk.column)} = r.id ORDER BY r.n"
-    )
-    # As bulk_history_create: the row's own reason and user, else the signed-in user of the
-    # request this runs in (HistoricalRecords' middleware), else none.
-    users = [history.get_default_history_user(row) for row in rows]
-    params += [[row.pk for row in rows], [getattr(row, "_change_reason", None) for row in rows],
-               [user.pk if user is not None else None for user in users]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @dataclass

@@ -175,7 +175,7 @@ def test_new_rows_history_is_the_librarys_own_with_each_rows_reason_and_user(thr
     the history records django-simple-history's bulk_create_with_history writes."""
     from simple_history.utils import bulk_create_with_history
 
-    from importers.load.writes import create_with_history
+    from importers.load.history import create_with_history
     from tests.factories import make_issue, make_person
 
     issue = make_issue(date=dt.date(2021, 3, 19))
@@ -206,3 +206,29 @@ def test_new_rows_history_is_the_librarys_own_with_each_rows_reason_and_user(thr
         assert record.history_date is not None
     assert list(Credit.history.order_by("history_id").values_list("id", "person_id", "role")) == [
         (credits[0].pk, writer.pk, "reporter"), (credits[1].pk, illustrator.pk, "photographer")]
+
+
+def test_joined_parts_get_the_history_records_the_library_gives_them(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """update_with_history (an UPDATE from arrays and the records copied in the database on
+    PostgreSQL) leaves the rows and "~" records bulk_update_with_history leaves."""
+    from simple_history.utils import bulk_update_with_history
+
+    from benchmarks.generate_issues import write_issues
+    from importers.load import joins
+
+    paths = write_issues(2, tmp_path, seed=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_paths(paths).ok
+    ours = archive_snapshot()
+    joined = Article.history.filter(history_type="~", continues__isnull=False)
+    assert joined.count() == Article.objects.filter(continues__isnull=False).count() > 0
+    assert all(record.history_change_reason for record in joined)
+    with django_capture_on_commit_callbacks(execute=True):
+        empty_the_archive()
+    monkeypatch.setattr(joins, "update_with_history",
+                        lambda rows, model, fields: bulk_update_with_history(rows, model, fields))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_paths(paths).ok
+    assert archive_snapshot() == ours
