@@ -283,6 +283,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = INTAKE_MAX_FILES + 10
 INTAKE_STALE_SECONDS = env_int("INTAKE_STALE_SECONDS", 600)
 # Pages of new issues an import writes in one transaction (importers/load/batches.py).
 IMPORT_BATCH_PAGES = env_int("IMPORT_BATCH_PAGES", 100)
+if IMPORT_BATCH_PAGES < 1:
+    raise ImproperlyConfigured(f"IMPORT_BATCH_PAGES={IMPORT_BATCH_PAGES}: a batch holds at least one page.")
 # Worker processes one intake job imports with (PostgreSQL only; see import_pages --jobs).
 INTAKE_IMPORT_JOBS = env_int("INTAKE_IMPORT_JOBS", 1)
 

@@ -46,6 +46,8 @@ def test_ocr_passages_keep_a_changed_clause_not_the_rest_of_its_line():
         "工人日极，职工之冢；",
         "劳模精坤。",
     ]
+    # A Markdown mark does not belong to the passage it follows (nor does what comes after it).
+    assert ocr_passages(["**职工之冢**。"], ["职工之家"]) == "职工之冢"
 
 
 def test_ocr_passages_ignores_punctuation_width_and_markup_and_keeps_a_line_once():

@@ -66,6 +66,21 @@ def test_settings_refuse_to_start_without_a_secret_key_in_production():
     assert "Set SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_settings_refuse_an_import_batch_of_no_pages_at_start_up(value):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "1", "IMPORT_BATCH_PAGES": value,
+           "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode != 0
+    assert f"IMPORT_BATCH_PAGES={value}: a batch holds at least one page" in result.stderr
+
+
 def test_settings_refuse_a_bad_database_url_at_start_up():
     import subprocess
     import sys

@@ -45,7 +45,7 @@ def in_batches(files: list[PageFile]):
     spent a quarter of the import's CPU on it (docs/performance.md). A run reports progress
     after each batch; a batch that fails is loaded again page by page.
     """
-    size = max(1, settings.IMPORT_BATCH_PAGES)
+    size = settings.IMPORT_BATCH_PAGES
     for start in range(0, len(files), size):
         yield files[start : start + size]
 

@@ -114,8 +114,9 @@ def document_texts(
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _LETTERS = re.compile(r"[^\W_]+")
 # What may follow a passage's last letter and still belong to it: its punctuation, not the
-# space or the next clause.
-_TRAILING_MARKS = re.compile(r"[^\w\s]*")
+# space, the next clause or a Markdown mark (** of bold).
+_MARKDOWN_MARKS = "*#`~|>"
+_TRAILING_MARKS = re.compile(rf"[^\w\s{re.escape(_MARKDOWN_MARKS)}]*")
 
 
 def ocr_passages(originals: Iterable[str], corrected: Iterable[str]) -> str:

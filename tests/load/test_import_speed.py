@@ -92,7 +92,8 @@ def reference_passages(originals, corrected):
                 while following + 1 < len(runs) and changed[following + 1]:
                     following += 1
                 end = runs[following][2] + 1
-                while end < len(line) and not line[end].isspace() and not re.match(r"\w", line[end]):
+                while (end < len(line) and not line[end].isspace() and not re.match(r"\w", line[end])
+                       and line[end] not in "*#`~|>"):
                     end += 1
                 kept[line[first:end]] = None
     return "\n".join(kept)
