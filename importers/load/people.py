@@ -116,25 +116,38 @@ def flag_missed_duplicates(run: ImportRun) -> int:
     Worker processes of a parallel run do not see each other's uncommitted credits, so two
     similar names first credited at the same moment would be flagged by neither page. This
     check after the run flags each such pair not yet flagged, on the newer person's first
-    credit in that role.
+    credit in that role. The new people's roles and the people of each of those roles are
+    read once each (the run's processes have finished: nothing is waited for meanwhile).
     """
     known = set(
         ReviewFlag.objects.filter(code=POSSIBLE_DUPLICATE).values_list("fingerprint", flat=True)
     )
+    new_roles = list(
+        Credit.objects.filter(person__created_at__gte=run.started_at)
+        .values_list("person_id", "role").distinct().order_by("person_id", "role")
+    )
+    if not new_roles:
+        return 0
+    new_people = Person.objects.in_bulk({pk for pk, _role in new_roles})
+    credited: dict[str, list[Person]] = {}
+    for role, pk, name in (
+        Credit.objects.filter(role__in={role for _pk, role in new_roles})
+        .values_list("role", "person_id", "person__name").distinct().order_by("role", "person__name")
+    ):
+        credited.setdefault(role, []).append(Person(pk=pk, name=name))
     count = 0
-    for person in Person.objects.filter(created_at__gte=run.started_at).order_by("pk"):
-        roles = person.credits.values_list("role", flat=True).distinct().order_by("role")
-        for role in roles:
-            for other in similar_people(person.name, role).exclude(pk=person.pk):
-                if not one_edit_apart(person.name, other.name):
-                    continue
-                prints = {fingerprint(POSSIBLE_DUPLICATE, person.name, other.name),
-                          fingerprint(POSSIBLE_DUPLICATE, other.name, person.name)}
-                if prints & known:
-                    continue
-                _flag_first_credit(person, other, role)
-                known |= prints
-                count += 1
+    for pk, role in new_roles:
+        person = new_people[pk]
+        for other in credited[role]:
+            if other.pk == pk or not one_edit_apart(person.name, other.name):
+                continue
+            prints = {fingerprint(POSSIBLE_DUPLICATE, person.name, other.name),
+                      fingerprint(POSSIBLE_DUPLICATE, other.name, person.name)}
+            if prints & known:
+                continue
+            _flag_first_credit(person, other, role)
+            known |= prints
+            count += 1
     return count
 
 

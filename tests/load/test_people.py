@@ -132,3 +132,30 @@ def test_a_pair_already_flagged_by_its_page_is_not_flagged_again_after_the_run()
 
     assert people.flag_missed_duplicates(run) == 0
     assert ReviewFlag.objects.filter(code="possible_duplicate_contributor").count() == 1
+
+
+def test_the_check_after_a_parallel_run_reads_the_same_few_rows_however_many_people_are_new(
+        django_assert_num_queries):
+    def run_with_new_people(names, date):
+        run = ImportRun.objects.create()
+        load_page(page_record(
+            article_record(1, contributors=credits(*[(name, "reporter") for name in names])),
+            issue=issue_record(date=date), sha256=date.isoformat().ljust(64, "0")))
+        Person.objects.filter(name__in=names).update(created_at=run.started_at)
+        ReviewFlag.objects.filter(code="possible_duplicate_contributor").delete()
+        return run
+
+    one = run_with_new_people(["阮向民"], dt.date(2021, 3, 19))
+    # The flags, the new people's roles, the new people, the people of those roles.
+    with django_assert_num_queries(4):
+        assert people.flag_missed_duplicates(one) == 0
+    many = run_with_new_people(["金钩", "邹伟锋", "李浩呈", "叶宇"], dt.date(2021, 3, 20))
+    with django_assert_num_queries(4):
+        assert people.flag_missed_duplicates(many) == 0
+    # A slip of a name credited earlier in the same role is flagged (its first credit).
+    slip = run_with_new_people(["阮向明", "金钧"], dt.date(2021, 3, 21))
+    assert people.flag_missed_duplicates(slip) == 2
+    flagged = ReviewFlag.objects.filter(code="possible_duplicate_contributor")
+    assert sorted(flagged.values_list("person__name", "message_params__other")) == [
+        ("金钧", "金钩"), ("阮向明", "阮向民")]
+    assert {flag.article.issue.date for flag in flagged} == {dt.date(2021, 3, 21)}

@@ -314,3 +314,30 @@ def test_a_run_freezes_the_heap_while_it_loads_and_leaves_it_as_it_found_it(tmp_
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_lots_keep_days_whole_and_shrink_towards_the_end_so_the_workers_finish_together():
+    day = dt.date(2021, 3, 19)
+    # 1,000 files of six pages a day, then three that could not be read (no day).
+    dated = [DatedFile(day + dt.timedelta(days=i // 6), i, PageFile(name=f"p{i}")) for i in range(1000)]
+    dated += [DatedFile(None, 1000 + i, PageFile(name=f"bad{i}")) for i in range(3)]
+
+    lots = runs.plan_lots(dated, jobs=2)
+
+    assert [file for lot in lots for file in lot] == [item.file for item in dated]
+    day_of = {item.file.name: item.day for item in dated}
+    lot_of_day = {}
+    for number, lot in enumerate(lots):
+        for file in lot:
+            if day_of[file.name] is not None:
+                assert lot_of_day.setdefault(day_of[file.name], number) == number  # never split
+    sizes = [len(lot) for lot in lots]
+    # Full lots while plenty remain, then each the files left divided among the workers, down
+    # to the smallest size (a day's pages may carry a lot up to five files past its size).
+    for index, size in enumerate(sizes[:-1]):
+        wanted = min(runs.FILES_PER_TASK, max(runs.MIN_FILES_PER_TASK, -(-sum(sizes[index:]) // 2)))
+        assert wanted <= size <= wanted + 5
+    assert sizes[0] >= runs.FILES_PER_TASK
+    assert sizes[-2] < runs.FILES_PER_TASK / 2
+    # One worker: lots of the full size to the end (nothing to balance).
+    assert all(len(lot) >= runs.FILES_PER_TASK for lot in runs.plan_lots(dated, jobs=1)[:-1])
