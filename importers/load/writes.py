@@ -82,19 +82,48 @@ class NewDocuments:
     def write_after_join(self, joined: Iterable[int]) -> None:
         """Write the documents after the join pass that followed these rows' writing.
 
-        What the join changed (``joined``) is indexed with its parts once the run's changes
-        are indexed (join_issues said so: changes.articles_changed); so is what a later page
-        may still join (a lead whose jump line points elsewhere, a continuation not joined:
-        the other page is in another batch or a later run), instead of once now and again
-        when it joins. The other new articles now, from the rows in hand.
+        What a later page may still join (a lead whose jump line points elsewhere, a
+        continuation not joined: the other page is in another batch or a later run) is
+        indexed once the run's changes are indexed, instead of once now and again when it
+        joins. What the join changed (``joined``) is indexed now from the rows in hand when
+        the article and every part it reads are among them and nothing more can join it
+        (``_complete_in_hand``); otherwise with the run's changes too (join_issues said so:
+        changes.articles_changed). The other new articles now, from the rows in hand.
         """
         joined = set(joined)
         waiting = {a.pk for a in self.articles if a.pk not in joined
                    and (a.jump_to is not None or (a.is_continuation and a.continues_id is None))}
         changes.articles_changed(waiting)
         now = [a for a in self.articles if a.pk not in joined and a.pk not in waiting]
+        now += _complete_in_hand(joined & {a.pk for a in self.articles}, self.articles)
         if now:
             _index_new_articles(now, self.photos, self.credits)
+            # Indexed in this transaction: the run's later indexing need not read them back.
+            changes.articles_indexed(a.pk for a in now)
+
+
+def _complete_in_hand(ids: set[int], in_hand: list[Article]) -> list[Article]:
+    """Return these just-joined articles as stored now (their parts joined), those whose
+    parts are all among the rows in hand and can be joined to nothing more: no part still
+    jumps to a page not joined, and none is a continuation waiting for its lead.
+
+    Read with their issues and two levels of parts (three queries): ``parts()`` reads the
+    parts as ``index_articles`` does, so the documents are the same.
+    """
+    if not ids:
+        return []
+    written = {a.pk for a in in_hand}
+    rows = (Article.objects.filter(pk__in=ids).select_related("issue")
+            .prefetch_related("continuations__continuations").order_by("pk"))
+    complete = []
+    for article in rows:
+        parts = article.parts()
+        if article.is_continuation and article.continues_id is None:
+            continue
+        if parts[-1].jump_to is not None or any(part.pk not in written for part in parts):
+            continue
+        complete.append(article)
+    return complete
 
 
 def _index_new_articles(articles: list[Article], photos: list[Photo], credits: list[Credit]) -> None:
@@ -102,15 +131,19 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
 
     bulk_create sends no signals, and nothing needs reading back: the documents are
     built from these rows (and the aliases of the people credited) and commit with them.
-    None of them jumps to another page (write_after_join left those for later), so none has
-    parts whose text its document would need.
+    An article with parts (``_complete_in_hand``) reads their photos and credits from the
+    rows in hand too, in the order ``article_texts`` reads them.
     """
     photos_of: defaultdict[int, list[Photo]] = defaultdict(list)
     for photo in sorted(photos, key=lambda row: (row.page, row.position)):
-        photos_of[id(photo.article)].append(photo)
-    credits_of: defaultdict[int, list[Credit]] = defaultdict(list)
+        photos_of[photo.article.pk].append(photo)
+    on_article: defaultdict[int, list[Credit]] = defaultdict(list)
+    on_photo: defaultdict[int, list[Credit]] = defaultdict(list)
     for credit in sorted(credits, key=lambda row: (row.order, row.pk)):
-        credits_of[id(credit.article if credit.article is not None else credit.photo)].append(credit)
+        if credit.article is not None:
+            on_article[credit.article.pk].append(credit)
+        else:
+            on_photo[credit.photo.pk].append(credit)
     aliases: defaultdict[int, list[str]] = defaultdict(list)
     for person_id, name in PersonAlias.objects.filter(
         person_id__in={credit.person_id for credit in credits}
@@ -118,10 +151,14 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
         aliases[person_id].append(name)
 
     def texts(article: Article) -> tuple[str, str, str, str]:
-        on_photos = photos_of[id(article)]
-        credited = [*credits_of[id(article)], *(c for p in on_photos for c in credits_of[id(p)])]
+        # As article_texts(): a continued article's parts' photos and credits are its own.
+        parts = article.parts()
+        on_photos = [photo for part in parts for photo in photos_of[part.pk]]
+        credited = [*(c for part in parts for c in on_article[part.pk]),
+                    *(c for photo in on_photos for c in on_photo[photo.pk])]
         return document_texts(
-            article, on_photos, [(c.person.name, aliases[c.person_id]) for c in credited]
+            article, on_photos, [(c.person.name, aliases[c.person_id]) for c in credited],
+            originals=[part.original_text for part in parts],
         )
 
     write_documents([(article, texts(article)) for article in articles])

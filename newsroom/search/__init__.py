@@ -196,14 +196,15 @@ def rebuild_index(*, stale_only: bool = False, using: str = DEFAULT_DB_ALIAS) ->
 # the app registry loads, before newsroom.search.indexing (which imports the models) can be.
 
 
-def document_texts(article: Article, photos, credited) -> tuple[str, str, str]:
-    """Return the (title, body, extra) texts of an article from rows in hand (pure).
+def document_texts(article: Article, photos, credited, *, originals=None) -> tuple[str, str, str, str]:
+    """Return the (title, body, extra, ocr) texts of an article from rows in hand (pure).
 
-    ``credited`` is (name, aliases) of each person credited on the article or its photos.
+    ``credited`` is (name, aliases) of each person credited on the article or its photos;
+    ``originals`` the OCR texts of its parts (by default its own).
     """
     from newsroom.search.indexing import document_texts as _texts
 
-    return _texts(article, photos, credited)
+    return _texts(article, photos, credited, originals=originals)
 
 
 def write_documents(articles) -> None:

@@ -375,3 +375,57 @@ def test_a_batch_joins_its_issues_with_the_same_queries_however_many_there_are()
     assert queries(issues_with_a_jump(1, first_day=1)) == queries(issues_with_a_jump(4, first_day=10))
     assert Article.objects.filter(continues__isnull=False).count() == 5
     assert ReviewFlag.objects.filter(code="joined_continuation", status="open").count() == 5
+
+
+def test_a_batch_indexes_its_joined_articles_from_its_rows_as_the_general_path_does(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Joined in the batch that wrote them, a lead and its parts are indexed there from the
+    rows in hand, not read back after the run; their documents are those index_articles
+    writes (the page-by-page path), photos, credits and aliases of the parts included."""
+    from importers.load.page import PageLoader
+    from newsroom import changes
+    from newsroom.models import Person, PersonAlias
+    from newsroom.search import index_articles
+    from newsroom.search.models import ArticleDocument
+    from tests.load.pages import archive_snapshot, empty_the_archive
+
+    with_photo = PAGE_3.replace(
+        "## (上接第1版)\n\n",
+        "## (上接第1版)\n\n选手在数控机床前比拼操作技能。记者邹伟锋 摄\n\n",
+    )
+    texts = {**FILES, "3.md": with_photo}
+    paths = []
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    read_back: list[int] = []
+    real_reindex = changes._reindex
+    monkeypatch.setattr(changes, "_reindex", lambda ids, using: (read_back.extend(ids), real_reindex(ids, using)))
+
+    def run(bulk: bool) -> dict:
+        monkeypatch.setattr(PageLoader, "BULK_NEW_ISSUES", bulk)
+        with django_capture_on_commit_callbacks(execute=True):
+            empty_the_archive()
+            PersonAlias.objects.create(person=Person.objects.create(name="邹伟锋"), name="邹伟峰")
+            import_paths(paths)
+        return archive_snapshot()
+
+    one_by_one = run(bulk=False)
+    read_back.clear()
+    in_bulk = run(bulk=True)
+
+    # (Their flags and history differ: page by page, a jump waits for its page, then joins.)
+    for kind in ("Article", "Photo", "Credit", "search documents"):
+        assert in_bulk[kind] == one_by_one[kind], kind
+    joined = set(Article.objects.filter(continues__isnull=False).values_list("pk", "continues"))
+    assert len(joined) == 2
+    assert not {pk for pair in joined for pk in pair} & set(read_back)
+    # What the general path would write now is what the batch wrote.
+    written = {d.article_id: (d.title, d.vector, d.body, d.extra, d.ocr_text)
+               for d in ArticleDocument.objects.all()}
+    with django_capture_on_commit_callbacks(execute=True):
+        index_articles(list(written))
+    assert {d.article_id: (d.title, d.vector, d.body, d.extra, d.ocr_text)
+            for d in ArticleDocument.objects.all()} == written
+    assert [a.headline for a in search_articles("邹伟峰")] == ["杭州职工技能大赛开赛"]
