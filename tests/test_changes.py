@@ -62,6 +62,26 @@ def test_articles_changed_in_a_transaction_are_indexed_once_after_commit(
     assert index_calls == [[article.pk]]
 
 
+def test_articles_indexed_in_their_transaction_are_not_indexed_again(
+    django_capture_on_commit_callbacks, index_calls
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = make_article(make_issue())
+        second = make_article(first.issue, headline="第二篇")
+    index_calls.clear()
+    # In a transaction: its one callback indexes only what was not indexed in it.
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.articles_changed([first.pk, second.pk])
+        changes.articles_indexed([first.pk])
+    assert index_calls == [[second.pk]]
+    # In a bulk run: the run's list loses them too; nothing is left, nothing is indexed.
+    index_calls.clear()
+    with changes.bulk():
+        changes.articles_changed([first.pk])
+        changes.articles_indexed([first.pk, None])
+    assert index_calls == []
+
+
 @pytest.mark.parametrize("model", list(changes.DERIVED), ids=lambda m: m.__name__)
 def test_every_model_a_public_page_shows_moves_the_archive_generation(model):
     for signal in (post_save, post_delete):
