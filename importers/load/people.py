@@ -7,7 +7,7 @@ from django.db.models.functions import Length
 from importers.load.flags import fingerprint
 from importers.load.reports import CREATED, UNCHANGED
 from importers.load.writes import save_unless_taken
-from newsroom.lib.names import one_edit_apart
+from newsroom.lib.names import one_edit_apart, pairs_one_edit_apart
 from newsroom.models import Credit, ImportRun, Person, ReviewFlag
 
 POSSIBLE_DUPLICATE = ReviewFlag.Code.POSSIBLE_DUPLICATE_CONTRIBUTOR
@@ -129,23 +129,29 @@ def flag_missed_duplicates(run: ImportRun) -> int:
     if not new_roles:
         return 0
     new_people = Person.objects.in_bulk({pk for pk, _role in new_roles})
-    credited: dict[str, list[Person]] = {}
+    # Everyone credited in those roles: the pairs one edit apart, found in time linear in
+    # the names (not every new person against every name).
+    named: dict[str, dict[str, int]] = {}
     for role, pk, name in (
         Credit.objects.filter(role__in={role for _pk, role in new_roles})
-        .values_list("role", "person_id", "person__name").distinct().order_by("role", "person__name")
+        .values_list("role", "person_id", "person__name").order_by().distinct()
     ):
-        credited.setdefault(role, []).append(Person(pk=pk, name=name))
+        named.setdefault(role, {})[name] = pk
+    close: dict[str, dict[str, set[str]]] = {}
+    for role, people in named.items():
+        close[role] = {}
+        for a, b in pairs_one_edit_apart(people):
+            close[role].setdefault(a, set()).add(b)
+            close[role].setdefault(b, set()).add(a)
     count = 0
     for pk, role in new_roles:
         person = new_people[pk]
-        for other in credited[role]:
-            if other.pk == pk or not one_edit_apart(person.name, other.name):
-                continue
-            prints = {fingerprint(POSSIBLE_DUPLICATE, person.name, other.name),
-                      fingerprint(POSSIBLE_DUPLICATE, other.name, person.name)}
+        for other_name in sorted(close[role].get(person.name, ())):
+            prints = {fingerprint(POSSIBLE_DUPLICATE, person.name, other_name),
+                      fingerprint(POSSIBLE_DUPLICATE, other_name, person.name)}
             if prints & known:
                 continue
-            _flag_first_credit(person, other, role)
+            _flag_first_credit(person, Person(pk=named[role][other_name], name=other_name), role)
             known |= prints
             count += 1
     return count

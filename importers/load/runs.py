@@ -228,7 +228,6 @@ def plan_lots(dated: list[DatedFile], jobs: int) -> list[list[PageFile]]:
     lots: list[list[PageFile]] = []
     lot: list[PageFile] = []
     remaining = len(dated)
-    size = FILES_PER_TASK
     for index, (day, _position, file) in enumerate(dated):
         if not lot:
             size = min(FILES_PER_TASK, max(MIN_FILES_PER_TASK, -(-remaining // max(1, jobs))))

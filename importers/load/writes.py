@@ -20,7 +20,7 @@ from newsroom.models import (
     Photo,
     ReviewFlag,
 )
-from newsroom.search import document_texts, write_documents
+from newsroom.search import parts_texts, write_documents
 
 
 def commit_without_waiting() -> None:
@@ -117,9 +117,9 @@ def _complete_in_hand(ids: set[int], in_hand: list[Article]) -> list[Article]:
             .prefetch_related("continuations__continuations").order_by("pk"))
     complete = []
     for article in rows:
-        parts = article.parts()
         if article.is_continuation and article.continues_id is None:
             continue
+        parts = article.parts()
         if parts[-1].jump_to is not None or any(part.pk not in written for part in parts):
             continue
         complete.append(article)
@@ -132,7 +132,7 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
     bulk_create sends no signals, and nothing needs reading back: the documents are
     built from these rows (and the aliases of the people credited) and commit with them.
     An article with parts (``_complete_in_hand``) reads their photos and credits from the
-    rows in hand too, in the order ``article_texts`` reads them.
+    rows in hand too, through the same function as ``article_texts`` (``parts_texts``).
     """
     photos_of: defaultdict[int, list[Photo]] = defaultdict(list)
     for photo in sorted(photos, key=lambda row: (row.page, row.position)):
@@ -151,14 +151,11 @@ def _index_new_articles(articles: list[Article], photos: list[Photo], credits: l
         aliases[person_id].append(name)
 
     def texts(article: Article) -> tuple[str, str, str, str]:
-        # As article_texts(): a continued article's parts' photos and credits are its own.
-        parts = article.parts()
-        on_photos = [photo for part in parts for photo in photos_of[part.pk]]
-        credited = [*(c for part in parts for c in on_article[part.pk]),
-                    *(c for photo in on_photos for c in on_photo[photo.pk])]
-        return document_texts(
-            article, on_photos, [(c.person.name, aliases[c.person_id]) for c in credited],
-            originals=[part.original_text for part in parts],
+        return parts_texts(
+            article,
+            photos_of=lambda part: photos_of[part.pk],
+            credits_of=lambda row: (on_photo if isinstance(row, Photo) else on_article)[row.pk],
+            aliases_of=lambda person: aliases[person.pk],
         )
 
     write_documents([(article, texts(article)) for article in articles])

@@ -17,9 +17,8 @@ What follows a change (re-indexing after commit, a rebuild) is newsroom/changes.
 
 and for writers of many articles at once (the importer)::
 
-    document_texts(article, photos, credited) -> (title, body, extra)
+    parts_texts(article, photos_of=, credits_of=, aliases_of=) -> (title, body, extra, ocr)
     write_documents([(article, texts), ...]) -> None
-    indexing_deferred() -> context manager; flush_index() -> None
 
 See docs/search.md for the design.
 """
@@ -196,19 +195,16 @@ def rebuild_index(*, stale_only: bool = False, using: str = DEFAULT_DB_ALIAS) ->
 # the app registry loads, before newsroom.search.indexing (which imports the models) can be.
 
 
-def document_texts(article: Article, photos, credited, *, originals=None) -> tuple[str, str, str, str]:
-    """Return the (title, body, extra, ocr) texts of an article from rows in hand (pure).
+def parts_texts(article: Article, *, photos_of, credits_of, aliases_of) -> tuple[str, str, str, str]:
+    """Return the (title, body, extra, ocr) texts of an article and its parts, their photos,
+    credits and aliases read through these functions (rows in hand: see indexing.parts_texts)."""
+    from newsroom.search.indexing import parts_texts as _texts
 
-    ``credited`` is (name, aliases) of each person credited on the article or its photos;
-    ``originals`` the OCR texts of its parts (by default its own).
-    """
-    from newsroom.search.indexing import document_texts as _texts
-
-    return _texts(article, photos, credited, originals=originals)
+    return _texts(article, photos_of=photos_of, credits_of=credits_of, aliases_of=aliases_of)
 
 
 def write_documents(articles) -> None:
-    """Write the documents of saved articles from their document_texts(), in this transaction."""
+    """Write the documents of saved articles from their parts_texts(), in this transaction."""
     from newsroom.search.indexing import write_documents as _write
 
     _write(articles)
@@ -216,11 +212,11 @@ def write_documents(articles) -> None:
 
 __all__ = [
     "ParsedQuery",
-    "document_texts",
     "highlight",
     "index_articles",
     "ocr_matches",
     "parse_query",
+    "parts_texts",
     "rebuild_index",
     "search_articles",
     "search_public",

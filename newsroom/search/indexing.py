@@ -68,17 +68,32 @@ def article_texts(article: Article) -> Texts:
     misread form still finds the article. Contributors are those credited on the article
     or on one of its photos, with every alias, so an OCR variant of a name finds it too.
     """
+    return parts_texts(
+        article,
+        photos_of=lambda part: part.photos.all(),
+        credits_of=lambda row: row.credits.all(),
+        aliases_of=lambda person: [alias.name for alias in person.aliases.all()],
+    )
+
+
+def parts_texts(article: Article, *, photos_of, credits_of, aliases_of) -> Texts:
+    """Return an article's texts (article_texts) with its parts, their photos, credits and
+    aliases read through these functions: the related rows as stored (article_texts), or
+    rows in hand (the importer). ``photos_of(part)`` gives a part's photos in page order,
+    ``credits_of(row)`` an article's or a photo's credits in credit order,
+    ``aliases_of(person)`` a person's aliases by name.
+    """
     # A continued article is one article: the photos and credits of its parts are its own.
     parts = article.parts()
-    photos = [photo for part in parts for photo in part.photos.all()]
+    photos = [photo for part in parts for photo in photos_of(part)]
     credits = [
-        *(c for part in parts for c in part.credits.all()),
-        *(c for p in photos for c in p.credits.all()),
+        *(c for part in parts for c in credits_of(part)),
+        *(c for p in photos for c in credits_of(p)),
     ]
     return document_texts(
         article,
         photos,
-        [(c.person.name, [alias.name for alias in c.person.aliases.all()]) for c in credits],
+        [(c.person.name, aliases_of(c.person)) for c in credits],
         originals=[part.original_text for part in parts],
     )
 
