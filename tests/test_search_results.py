@@ -119,6 +119,41 @@ def test_a_phrase_with_many_candidates_is_estimated_from_a_checked_sample(archiv
     assert search_public(phrase).count() == exact and search_public(phrase).is_exact
 
 
+def test_the_estimate_checks_the_newest_candidates(monkeypatch):
+    # Three old candidates where the phrase's bigrams stand apart, three new real matches:
+    # a sample of three taken from the newest months finds every one a match.
+    for year, body in ((2018, "数字化，化改革。"), (2021, "数字化改革。")):
+        for month in (3, 4, 5):
+            make_article(issue=make_issue(date=dt.date(year, month, 2)), headline="新闻", body=body)
+    rebuild_search_index()
+    if connection.vendor == "postgresql":
+        # The new documents' rows last in the table, after the old ones: a sample in the
+        # table's order would check the old candidates.
+        with connection.cursor() as cursor:
+            new = "FROM search_articledocument WHERE published_on >= '2021-01-01'"
+            cursor.execute(f"CREATE TEMPORARY TABLE new_documents AS SELECT * {new}")
+            cursor.execute(f"DELETE {new}")
+            cursor.execute("INSERT INTO search_articledocument SELECT * FROM new_documents")
+    monkeypatch.setattr(search_results, "SAMPLE", 3)
+    results = search_public('"数字化改革"')
+    assert search_articles('"数字化改革"').count() == 3
+    if connection.vendor == "postgresql":
+        assert not results.is_exact
+        assert results.count() == 6  # six candidates, all of the newest three passed
+        assert results.year_facets() == [(2021, 3), (2018, 3)]
+    else:
+        assert results.is_exact and results.count() == 3
+
+
+def test_the_first_month_holding_a_sample():
+    groups = {(202103, "要闻"): 2, (202103, ""): 1, (202102, "要闻"): 5, (201912, ""): 9}
+    assert search_results._first_month_holding(groups, 3) == 202103
+    assert search_results._first_month_holding(groups, 4) == 202102
+    assert search_results._first_month_holding(groups, 9) == 201912
+    assert search_results._first_month_holding(groups, 99) == 201912  # all of them
+    assert search_results._first_month_holding({}, 3) == 0
+
+
 def test_a_blank_query_has_no_results(archive):
     results = search_public("  ")
     assert results.count() == 0 and results[0:20] == []

@@ -16,7 +16,8 @@ what a rare word costs (docs/search.md, "At archive scale"):
   from one pass of that index, counted by month and page name. A query the index answers
   exactly (words and characters) is counted exactly. A phrase (three or more characters
   in a row) or an excluded word needs each candidate's positions checked; beyond
-  SAMPLE candidates, they are estimated from a checked sample and said to be estimates.
+  SAMPLE candidates, they are estimated from a checked sample (the newest candidates)
+  and said to be estimates.
 
 On SQLite the same interface runs over `search_articles()` (the archive it serves is
 small) and is always exact.
@@ -325,8 +326,11 @@ class _PostgresResults:
             if candidates <= SAMPLE:
                 exact = self.count_groups(cursor, self.matching(self.exact) & where)
                 return Totals(groups=exact, exact=True)
-            # Check a sample of the candidates' positions and scale every count by its share.
+            # Check a sample of the candidates' positions and scale every count by its share:
+            # the newest SAMPLE, from the months that hold them (counted above), so the
+            # index skips every older candidate instead of listing them all once more.
             sample = self.matching(self.relaxed) & where
+            sample &= _where("d.published_month >= %s", _first_month_holding(groups, SAMPLE))
             ((checked, found),) = self.fetch(
                 cursor,
                 "SELECT count(*), count(*) FILTER (WHERE s.vector @@ %s::tsquery) FROM"
@@ -465,6 +469,20 @@ class _PostgresResults:
             if len(ids) >= limit:
                 break
         return ids
+
+
+def _first_month_holding(groups: dict[tuple[int, str], int], count: int) -> int:
+    """Return the latest YYYYMM month from which on the groups hold `count` candidates
+    (the earliest month when they hold fewer)."""
+    per_month: dict[int, int] = {}
+    for (month, _page_name), candidates in groups.items():
+        per_month[month] = per_month.get(month, 0) + candidates
+    reached = 0
+    for month in sorted(per_month, reverse=True):
+        reached += per_month[month]
+        if reached >= count:
+            return month
+    return min(per_month, default=0)
 
 
 def _months_before(month: int, count: int) -> int:
