@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/replica_benchmark.py [--saves 50] [--requests 300]
 
-Starts the project's own primary and replica pair (scripts/pg-replica, 127.0.0.1:55432/55433,
+Starts the project's own primary and replica pair (scripts/pg-replica, 127.0.0.1:25432/25433,
 in a temporary folder; stopped at the end), migrates the primary, imports the seeds, and prints:
 
 - **save to replica**: an editor's correction committed on the primary (a headline changed),
