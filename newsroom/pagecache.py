@@ -19,8 +19,10 @@ until something that page shows changes, in any process:
   neighbours), which a committed change moves on only for the issues it touched
   (newsroom/pagerefresh.py): an editor's save, or an import, makes the pages of those issues
   read their stamps again (and render again if they moved), and every other article and issue
-  page stays a hit that costs no query. Reading from a replica, the stamps are remembered per
-  generation of the replica instead (its data may be older than the scopes say).
+  page stays a hit that costs no query. Reading from a replica, the same, once the replica
+  has replayed as far as the primary's WAL reached at the latest bump (its data may be older
+  than the scopes say: newsroom/pagescopes.py ``covering_position``); until then, per
+  generation of the replica.
 - **Contributors' and tags' pages, the home page, calendars and feeds** have no stamps: they are
   keyed by the versions of their own scopes (``cached_public_page(scopes=...)``; which change
   reaches them: newsroom/pagereach.py), read before the page is rendered. A hit costs no query.
@@ -64,7 +66,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 
 from newsroom import pagescopes
-from newsroom.replicas import reading_alias
+from newsroom.replicas import has_replayed, reading_alias, replica_identity
 
 logger = logging.getLogger(__name__)
 
@@ -276,16 +278,17 @@ def _stamps(pages, request, stamp, scopes, args, kwargs) -> str:
     """Return the page's stamps, from the database only when something it shows may have
     changed: "" when the page has none (missing, withdrawn).
 
-    With ``scopes`` (and reading from the primary), the stamps are remembered under the
-    versions of the scopes the page depends on (newsroom/pagescopes.py): a change elsewhere
-    in the archive leaves them remembered, so a hit costs no query at all. Otherwise (no
-    scopes, a page without stamps, or a replica, whose data may be older than the versions
-    the primary's writers moved on) they are remembered per generation of the database the
-    page is read from: after any change anywhere, read again once.
+    With ``scopes``, the stamps are remembered under the versions of the scopes the page
+    depends on (newsroom/pagescopes.py): a change elsewhere in the archive leaves them
+    remembered, so a hit costs no query at all (on a replica: _replica_stamps). Otherwise
+    (no scopes, a page without stamps) they are remembered per generation of the database
+    the page is read from: after any change anywhere, read again once.
     """
     alias = reading_alias()
-    if scopes is None or alias != DEFAULT_DB_ALIAS:
+    if scopes is None:
         return _stamps_per_generation(pages, request, reader_generation(alias), stamp, args, kwargs)
+    if alias != DEFAULT_DB_ALIAS:
+        return _replica_stamps(pages, request, alias, stamp, scopes, args, kwargs)
     memo_key = page_key(request, "stamps")
     try:
         memo = _read(pages, memo_key)
@@ -312,18 +315,59 @@ def _stamps(pages, request, stamp, scopes, args, kwargs) -> str:
     return stamps
 
 
+def _replica_stamps(pages, request, alias, stamp, scopes, args, kwargs) -> str:
+    """Return the page's stamps for a reader on a replica: remembered under the versions of
+    the scopes the page depends on, like the primary's, once the replica is shown to hold
+    every change those versions stand for (it has replayed the WAL position the last bump
+    recorded: pagescopes.covering_position); otherwise per generation of the replica.
+
+    Remembered apart from the primary's and per replica server: stamps read elsewhere may hold
+    a change this replica has not replayed yet, not yet in any version, and a page rendered
+    here under them would be older than they say.
+    """
+    memo_key = page_key(request, f"stamps-{replica_identity(alias)}")
+    try:
+        memo = _read(pages, memo_key)
+        if isinstance(memo, tuple):
+            known, stamps = memo
+            if pagescopes.versions(pages, known) == known and _replica_holds(pages, alias, known):
+                return stamps
+        now = pagescopes.versions(pages, [pagescopes.ARCHIVE, *scopes(request, *args, **kwargs)])
+        held = _replica_holds(pages, alias, now)
+    except Exception:
+        logger.warning("page cache unavailable; reading the page's stamps", exc_info=True)
+        return (stamp(request, *args, **kwargs) or "").strip('"')
+    if not held:
+        return _stamps_per_generation(pages, request, reader_generation(alias), stamp, args, kwargs)
+    # Read after the replica was shown to hold every change in `now`: these stamps are at
+    # least that new. A change bumped since moves a version on, and the memo is not used.
+    stamps = (stamp(request, *args, **kwargs) or "").strip('"')
+    if not stamps:
+        return _stamps_per_generation(pages, request, reader_generation(alias), stamp, args, kwargs)
+    _write(pages, memo_key, (now, stamps))
+    return stamps
+
+
+def _replica_holds(pages, alias: str, versions: dict[str, int]) -> bool:
+    """Tell whether a replica has replayed every change the scopes' versions stand for."""
+    position = pagescopes.covering_position(pages, max(versions.values(), default=0))
+    return position is not None and has_replayed(alias, position)
+
+
 def _scoped(pages, request, scopes, args, kwargs) -> str | None:
     """Return the versions of the scopes a page without stamps depends on, as part of its key;
-    None when the page is read from a replica (its data may be older than the versions) or
-    the cache cannot say (then the generation keys it).
+    None when the page is read from a replica not shown to hold every change they stand for
+    (its data may be older than the versions: pagescopes.covering_position) or the cache
+    cannot say (then the generation keys it).
 
     Read before the page is rendered: a change that commits while it renders moves a version
     on after its commit, so the page (whichever data it saw) is stored under versions no
     reader asks for any more."""
-    if reading_alias() != DEFAULT_DB_ALIAS:
-        return None
+    alias = reading_alias()
     try:
         now = pagescopes.versions(pages, [pagescopes.ARCHIVE, *scopes(request, *args, **kwargs)])
+        if alias != DEFAULT_DB_ALIAS and not _replica_holds(pages, alias, now):
+            return None
     except Exception:
         logger.warning("page cache unavailable; the page is keyed by the generation", exc_info=True)
         return None

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django_tasks import task
 
-from newsroom import pagescopes
+from newsroom import pagescopes, replicas
 from newsroom.pagereach import REFRESH_LIMIT, reach_of
 
 logger = logging.getLogger(__name__)
@@ -149,7 +149,8 @@ def _committed(touched: _Touched) -> None:
         touched.whole = True
     if touched.whole:
         scopes.add(pagescopes.ARCHIVE)
-    pagescopes.bump(pages, scopes)
+    # How far the primary's WAL reaches, for readers on a replica (newsroom/pagescopes.py).
+    pagescopes.bump(pages, scopes, position=lambda: replicas.primary_position(touched.using))
     paths: list[str] = []
     if reach is not None:
         try:

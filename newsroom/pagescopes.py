@@ -31,6 +31,10 @@ scope                  moved on by
 
 newsroom/pagerefresh.py turns what a transaction touched into these scopes once it commits.
 
+A reader on a replica (newsroom/replicas.py) may use versions only once the replica holds
+the changes they stand for: each bump also records how far the primary's WAL reached after
+its version was drawn (``covering_position``), and the replica must have replayed that far.
+
 The versions live in the page cache itself (so every worker and server sharing it sees the
 same), drawn from one counter (``seq``) that only grows: ``bump()`` takes the next number
 and gives it to every scope of the change. A reader that computes a page's stamps reads the
@@ -50,12 +54,14 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 logger = logging.getLogger(__name__)
 
 SEQ = "scopes:seq"
 PREFIX = "scope:"
+# The newest bump's (version, WAL position): what a replica must have replayed (see bump).
+POSITION = "scopes:position"
 ARCHIVE = "archive"
 CALENDAR = "calendar"
 LATEST = "latest"
@@ -129,11 +135,16 @@ def _next(pages) -> int:
         return int(pages.incr(SEQ))
 
 
-def bump(pages, scopes: Iterable[str]) -> int | None:
+def bump(pages, scopes: Iterable[str], *, position: Callable[[], int | None] | None = None
+         ) -> int | None:
     """Move these scopes on, past every version any of them had; return the new version.
 
-    Called after the change committed (newsroom/changes.py). A cache that cannot be written
-    is retried once, then logged: its readers are served uncached while it is down.
+    Called after the change committed (newsroom/changes.py). ``position()`` says how far the
+    primary's WAL reaches (newsroom/replicas.py); asked after the new version is drawn, it
+    lies past the commit of this change and of every change with an earlier version, and is
+    recorded with the version for readers on a replica (``covering_position``). A cache
+    that cannot be written is retried once, then logged: its readers are served uncached
+    while it is down.
     """
     scopes = sorted(set(scopes))
     if not scopes:
@@ -141,6 +152,9 @@ def bump(pages, scopes: Iterable[str]) -> int | None:
     for attempt in (1, 2):
         try:
             version = _next(pages)
+            reached = position() if position is not None else None
+            if reached is not None:
+                pages.set(POSITION, (version, reached), timeout=None)
             pages.set_many({PREFIX + scope: version for scope in scopes}, timeout=None)
             return version
         except Exception:
@@ -167,3 +181,16 @@ def versions(pages, scopes: Iterable[str]) -> dict[str, int]:
         # page was remembered under.
         return {scope: int(found.get(PREFIX + scope, version)) for scope in scopes}
     return {scope: int(found[PREFIX + scope]) for scope in scopes}
+
+
+def covering_position(pages, newest: int) -> int | None:
+    """Return a WAL position a replica must have replayed to hold every change whose bump
+    gave a version up to ``newest``: the position recorded by the latest bump, if its version
+    is at least ``newest`` (positions are read after the version is drawn, so it lies past
+    all of those changes' commits); None when no such bump recorded one (then a replica
+    cannot be shown to hold them)."""
+    recorded = pages.get(POSITION)
+    if not isinstance(recorded, tuple):
+        return None
+    version, position = recorded
+    return position if version >= newest else None

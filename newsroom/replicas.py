@@ -25,6 +25,7 @@ newer than the replica's data (newsroom/pagecache.py).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from contextvars import ContextVar
@@ -41,6 +42,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 _reading: ContextVar[str | None] = ContextVar("newsroom_reading_replica", default=None)
 # Per replica alias: (fresh, monotonic time checked).
 _checked: dict[str, tuple[bool, float]] = {}
+# Per replica alias: the furthest WAL position it was seen to have replayed (it only grows).
+_replayed: dict[str, int] = {}
 
 
 def replica_aliases() -> list[str]:
@@ -103,6 +106,7 @@ def _is_fresh(alias: str) -> bool:
     except DatabaseError as error:
         logger.warning("replica %s is not answering; reading from the primary: %s", alias, error)
         connections[alias].close()
+        _replayed.pop(alias, None)  # it may come back as another server (a failover)
         return False
     if not standby:
         logger.warning("replica %s is not a standby; reading from the primary", alias)
@@ -116,6 +120,63 @@ def _is_fresh(alias: str) -> bool:
 def forget_checks() -> None:
     """Check every replica again at the next request (tests, and after a failover)."""
     _checked.clear()
+    _replayed.clear()
+
+
+def wal_position(text: str) -> int:
+    """Return a WAL position as PostgreSQL prints it (16/B374D848) as a number."""
+    high, low = text.split("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
+def primary_position(using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """Return how far the primary's WAL reaches now: None without replicas (settings'
+    DATABASE_REPLICA_URLS), off PostgreSQL, or if it cannot say.
+
+    Every transaction committed before the call lies before this position: a replica that
+    has replayed up to it holds them all (newsroom/pagescopes.py records it with each change).
+    """
+    connection = connections[using]
+    if not replica_aliases() or connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+            return wal_position(cursor.fetchone()[0])
+    except DatabaseError:
+        logger.warning("could not read the primary's WAL position", exc_info=True)
+        return None
+
+
+def has_replayed(alias: str, position: int) -> bool:
+    """Tell whether a replica has replayed the primary's WAL up to ``position``.
+
+    The furthest position each replica was seen at is remembered, so the replica is asked
+    (one query) only when a newer change than it was seen to hold must be there.
+    """
+    if _replayed.get(alias, -1) >= position:
+        return True
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn()::text")
+            (text,) = cursor.fetchone()
+    except DatabaseError:
+        logger.warning("replica %s did not say how far it replayed", alias, exc_info=True)
+        return False
+    if text is None:  # not a standby
+        return False
+    seen = max(wal_position(text), _replayed.get(alias, -1))
+    _replayed[alias] = seen
+    return seen >= position
+
+
+def replica_identity(alias: str) -> str:
+    """Return a name of the server behind a replica alias that every app server sharing a
+    page cache gives it alike (its address and database), whatever its alias there."""
+    config = connections[alias].settings_dict
+    return hashlib.sha256(
+        f"{config.get('HOST')}|{config.get('PORT')}|{config.get('NAME')}".encode()
+    ).hexdigest()[:16]
 
 
 class ReplicaMiddleware:

@@ -27,7 +27,7 @@ def main() -> None:
     from rest_framework.authtoken.models import Token
 
     from newsroom.models import Article
-    from newsroom.replicas import forget_checks
+    from newsroom.replicas import forget_checks, has_replayed, primary_position
     from tests.factories import make_user
 
     article = Article.objects.public().order_by("pk").first()
@@ -68,6 +68,9 @@ def main() -> None:
     forget_checks()
     body = ask("replica lagging", article_path)
     results["replica lagging"]["shows the correction"] = "更正后的标题" in body
+    # The WAL position after the correction (what the page cache asks of a replica).
+    corrected_at = primary_position()
+    results["replica lagging"]["replayed the correction"] = has_replayed("replica_1", corrected_at)
     subprocess.run([ROOT / "scripts" / "pg-replica", "resume"], check=True)
     saved = time.monotonic()
     while True:
@@ -79,6 +82,11 @@ def main() -> None:
             break
         time.sleep(0.05)
     results["replica caught up"]["shows the correction"] = "更正后的标题" in body
+    # The position read after the correction may also cover later WAL (a hint, a checkpoint)
+    # that the replica replays a moment after the correction itself.
+    while not has_replayed("replica_1", corrected_at) and time.monotonic() - saved < 20:
+        time.sleep(0.05)
+    results["replica caught up"]["replayed the correction"] = has_replayed("replica_1", corrected_at)
     results["replica caught up"]["seconds from resume to served"] = round(time.monotonic() - saved, 3)
 
     # Down: the replica stops; readers are served from the primary.

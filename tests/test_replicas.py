@@ -105,8 +105,10 @@ def test_anonymous_readers_read_from_the_replica_and_everyone_else_from_the_prim
     # A replica further behind than REPLICA_MAX_LAG is left out: the reader sees the correction.
     assert read_from("replica lagging") == "primary"
     assert seen["replica lagging"]["shows the correction"]
+    assert seen["replica lagging"]["replayed the correction"] is False
     assert read_from("replica caught up") == "replica"
     assert seen["replica caught up"]["shows the correction"]
+    assert seen["replica caught up"]["replayed the correction"] is True
     assert read_from("replica down") == "primary"
 
 
