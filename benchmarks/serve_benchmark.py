@@ -263,8 +263,11 @@ TARGETS = {
 
 
 def queries_per_request(paths: dict[str, list[str]]) -> dict[str, int]:
-    """Return how many SQL queries one request of each page runs (in-process, first path)."""
-    from django.db import connection
+    """Return how many SQL queries one request of each page runs (in-process, first path), on
+    whichever database answered them (the primary, or a replica with --replica-url)."""
+    from contextlib import ExitStack
+
+    from django.db import connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -274,9 +277,12 @@ def queries_per_request(paths: dict[str, list[str]]) -> dict[str, int]:
         extra = {"HTTP_" + key.upper().replace("-", "_"): value
                  for key, value in HEADERS.get(name, {}).items()}
         client.get(options[0], secure=True, **extra)  # warm caches a worker would have warm
-        with CaptureQueriesContext(connection) as ctx:
+        with ExitStack() as stack:
+            captured = [stack.enter_context(CaptureQueriesContext(connections[alias]))
+                        for alias in connections]
             response = client.get(options[-1], secure=True, **extra)
-        counts[name] = len(ctx.captured_queries) if response.status_code == 200 else -1
+        queries = sum(len(ctx.captured_queries) for ctx in captured)
+        counts[name] = queries if response.status_code == 200 else -1
     return counts
 
 
@@ -612,6 +618,10 @@ def main() -> None:
     os.environ.setdefault("PAGE_CACHE_LOCATION", str(BENCH_DIR / "serve-page-cache"))
     if os.environ["PAGE_CACHE_LOCATION"].startswith("/"):
         shutil.rmtree(os.environ["PAGE_CACHE_LOCATION"], ignore_errors=True)
+    if args.replica_url:
+        # The editor's process runs with the site's settings: its changes record the primary's
+        # WAL position for the replica's readers (newsroom/pagescopes.py covering_position).
+        os.environ["DATABASE_REPLICA_URLS"] = args.replica_url
     setup_django(args.database_url)
     facts = machine()
     print(f"machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']}, "
