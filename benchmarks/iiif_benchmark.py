@@ -96,6 +96,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from importers.load import import_paths
+    from newsroom.editorial.scanchecks import verify_pending
     from newsroom.models import Page
 
     count = args.scans * len(formats)
@@ -109,6 +110,11 @@ def main() -> None:
     failed = [r.error for r in report.files if r.failed]
     if failed:
         raise SystemExit(f"the import failed: {failed[:3]}")
+    # The import only checks a scan's structure; the task queue's worker decodes it before
+    # readers see it (newsroom/editorial/scanchecks.py). Here, as `manage.py verify_scans` would.
+    started = time.perf_counter()
+    verified = verify_pending()
+    print(f"verify_scans: {verified} in {time.perf_counter() - started:.1f} s")
     rows = list(Page.objects.with_scan().select_related("issue__publication").order_by("pk"))
     print(f"scans: {len(rows)} pages with a scan ({', '.join(formats)}), {args.width} x {args.height}")
 
