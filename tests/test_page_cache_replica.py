@@ -14,12 +14,11 @@ import itertools
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from newsroom import editorial, pagecache, pagescopes, replicas
+from newsroom import pagecache, pagescopes, replicas
 from newsroom.pagecache import CACHE_ALIAS
-from tests.factories import make_article, make_issue, make_user
+from tests.factories import make_article, make_issue
+from tests.test_page_scopes import edit, get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,18 +47,6 @@ def replica(monkeypatch):
     # The primary's WAL position after each change (pagerefresh records it with the bump).
     monkeypatch.setattr(replicas, "primary_position", lambda using="default": next(positions))
     return stand_in
-
-
-def get(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return response, len(queries)
-
-
-def edit(article, headline):
-    editorial.edit_article(article, changes={"headline": headline},
-                           expected_version=article.version, user=make_user(role="editor"))
 
 
 @pytest.fixture
