@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 
 import rjieba
@@ -244,9 +244,14 @@ class ParsedQuery:
         Whole terms come before the words they were cut into, so 系统化建设 is marked as one
         span where it occurs and as 系统化 and 建设 elsewhere. Excluded words are never marked.
         """
+        return list(self._marks)
+
+    @cached_property
+    def _marks(self) -> tuple[str, ...]:
+        # Computed once per query: a results page highlights every paragraph of 20 articles.
         strings = {normalize(t) for t in self.terms} | {e.text for e in self.required}
         strings = {s for s in strings if s.strip()}
-        return sorted(strings, key=lambda s: (-len(s), s))
+        return tuple(sorted(strings, key=lambda s: (-len(s), s)))
 
 
 def _element(text: str, *, is_phrase: bool) -> Element | None:
@@ -319,11 +324,11 @@ def as_parsed(query: str | ParsedQuery) -> ParsedQuery:
 
 def find_spans(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     """Return the sorted, non-overlapping (start, end) raw-text spans that match the query."""
-    marks = as_parsed(query).marks()
+    marks = as_parsed(query)._marks
     if not marks or not text:
         return []
     folded, index = normalize_with_map(text)
-    pattern = _marks_pattern(tuple(marks))
+    pattern = _marks_pattern(marks)
     spans: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start, end = index[match.start()], index[match.end() - 1] + 1
