@@ -323,14 +323,15 @@ def _replica_stamps(pages, request, alias, stamp, scopes, args, kwargs) -> str:
 
     Remembered apart from the primary's and per replica server: stamps read elsewhere may hold
     a change this replica has not replayed yet, not yet in any version, and a page rendered
-    here under them would be older than they say.
+    here under them would be older than they say. A memo is stored only once the replica
+    held its versions, and a replica only moves forward: reading it needs no second look.
     """
     memo_key = page_key(request, f"stamps-{replica_identity(alias)}")
     try:
         memo = _read(pages, memo_key)
         if isinstance(memo, tuple):
             known, stamps = memo
-            if pagescopes.versions(pages, known) == known and _replica_holds(pages, alias, known):
+            if pagescopes.versions(pages, known) == known:
                 return stamps
         now = pagescopes.versions(pages, [pagescopes.ARCHIVE, *scopes(request, *args, **kwargs)])
         held = _replica_holds(pages, alias, now)

@@ -99,10 +99,11 @@ def _is_fresh(alias: str) -> bool:
             cursor.execute(
                 "SELECT pg_is_in_recovery(),"
                 " pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn()),"
-                " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())",
+                " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()),"
+                " pg_last_wal_replay_lsn()::text",
                 [primary_lsn],
             )
-            standby, behind, age = cursor.fetchone()
+            standby, behind, age, replayed = cursor.fetchone()
     except DatabaseError as error:
         logger.warning("replica %s is not answering; reading from the primary: %s", alias, error)
         connections[alias].close()
@@ -111,6 +112,7 @@ def _is_fresh(alias: str) -> bool:
     if not standby:
         logger.warning("replica %s is not a standby; reading from the primary", alias)
         return False
+    _saw_replayed(alias, replayed)
     if behind is not None and behind > 0 and (age is None or age > settings.REPLICA_MAX_LAG):
         logger.warning("replica %s lags %s bytes, %s s; reading from the primary", alias, behind, age)
         return False
@@ -163,11 +165,14 @@ def has_replayed(alias: str, position: int) -> bool:
     except DatabaseError:
         logger.warning("replica %s did not say how far it replayed", alias, exc_info=True)
         return False
-    if text is None:  # not a standby
-        return False
-    seen = max(wal_position(text), _replayed.get(alias, -1))
-    _replayed[alias] = seen
-    return seen >= position
+    return _saw_replayed(alias, text) >= position
+
+
+def _saw_replayed(alias: str, text: str | None) -> int:
+    """Remember how far a replica said it replayed (None: not a standby); return the furthest."""
+    if text is not None:
+        _replayed[alias] = max(wal_position(text), _replayed.get(alias, -1))
+    return _replayed.get(alias, -1)
 
 
 def replica_identity(alias: str) -> str:

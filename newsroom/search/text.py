@@ -238,17 +238,14 @@ class ParsedQuery:
         """Return whether the query can match nothing useful (no required element)."""
         return not self.required
 
-    def marks(self) -> list[str]:
-        """Return the normalized strings to mark in a text, longest first.
+    @cached_property
+    def marks(self) -> tuple[str, ...]:
+        """The normalized strings to mark in a text, longest first (computed once per query:
+        a results page highlights every paragraph of 20 articles).
 
         Whole terms come before the words they were cut into, so 系统化建设 is marked as one
         span where it occurs and as 系统化 and 建设 elsewhere. Excluded words are never marked.
         """
-        return list(self._marks)
-
-    @cached_property
-    def _marks(self) -> tuple[str, ...]:
-        # Computed once per query: a results page highlights every paragraph of 20 articles.
         strings = {normalize(t) for t in self.terms} | {e.text for e in self.required}
         strings = {s for s in strings if s.strip()}
         return tuple(sorted(strings, key=lambda s: (-len(s), s)))
@@ -324,7 +321,7 @@ def as_parsed(query: str | ParsedQuery) -> ParsedQuery:
 
 def find_spans(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     """Return the sorted, non-overlapping (start, end) raw-text spans that match the query."""
-    marks = as_parsed(query)._marks
+    marks = as_parsed(query).marks
     if not marks or not text:
         return []
     folded, index = normalize_with_map(text)
