@@ -291,11 +291,9 @@ def _stamps(pages, request, stamp, scopes, args, kwargs) -> str:
         return _replica_stamps(pages, request, alias, stamp, scopes, args, kwargs)
     memo_key = page_key(request, "stamps")
     try:
-        memo = _read(pages, memo_key)
-        if isinstance(memo, tuple):
-            known, stamps = memo
-            if pagescopes.versions(pages, known) == known:
-                return stamps
+        remembered = _remembered(pages, memo_key)
+        if remembered is not None:
+            return remembered
         before = pagescopes.counter(pages)
     except Exception:
         logger.warning("page cache unavailable; reading the page's stamps", exc_info=True)
@@ -315,6 +313,16 @@ def _stamps(pages, request, stamp, scopes, args, kwargs) -> str:
     return stamps
 
 
+def _remembered(pages, memo_key: str) -> str | None:
+    """Return the stamps remembered under a memo key while its scopes' versions stand, or None."""
+    memo = _read(pages, memo_key)
+    if isinstance(memo, tuple):
+        known, stamps = memo
+        if pagescopes.versions(pages, known) == known:
+            return stamps
+    return None
+
+
 def _replica_stamps(pages, request, alias, stamp, scopes, args, kwargs) -> str:
     """Return the page's stamps for a reader on a replica: remembered under the versions of
     the scopes the page depends on, like the primary's, once the replica is shown to hold
@@ -328,11 +336,9 @@ def _replica_stamps(pages, request, alias, stamp, scopes, args, kwargs) -> str:
     """
     memo_key = page_key(request, f"stamps-{replica_identity(alias)}")
     try:
-        memo = _read(pages, memo_key)
-        if isinstance(memo, tuple):
-            known, stamps = memo
-            if pagescopes.versions(pages, known) == known:
-                return stamps
+        remembered = _remembered(pages, memo_key)
+        if remembered is not None:
+            return remembered
         now = pagescopes.versions(pages, [pagescopes.ARCHIVE, *scopes(request, *args, **kwargs)])
         held = _replica_holds(pages, alias, now)
     except Exception:
